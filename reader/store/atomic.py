@@ -1,0 +1,97 @@
+"""Crash-safe file writes, and moving a damaged file aside instead of overwriting it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+
+
+class CorruptFile(Exception):
+    """A file we own could not be parsed, or parsed to the wrong shape."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path.name}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _fsync_dir(directory: Path) -> None:
+    # Makes the rename itself durable. Directories cannot be opened on Windows: skip there.
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a reader (or a crash) sees the old file or the new
+    one, never a mix: a temp file in the same directory, fsync, ``os.replace``, fsync the dir."""
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(path.parent)
+
+
+def quarantine(path: Path) -> Path:
+    """Move a damaged file aside as ``NAME.corrupt-YYYYMMDDTHHMMSS`` (``-2``, ``-3``... if that name
+    is taken: an earlier quarantined file is never overwritten). Returns the new path."""
+    path = Path(path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    base = path.with_name(f"{path.name}.corrupt-{stamp}")
+    target = base
+    n = 1
+    while True:
+        try:
+            # link + unlink fails if the target exists, where a rename would silently replace it.
+            os.link(path, target)
+        except FileExistsError:
+            n += 1
+            target = base.with_name(f"{base.name}-{n}")
+            continue
+        except OSError:
+            # No hard links on this file system: check, then rename (a tiny race, same outcome).
+            if target.exists():
+                n += 1
+                target = base.with_name(f"{base.name}-{n}")
+                continue
+            os.replace(path, target)
+            return target
+        os.unlink(path)
+        return target
+
+
+def remove_stale_temps(directory: Path, *, older_than: float = 3600.0) -> int:
+    """Delete temp files that a crashed writer left behind in ``directory`` (only ones older than
+    ``older_than`` seconds, so a write in progress in another process is left alone)."""
+    removed = 0
+    cutoff = time.time() - older_than
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+    return removed

@@ -1,0 +1,72 @@
+"""Tests for reader.store.atomic: whole-file replacement and quarantine without overwrite."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.store.atomic import atomic_write_bytes, quarantine, remove_stale_temps
+
+
+def test_atomic_write_creates_and_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "f.json"
+    atomic_write_bytes(target, b"one")
+    assert target.read_bytes() == b"one"
+    atomic_write_bytes(target, b"two, longer")
+    assert target.read_bytes() == b"two, longer"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"]  # no temp left
+
+
+def test_atomic_write_failure_keeps_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "f.json"
+    atomic_write_bytes(target, b"old")
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write_bytes(target, b"new")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"]
+
+
+def test_quarantine_moves_aside_with_timestamp(tmp_path: Path) -> None:
+    target = tmp_path / "library.json"
+    target.write_bytes(b"garbage")
+    moved = quarantine(target)
+    assert not target.exists()
+    assert moved.parent == tmp_path
+    assert moved.name.startswith("library.json.corrupt-")
+    stamp = moved.name.removeprefix("library.json.corrupt-")
+    assert len(stamp) == 15 and stamp[8] == "T" and stamp.replace("T", "").isdigit()
+    assert moved.read_bytes() == b"garbage"
+
+
+def test_quarantine_never_overwrites_an_earlier_one(tmp_path: Path) -> None:
+    target = tmp_path / "x.json"
+    moved = []
+    for i in range(3):  # same second: names must still differ
+        target.write_bytes(f"v{i}".encode())
+        moved.append(quarantine(target))
+    assert len(set(moved)) == 3
+    assert sorted(p.read_bytes() for p in moved) == [b"v0", b"v1", b"v2"]
+
+
+def test_remove_stale_temps_only_old_ones(tmp_path: Path) -> None:
+    old = tmp_path / ".f.json.abc.tmp"
+    fresh = tmp_path / ".f.json.def.tmp"
+    keep = tmp_path / "f.json"
+    for p in (old, fresh, keep):
+        p.write_bytes(b"x")
+    past = time.time() - 7200
+    os.utime(old, (past, past))
+    assert remove_stale_temps(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, keep.name])
+    assert remove_stale_temps(tmp_path / "missing") == 0
