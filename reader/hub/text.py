@@ -1,0 +1,108 @@
+"""Sanitising of text from the network: the one place where terminal escapes and hidden chars go.
+
+Remote strings (titles, abstracts, names, error messages, full texts) may carry ANSI/OSC escape
+sequences that a terminal would obey (colours, clipboard writes through OSC 52, hyperlinks), bidi
+overrides that make text read differently from what it is, and invisible characters that hide
+text from the eye but not from search. Everything that leaves ``reader.hub`` has been through one
+of the three functions here, so nothing downstream needs to clean text again.
+
+Square brackets are left alone on purpose: markup safety is the TUI's job, which never parses
+remote text as markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["clean_block", "clean_fragment", "clean_line", "is_forbidden", "reflow"]
+
+# Escape sequences are removed whole (introducer, parameters and terminator) so that their
+# payload (an OSC 52 clipboard string, a hyperlink target) does not linger as visible junk.
+# Whatever these patterns miss is still made harmless by the per-character filter below,
+# which drops every ESC and C1 byte.
+_ESCAPES = re.compile(
+    r"""
+      [\x1b][\]PX^_] [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)   # OSC/DCS/SOS/PM/APC, terminated
+    | [\x9d\x90\x98\x9e\x9f] [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)  # the same, 8-bit introducers
+    | [\x1b][\]] [0-9;]*                                  # unterminated OSC: drop its number
+    | (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?                # CSI, complete or cut off
+    | \x1b [ -/]* [0-~]?                                  # other ESC sequences, or a lone ESC
+    """,
+    re.VERBOSE,
+)
+
+# Characters that are never kept. C0/C1 controls and DEL (category Cc) are handled separately
+# because blocks keep \n and \t.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters (category Lo) that render as nothing at all: a favourite for hiding text.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+# In one-line fields every kind of line break and tab is a word gap, not something to delete.
+_LINE_SPACES = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x85\u2028\u2029", " "))
+
+# Line and paragraph breaks other than \n, mapped before filtering.
+_BLOCK_BREAKS = str.maketrans(
+    {"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n\n"}
+)
+
+
+def is_forbidden(ch: str, *, keep_layout: bool = False) -> bool:
+    """True if ``ch`` must not appear in sanitised text.
+
+    Forbidden: C0 and C1 controls and DEL (``keep_layout`` spares \\n and \\t), every format
+    character (category Cf: bidi marks, embeddings, overrides and isolates, zero-width spaces and
+    joiners, soft hyphens, invisible operators, tag characters), lone surrogates (they cannot be
+    encoded for the terminal) and the Hangul fillers, which draw as blank letters.
+    """
+    if keep_layout and ch in "\n\t":
+        return False
+    if ch in _BIDI or ch in _INVISIBLE_LETTERS:
+        return True
+    # Zero-width joiners go too: terminals disagree on the width of joined emoji, which breaks
+    # column layout, and each part still shows on its own.
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs")
+
+
+def _sanitise(s: str, *, keep_layout: bool) -> str:
+    """Drop escape sequences and forbidden characters, then normalise to NFC."""
+    s = _ESCAPES.sub("", s)
+    kept = "".join(ch for ch in s if not is_forbidden(ch, keep_layout=keep_layout))
+    # NFC last: removing a hidden char can leave a base letter next to its combining mark.
+    return unicodedata.normalize("NFC", kept)
+
+
+def clean_line(s: str) -> str:
+    """Sanitise a one-line field (title, name, keyword): all whitespace runs become one space."""
+    return " ".join(_sanitise(s.translate(_LINE_SPACES), keep_layout=False).split())
+
+
+def clean_fragment(s: str) -> str:
+    """Like :func:`clean_line` but keeps one leading/trailing space (pieces of a longer line)."""
+    cleaned = _sanitise(s.translate(_LINE_SPACES), keep_layout=False)
+    core = " ".join(cleaned.split())
+    if not core:
+        return " " if cleaned else ""
+    lead = " " if cleaned[:1].isspace() else ""
+    trail = " " if cleaned[-1:].isspace() else ""
+    return f"{lead}{core}{trail}"
+
+
+def clean_block(s: str) -> str:
+    """Sanitise multi-line text (Markdown full text): keeps \\n and \\t, unifies line breaks."""
+    s = s.replace("\r\n", "\n").translate(_BLOCK_BREAKS)
+    return _sanitise(s, keep_layout=True)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def reflow(s: str) -> str:
+    """Sanitise an abstract and join arXiv's hard line wraps.
+
+    Lines inside a paragraph are joined with one space; a blank line separates paragraphs
+    (kept as a single ``\\n\\n``); spaces are collapsed and the ends trimmed.
+    """
+    block = clean_block(s)
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(block))
+    return "\n\n".join(p for p in paragraphs if p)
