@@ -1,0 +1,508 @@
+"""Async client for the Hugging Face Papers API: retries, rate limits and bounded concurrency.
+
+One ``httpx.AsyncClient`` per :class:`PapersClient`. Every failure ends as a
+:class:`~reader.hub.errors.HubError` whose message is one line a user can act on; the token
+never appears in a message, a log line or a repr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import os
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date as Date
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlencode, urlsplit
+
+import httpx
+import orjson
+
+from reader import __version__
+from reader.hub.errors import (
+    BadResponse,
+    HubError,
+    NetworkError,
+    PaperNotFound,
+    RateLimited,
+    ServerError,
+)
+from reader.hub.ids import normalize_id
+from reader.hub.models import LinkedRepos, Paper, SearchHit
+from reader.hub.parse import (
+    linked_repos_from_api,
+    paper_from_api,
+    paper_from_item,
+    search_hit_from_item,
+)
+from reader.hub.text import clean_block, clean_line
+
+__all__ = ["DEFAULT_ENDPOINT", "PapersClient", "rate_limit_wait"]
+
+log = logging.getLogger("reader.hub")
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+_RETRY_STATUSES = frozenset({500, 502, 503, 504})
+_RETRY_TRANSPORT = (
+    httpx.ConnectError,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.CloseError,
+    httpx.RemoteProtocolError,
+    httpx.TimeoutException,
+)
+_SAFETY_MAX_PAGES = 2000  # a server that ignores ``p`` must not keep us paging forever
+_SEARCH_MAX_LIMIT = 120
+_SEARCH_MAX_QUERY = 250
+_DAILY_MAX_LIMIT = 100
+# What a token may look like: printable ASCII, no spaces. Anything else would make httpx/h11
+# raise an error that quotes the header value, token included.
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+
+Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
+
+
+def rate_limit_wait(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds a 429 answer asks us to wait, or None if it does not say.
+
+    Reads the IETF draft ``RateLimit: "api";r=0;t=55`` header (several comma-separated entries
+    possible: the longest wait among exhausted ones wins), then ``Retry-After`` (seconds or an
+    HTTP date) as a fallback.
+    """
+    exhausted: list[float] = []
+    others: list[float] = []
+    for entry in (headers.get("ratelimit") or "").split(","):
+        params: dict[str, str] = {}
+        for part in entry.split(";")[1:]:
+            key, _, value = part.partition("=")
+            params[key.strip().lower()] = value.strip().strip('"')
+        try:
+            wait = float(params["t"])
+        except (KeyError, ValueError):
+            continue
+        if not math.isfinite(wait) or wait < 0:
+            continue
+        (exhausted if params.get("r") == "0" else others).append(wait)
+    if exhausted or others:
+        return max(exhausted or others)
+    retry_after = (headers.get("retry-after") or "").strip()
+    if not retry_after:
+        return None
+    try:
+        seconds = float(retry_after)
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(retry_after)
+    except (TypeError, ValueError, IndexError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def _server_message(response: httpx.Response) -> str | None:
+    """The error text the Hub put in a JSON body (``error``/``error_description``/``errors``)."""
+    message: Any = None
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        body = None
+    if isinstance(body, dict):
+        message = body.get("error") or body.get("error_description")
+        errors = body.get("errors")
+        if not isinstance(message, str) and isinstance(errors, list) and errors:
+            first = errors[0]
+            message = first.get("message") if isinstance(first, dict) else first
+    if not isinstance(message, str):
+        message = response.headers.get("x-error-message")
+    if not isinstance(message, str):
+        return None
+    cleaned = clean_line(message)
+    return (cleaned[:197] + "...") if len(cleaned) > 200 else (cleaned or None)
+
+
+def _transport_reason(exc: Exception) -> str:
+    """A short, plain reason for a transport failure ("connection refused")."""
+    text = str(exc).lower()
+    for needle, reason in (
+        ("refused", "connection refused"),
+        ("name or service not known", "host name not found"),
+        ("nodename nor servname", "host name not found"),
+        ("name resolution", "host name not found"),
+        ("getaddrinfo", "host name not found"),
+        ("certificate", "TLS certificate problem"),
+        ("ssl", "TLS error"),
+        ("unreachable", "network unreachable"),
+        ("reset by peer", "connection reset"),
+    ):
+        if needle in text:
+            return reason
+    shown = clean_line(str(exc))
+    return (shown[:117] + "...") if len(shown) > 120 else (shown or type(exc).__name__)
+
+
+class PapersClient:
+    """Client for the Papers API (daily, trending, search, paper, full text, linked repos).
+
+    ``endpoint`` defaults to ``$HF_ENDPOINT`` or https://huggingface.co; ``token`` to
+    ``$HF_TOKEN`` (sent as ``Authorization: Bearer``; pass ``""`` for none). ``retries`` is the
+    number of extra tries after the first for connection failures, timeouts, 500/502/503/504,
+    broken bodies and 429 answers that ask for at most ``rate_limit_cap`` seconds of waiting.
+    ``sleep`` and ``rng`` are injectable so tests of back-off need not wait.
+    """
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        token: str | None = None,
+        *,
+        timeout: float = 20.0,
+        connect_timeout: float = 10.0,
+        retries: int = 4,
+        concurrency: int = 4,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        rate_limit_cap: float = 60.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        raw_endpoint = endpoint if endpoint is not None else os.environ.get("HF_ENDPOINT", "")
+        base = raw_endpoint.strip().rstrip("/") or DEFAULT_ENDPOINT
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise HubError(f"HF_ENDPOINT is not an http(s) URL: {clean_line(base)[:80]}")
+        # Shown in messages: never any user:password@ part of the URL.
+        host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+        self.endpoint = f"{parts.scheme}://{host}{parts.path}"
+
+        raw_token = token if token is not None else os.environ.get("HF_TOKEN", "")
+        secret = raw_token.strip()
+        if secret and not _TOKEN.fullmatch(secret):
+            raise HubError("HF_TOKEN is not a usable token (it has spaces or non-ASCII characters)")
+        self._has_token = bool(secret)
+
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.rate_limit_cap = rate_limit_cap
+        self.read_timeout = timeout
+        self.connect_timeout = connect_timeout
+        self._sleep: Sleep = sleep or asyncio.sleep
+        self._rng = rng or random.Random()
+        self._semaphore = asyncio.Semaphore(max(1, concurrency))
+        self._resume_at = 0.0  # monotonic time before which nobody sends (after a 429)
+
+        headers = {
+            "User-Agent": f"paper-reader/{__version__}",
+            "Accept": "application/json",
+        }
+        if secret:
+            headers["Authorization"] = f"Bearer {secret}"
+        self._http = httpx.AsyncClient(
+            base_url=base,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            limits=httpx.Limits(max_connections=max(1, concurrency)),
+            transport=transport,
+            follow_redirects=True,
+        )
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def has_token(self) -> bool:
+        """Whether requests carry a token (the token itself is not readable from here)."""
+        return self._has_token
+
+    def __repr__(self) -> str:
+        token = "set" if self._has_token else "none"
+        return f"PapersClient(endpoint={self.endpoint!r}, token={token})"
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> PapersClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # --- endpoints ----------------------------------------------------------------------------
+
+    async def daily(
+        self,
+        *,
+        date: str | Date | None = None,
+        week: str | None = None,
+        month: str | None = None,
+        sort: str | None = None,
+        submitter: str | None = None,
+        limit: int = 100,
+        max_pages: int | None = None,
+    ) -> list[Paper]:
+        """Daily Papers (E1), paging ``p=0,1,…`` until a short or empty page or ``max_pages``.
+
+        ``date`` (``YYYY-MM-DD``), ``week`` (``YYYY-Www``) and ``month`` (``YYYY-MM``) filter
+        on the day a paper entered Daily Papers; use at most one. Ids are de-duplicated across
+        pages, first sighting kept, so the order is the server's.
+        """
+        if sum(x is not None for x in (date, week, month)) > 1:
+            raise ValueError("use only one of date, week and month")
+        params: dict[str, str | int] = {}
+        if date is not None:
+            params["date"] = date.isoformat() if isinstance(date, Date) else date
+        if week is not None:
+            params["week"] = week
+        if month is not None:
+            params["month"] = month
+        if sort is not None:
+            params["sort"] = sort
+        if submitter is not None:
+            params["submitter"] = submitter
+        limit = _clamp(limit, 1, _DAILY_MAX_LIMIT)
+        pages = _SAFETY_MAX_PAGES if max_pages is None else min(max_pages, _SAFETY_MAX_PAGES)
+
+        papers: list[Paper] = []
+        seen: set[str] = set()
+        for page in range(pages):
+            query = {**params, "p": page, "limit": limit}
+            raw = await self._get_json("/api/daily_papers", query)
+            if not isinstance(raw, list):
+                raise BadResponse(
+                    f"the server's answer to {self._shown('/api/daily_papers', query)} "
+                    "was not a list of papers"
+                )
+            parsed = [p for p in map(paper_from_item, raw) if p is not None]
+            fresh = [p for p in parsed if p.id not in seen]
+            for p in fresh:
+                seen.add(p.id)
+                papers.append(p)
+            # A full page of nothing new means the server is not paging: stop rather than loop.
+            if len(raw) < limit or (parsed and not fresh):
+                break
+        return papers
+
+    async def trending(self, *, limit: int = 100, max_pages: int | None = 1) -> list[Paper]:
+        """The trending list (E1 with ``sort=trending``), in rank order."""
+        return await self.daily(sort="trending", limit=limit, max_pages=max_pages)
+
+    async def search(self, q: str, *, limit: int = 50) -> list[SearchHit]:
+        """Search (E2). ``limit`` is clamped to 1..120, ``q`` cut to 250 chars; no paging exists."""
+        query = clean_line(q)[:_SEARCH_MAX_QUERY].strip()
+        if not query:
+            return []
+        params: dict[str, str | int] = {"q": query, "limit": _clamp(limit, 1, _SEARCH_MAX_LIMIT)}
+        raw = await self._get_json("/api/papers/search", params)
+        if not isinstance(raw, list):
+            raise BadResponse(
+                f"the server's answer to {self._shown('/api/papers/search', params)} "
+                "was not a list of results"
+            )
+        hits: list[SearchHit] = []
+        seen: set[str] = set()
+        for item in raw:
+            hit = search_hit_from_item(item)
+            if hit is not None and hit.paper.id not in seen:
+                seen.add(hit.paper.id)
+                hits.append(hit)
+        return hits
+
+    async def paper(self, paper_id: str) -> Paper:
+        """One paper's metadata (E3); :class:`PaperNotFound` if Hugging Face does not have it."""
+        pid = normalize_id(paper_id)
+        raw = await self._get_json(f"/api/papers/{pid}", None, not_found=pid)
+        paper = paper_from_api(raw)
+        if paper is None:
+            raise BadResponse(f"the server's answer for paper {pid} held no usable paper")
+        if paper.id != pid:
+            log.warning("asked for paper %s, the server answered with %s", pid, paper.id)
+        return paper
+
+    async def fulltext(self, paper_id: str) -> str:
+        """The paper's full text as Markdown (E5), sanitised; :class:`PaperNotFound` on 404."""
+        pid = normalize_id(paper_id)
+        return await self._request(
+            f"/papers/{pid}.md",
+            None,
+            decode=self._decode_markdown,
+            accept="text/markdown, text/plain;q=0.9",
+            not_found=pid,
+        )
+
+    async def linked_repos(self, paper_id: str) -> LinkedRepos:
+        """Models, datasets and Spaces citing the paper (E4); empty if the Hub knows none."""
+        pid = normalize_id(paper_id)
+        try:
+            raw = await self._get_json(f"/api/arxiv/{pid}/repos", None, not_found=pid)
+        except PaperNotFound:
+            return LinkedRepos()
+        return linked_repos_from_api(raw)
+
+    # --- the request loop ---------------------------------------------------------------------
+
+    def _shown(self, path: str, params: Mapping[str, str | int] | None) -> str:
+        """``path?query`` as a person would write it, for messages."""
+        query = unquote(urlencode(params)) if params else ""
+        return clean_line(f"{path}?{query}" if query else path)
+
+    async def _get_json(
+        self, path: str, params: Mapping[str, str | int] | None, *, not_found: str | None = None
+    ) -> Any:
+        return await self._request(
+            path, params, decode=self._decode_json, accept="application/json", not_found=not_found
+        )
+
+    def _decode_json(self, response: httpx.Response, shown: str) -> Any:
+        body = response.content
+        if self._looks_like_html(response, body):
+            raise BadResponse(f"the server answered {shown} with a web page instead of data")
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+        # The stdlib parser accepts what JavaScript may emit and orjson refuses (lone
+        # surrogates in strings); text.py drops those later.
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            raise BadResponse(
+                f"the server's answer to {shown} was not valid JSON (cut off or damaged)"
+            ) from None
+
+    def _decode_markdown(self, response: httpx.Response, shown: str) -> str:
+        if self._looks_like_html(response, response.content):
+            raise BadResponse(f"the server answered {shown} with a web page instead of Markdown")
+        return clean_block(response.text)
+
+    @staticmethod
+    def _looks_like_html(response: httpx.Response, body: bytes) -> bool:
+        ctype = response.headers.get("content-type", "").lower()
+        head = body[:200].lstrip().lower()
+        return "text/html" in ctype or head.startswith((b"<!doctype html", b"<html"))
+
+    def _backoff_delay(self, attempt: int) -> float:
+        """Exponential back-off with full jitter (spreads retries of many clients)."""
+        ceiling = min(self.max_backoff, self.backoff * (2**attempt))
+        return self._rng.uniform(0.0, ceiling)
+
+    async def _wait_for_rate_limit(self) -> None:
+        wait = self._resume_at - time.monotonic()
+        if wait > 0:
+            await self._sleep(wait)
+
+    def _transport_error(self, exc: httpx.TransportError, shown: str) -> NetworkError:
+        if isinstance(exc, httpx.ConnectTimeout):
+            return NetworkError(
+                f"could not reach {self.endpoint}: no answer within {self.connect_timeout:g} s"
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return NetworkError(
+                f"{self.endpoint} did not answer {shown} within {self.read_timeout:g} s"
+            )
+        if isinstance(exc, httpx.ConnectError):
+            return NetworkError(f"could not reach {self.endpoint}: {_transport_reason(exc)}")
+        if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+            return NetworkError(f"the connection to {self.endpoint} dropped during {shown}")
+        return NetworkError(f"could not get {shown} from {self.endpoint}: {_transport_reason(exc)}")
+
+    def _status_error(
+        self, response: httpx.Response, shown: str, not_found: str | None
+    ) -> HubError:
+        status = response.status_code
+        detail = _server_message(response)
+        if status == 404 and not_found is not None:
+            return PaperNotFound(not_found)
+        if status in (401, 403):
+            hint = ": HF_TOKEN was not accepted" if self._has_token else ""
+            return ServerError(f"the server refused {shown} ({status}){hint}", status)
+        if 400 <= status < 500:
+            reason = f": {detail}" if detail else f" ({status})"
+            return ServerError(f"the server refused {shown}{reason}", status)
+        suffix = f": {detail}" if detail else ""
+        return ServerError(f"the server answered {status} for {shown}{suffix}", status)
+
+    async def _request(
+        self,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        *,
+        decode: Callable[[httpx.Response, str], T],
+        accept: str,
+        not_found: str | None = None,
+    ) -> T:
+        """GET ``path`` with retries; ``decode`` turns a 2xx answer into a value (or raises
+        :class:`BadResponse`, which is retried like a dropped connection)."""
+        shown = self._shown(path, params)
+        tries = self.retries + 1
+        failure: HubError | None = None
+        for attempt in range(tries):
+            if attempt > 0 and not isinstance(failure, RateLimited):
+                delay = self._backoff_delay(attempt - 1)
+                log.info("retrying %s in %.1f s: %s", shown, delay, failure)
+                await self._sleep(delay)
+            await self._wait_for_rate_limit()
+            try:
+                async with self._semaphore:
+                    log.debug("GET %s", shown)
+                    response = await self._http.get(path, params=params, headers={"Accept": accept})
+            except _RETRY_TRANSPORT as exc:
+                failure = self._transport_error(exc, shown)
+                failure.__cause__ = exc
+                continue
+            except httpx.TransportError as exc:
+                raise self._transport_error(exc, shown) from exc
+            except httpx.TooManyRedirects as exc:
+                raise NetworkError(f"{self.endpoint} redirected {shown} too many times") from exc
+
+            status = response.status_code
+            if status == 429:
+                wait = rate_limit_wait(response.headers)
+                if wait is None:
+                    wait = self._backoff_delay(attempt)
+                if wait > self.rate_limit_cap:
+                    raise RateLimited(
+                        f"Hugging Face is limiting requests: try again in {math.ceil(wait)} s",
+                        retry_after=wait,
+                    )
+                # Everyone waits, not just this request: the window is shared.
+                jitter = self._rng.uniform(0.0, 1.0)
+                self._resume_at = max(self._resume_at, time.monotonic() + wait + jitter)
+                log.info("rate-limited on %s: waiting %.0f s", shown, wait)
+                failure = RateLimited(f"the server kept rate-limiting {shown}", retry_after=wait)
+                continue
+            if status in _RETRY_STATUSES:
+                failure = self._status_error(response, shown, not_found)
+                continue
+            if status >= 400:
+                raise self._status_error(response, shown, not_found)
+            try:
+                return decode(response, shown)
+            except BadResponse as exc:
+                failure = exc
+                continue
+
+        assert failure is not None  # the loop only falls through after a failure
+        if tries > 1:
+            failure.message = f"{failure.message} (after {tries} tries)"
+            failure.args = (failure.message,)
+        raise failure
