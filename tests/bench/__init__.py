@@ -1,1 +1,1 @@
-"""The scale benchmark (issue 5): `python -m tests.bench` builds homes, times the app and writes BENCHMARKS.md."""
+"""The scale benchmark (issue 5): `python -m tests.bench` times the app and writes BENCHMARKS.md."""

@@ -27,7 +27,7 @@ class TtyError(RuntimeError):
 
 @dataclass(frozen=True)
 class Milestone:
-    """Something to wait for on the screen; ``then_keys`` are sent (tmux key names) once it is seen."""
+    """Something to wait for on the screen; ``then_keys`` (tmux key names) are sent once seen."""
 
     name: str
     seen: Callable[[str], bool]
