@@ -1,0 +1,52 @@
+"""Entry point of `paper-reader` and `python -m reader`: the TUI, or a headless sub-command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from reader.cli.output import EXIT_FAILED, CliError, error
+from reader.cli.parser import build_parser
+
+
+def start_app(args: argparse.Namespace) -> int:
+    """Start the terminal reader (imported lazily: the headless commands never load Textual)."""
+    try:
+        from reader.app import run_app
+    except ImportError as exc:
+        # Only a missing reader.app means "not available"; a broken dependency is a real error.
+        if exc.name != "reader.app":
+            raise
+        error("the terminal reader is not available in this installation (reader.app is "
+              "missing); the sync, import, list and show commands work")
+        return EXIT_FAILED
+    return run_app(offline=args.offline)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (default: sys.argv[1:]), run the command, return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return start_app(args)
+        command: Callable[[argparse.Namespace], int] = args.run
+        return command(args)
+    except CliError as exc:
+        error(exc.message)
+        return exc.code
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except BrokenPipeError:
+        # `paper-reader list | head`: the reader went away, which is not an error of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The headless command line: one module per sub-command, wired together by ``reader.__main__``."""

@@ -1,0 +1,152 @@
+"""`paper-reader import FILE|-`: load Papers-API-shaped JSON (a dump or a mirror) into the cache."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from reader.cli.common import open_cache, report_problems
+from reader.cli.jsonstream import BadJSON, iter_values
+from reader.cli.output import EXIT_FAILED, EXIT_OK, CliError, Progress
+from reader.hub.models import Paper
+from reader.hub.parse import paper_from_api, paper_from_item
+from reader.store.cache import PaperCache
+from reader.sync import listing_day
+
+BATCH = 5000  # papers per progress step; merges are grouped by listing day within a batch
+
+EPILOG = """\
+examples:
+  paper-reader import dump.json          a JSON array of daily items, search items or papers
+  paper-reader import papers.jsonl       the same as JSON lines, one item per line
+  curl -s "https://huggingface.co/api/daily_papers?date=2025-03-06" | paper-reader import -
+
+Each item may be a daily item (with "paper"), a search result (wrapped or the old slim
+shape) or a bare paper object (/api/papers/ID). Papers are listed on the day of their
+paper.submittedOnDailyAt. Items that are not papers are skipped and counted. If the file
+is not valid JSON, nothing is imported.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+               parents: list[argparse.ArgumentParser]) -> None:
+    """Register the `import` sub-command."""
+    p = sub.add_parser(
+        "import",
+        parents=parents,
+        help="load Papers-API JSON (array or JSON lines) into the cache",
+        description="Load papers from a file of Papers-API-shaped JSON into the local cache: "
+        "how to seed a cache from a dump or a mirror. Never uses the network.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", metavar="FILE", help="a .json or .jsonl file, or - for stdin")
+    p.set_defaults(run=run)
+
+
+@dataclass
+class Collected:
+    """The papers read from a file, grouped by listing day, and how many items were skipped."""
+
+    by_day: dict[str | None, list[Paper]] = field(default_factory=dict)
+    papers: int = 0
+    skipped: int = 0
+
+
+def paper_of(value: Any) -> Paper | None:
+    """The paper in one item of any accepted shape, or None if it is not one."""
+    if not isinstance(value, dict):
+        return None
+    if isinstance(value.get("paper"), dict):
+        return paper_from_item(value)  # a daily item or a current search item
+    return paper_from_api(value)  # a bare paper object or an old slim search item
+
+
+def collect(values: Iterable[Any]) -> Collected:
+    """Parse every value; the whole input is read before anything is merged, so a file that
+    turns out to be broken half-way leaves the cache untouched."""
+    out = Collected()
+    for value in values:
+        paper = paper_of(value)
+        if paper is None:
+            out.skipped += 1
+            continue
+        out.papers += 1
+        out.by_day.setdefault(listing_day(paper), []).append(paper)
+    return out
+
+
+def batches(by_day: dict[str | None, list[Paper]], size: int = BATCH
+            ) -> Iterator[list[tuple[str | None, list[Paper]]]]:
+    """Day groups in date order (undated last), packed into batches of about ``size`` papers."""
+    batch: list[tuple[str | None, list[Paper]]] = []
+    count = 0
+    for day in sorted(by_day, key=lambda d: (d is None, d or "")):
+        batch.append((day, by_day[day]))
+        count += len(by_day[day])
+        if count >= size:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
+
+
+def merge_all(cache: PaperCache, collected: Collected, progress: Progress | None = None
+              ) -> tuple[int, int, int]:
+    """Merge everything collected; returns (distinct papers, new, updated)."""
+    new: set[str] = set()
+    updated: set[str] = set()
+    seen: set[str] = set()
+    done = 0
+    for batch in batches(collected.by_day):
+        for day, papers in batch:
+            result = cache.merge(papers, listed_on=day)
+            new.update(result.new)
+            updated.update(result.updated)
+            seen.update(p.id for p in papers)
+            done += len(papers)
+        if progress is not None:
+            progress(f"merged {done} papers", done, collected.papers)
+    return len(seen), len(new), len(updated - new)
+
+
+def _open(name: str) -> IO[bytes]:
+    if name == "-":
+        return sys.stdin.buffer
+    path = Path(name)
+    if path.is_dir():
+        raise CliError(f"{name} is a directory, not a JSON file")
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise CliError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `paper-reader import`; returns the exit status."""
+    name = "stdin" if args.file == "-" else args.file
+    stream = _open(args.file)
+    try:
+        collected = collect(iter_values(stream))
+    except BadJSON as exc:
+        raise CliError(f"{name}: {exc}; nothing was imported") from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if collected.papers == 0:
+        raise CliError(f"{name}: no papers found ({collected.skipped} items skipped); "
+                       "nothing was imported", EXIT_FAILED)
+    cache = open_cache()
+    progress = Progress("import")
+    try:
+        total, new, updated = merge_all(cache, collected, progress)
+    finally:
+        progress.close()
+    report_problems(cache.problems)
+    print(f"imported {total} papers ({new} new, {updated} updated), "
+          f"skipped {collected.skipped} invalid items")
+    return EXIT_OK

@@ -1,0 +1,130 @@
+"""`paper-reader sync`: fetch daily papers and trending into the cache, with progress, a summary."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import re
+
+from reader.cli.common import feed_today, open_cache, report_problems
+from reader.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, Progress, error
+from reader.hub.client import PapersClient
+from reader.hub.errors import HubError, NetworkError
+from reader.store.cache import PaperCache
+from reader.sync import SyncReport, plan_days, sync
+
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+EPILOG = """\
+examples:
+  paper-reader sync                     today and yesterday, plus trending
+  paper-reader sync --days 8            the last 8 days
+  paper-reader sync --since 2025-01-01  every day since then (skips days already complete)
+  paper-reader sync --date 2025-03-06 --no-trending
+  paper-reader sync --month 2025-02     a whole month in a few requests
+
+"Today" is the Daily Papers day in New York. Set HF_ENDPOINT to use a mirror.
+Exit status: 0 when something was fetched (failures are listed), 1 when nothing could be fetched.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+               parents: list[argparse.ArgumentParser]) -> None:
+    """Register the `sync` sub-command."""
+    p = sub.add_parser(
+        "sync",
+        parents=parents,
+        help="fetch the latest daily papers and trending into the cache",
+        description="Fetch daily papers and the trending list from Hugging Face into the local "
+        "cache. Without options: today and yesterday, plus trending.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="one listing day")
+    which.add_argument("--days", metavar="N", type=_positive, help="the last N days")
+    which.add_argument(
+        "--since", metavar="YYYY-MM-DD", type=_date,
+        help="every day since this one; days already complete in the cache are skipped, "
+        "the last two days are always refreshed",
+    )
+    which.add_argument(
+        "--month", metavar="YYYY-MM", type=_month, action="append",
+        help="a whole month (may be repeated)",
+    )
+    p.add_argument("--no-trending", action="store_true", help="skip the trending list")
+    p.set_defaults(run=run)
+
+
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _month(text: str) -> str:
+    if not _MONTH.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)")
+    return text
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `paper-reader sync`; returns the exit status."""
+    if args.offline:
+        raise CliError("sync needs the network; drop --offline to fetch papers", EXIT_USAGE)
+    cache = open_cache()
+    report_problems(cache.problems)
+    months: list[str] = args.month or []
+    days: list[str] = []
+    if not months:
+        try:
+            days = plan_days(cache, today=feed_today(), date=args.date, days=args.days,
+                             since=args.since)
+        except ValueError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
+    trending = not args.no_trending
+    if not days and not months and not trending:
+        print("nothing to sync: every day since then is already complete")
+        return EXIT_OK
+    progress = Progress("sync")
+    try:
+        report = asyncio.run(_sync(cache, days, months, trending, progress))
+    finally:
+        progress.close()
+    return _summarise(report)
+
+
+async def _sync(cache: PaperCache, days: list[str], months: list[str], trending: bool,
+                progress: Progress) -> SyncReport:
+    try:
+        async with PapersClient() as client:
+            return await sync(client, cache, days=days, months=months, trending=trending,
+                              progress=progress)
+    except HubError as exc:  # e.g. a malformed HF_ENDPOINT, raised before any fetch
+        raise CliError(str(exc)) from None
+
+
+def _summarise(report: SyncReport) -> int:
+    if report.nothing_fetched:
+        reason = str(report.errors[0]) if report.errors else "every request failed"
+        network = any(isinstance(e, NetworkError) for e in report.errors)
+        if network and "HF_ENDPOINT" not in reason:
+            reason += " (check your connection or HF_ENDPOINT)"
+        raise CliError(reason, EXIT_FAILED)
+    print(f"synced {len(report.days)} days: {report.new} new, {report.updated} updated, "
+          f"{len(report.failed)} failed")
+    for line in report.failed:
+        error(f"failed: {line}")
+    return EXIT_OK
