@@ -14,6 +14,7 @@ import math
 import os
 import random
 import re
+import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date as Date
@@ -135,8 +136,21 @@ def _server_message(response: httpx.Response) -> str | None:
 
 
 def _transport_reason(exc: Exception) -> str:
-    """A short, plain reason for a transport failure ("connection refused")."""
-    text = str(exc).lower()
+    """A short, plain reason for a transport failure ("connection refused").
+
+    httpx's own message is often just "All connection attempts failed"; the OS error that says
+    why sits further down the chain of causes.
+    """
+    chain: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and len(chain) < 10:
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "connection refused"
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return "host name not found"
+    text = " ".join(str(e) for e in chain).lower()
     for needle, reason in (
         ("refused", "connection refused"),
         ("name or service not known", "host name not found"),
