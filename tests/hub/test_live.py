@@ -55,4 +55,4 @@ async def test_linked_repos() -> None:
     async with PapersClient(LIVE, "") as client:
         repos = await client.linked_repos("2407.21783")
     assert repos.models, "Llama 3 is cited by many models"
-    assert all("/" in r.id or r.id for r in repos.models)
+    assert all(r.kind == "model" for r in repos.models)
