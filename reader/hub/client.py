@@ -485,8 +485,14 @@ class PapersClient:
                 continue
             except httpx.TransportError as exc:
                 raise self._transport_error(exc, shown) from exc
+            except httpx.DecodingError as exc:  # a damaged compressed body: like a cut one
+                failure = BadResponse(f"the server's answer to {shown} could not be decoded")
+                failure.__cause__ = exc
+                continue
             except httpx.TooManyRedirects as exc:
                 raise NetworkError(f"{self.endpoint} redirected {shown} too many times") from exc
+            except httpx.RequestError as exc:
+                raise NetworkError(f"could not get {shown} from {self.endpoint}") from exc
 
             status = response.status_code
             if status == 429:

@@ -351,6 +351,7 @@ def flaky(failures: list[httpx.Response | Exception], ok: Any) -> tuple[Handler,
         httpx.RemoteProtocolError("Server disconnected without sending a response."),
         httpx.ReadTimeout("timed out"),
         httpx.ConnectTimeout("timed out"),
+        httpx.Response(200, stream=httpx.ByteStream(b"x"), headers={"content-encoding": "gzip"}),
     ],
 )
 async def test_transient_failures_are_retried(failure: httpx.Response | Exception) -> None:
