@@ -126,16 +126,20 @@ class Tmux:
         env: dict[str, str],
         cwd: Path,
         timeout: float = 30.0,
+        on_start: Callable[[str], None] | None = None,
         on_done: Callable[[Tmux, str, TtyRun], None] | None = None,
     ) -> TtyRun:
         """Launch ``argv`` and return the seconds from launch to each milestone, in order.
 
+        ``on_start`` gets the session name before the clock starts (for tests that send keys);
         ``on_done`` runs while the program is still alive (e.g. to read its memory) before the
         session is killed. Raises :class:`TtyError` if a milestone does not appear in ``timeout``.
         """
         session, gate = self.start_gated(argv, env, cwd)
         result = TtyRun()
         try:
+            if on_start is not None:
+                on_start(session)
             result.pid = self.pane_pid(session)
             with open(gate, "w") as fifo:
                 t0 = time.perf_counter()

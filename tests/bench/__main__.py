@@ -1,0 +1,231 @@
+"""`python -m tests.bench`: build homes, measure every figure of issue 5, print and save a table."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.bench import report
+from tests.bench.figures import Figure, guarded
+from tests.bench.homes import REPO, Home, build_home
+from tests.bench.launch import LaunchFigures, measure_launches
+
+DEFAULT_SIZES = (1000, 10_000, 100_000)
+QUICK_SIZES = (1000, 10_000)
+SEED = 7
+FIRST_ROW_TARGET_S = 0.35
+ALL_VIEW_TARGET_S = 1.5
+FILTER_P95_TARGET_MS = 30.0
+BOOKMARK_TARGET_MS = 20.0
+MERGE_TARGET_S = 0.5
+MEMORY_TARGET_MB = 600.0
+IMPORT_TARGET_S = 60.0  # "well under a minute"
+SCROLL_RATIO_TARGET = 1.5  # ~1 means no work proportional to N; 10x papers must not cost 1.5x
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(sorted({int(part.replace("_", "")) for part in text.split(",") if part}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: sizes are numbers, e.g. 1000,10000") from None
+    if not sizes or min(sizes) < 100:
+        raise argparse.ArgumentTypeError("sizes must be at least 100 papers")
+    return sizes
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench",
+        description="Benchmark paper-reader at 1k/10k/100k papers (issue 5) and write "
+        "BENCHMARKS.md. Homes are built in a temporary folder unless --keep is given.",
+    )
+    parser.add_argument("--sizes", type=_sizes, default=None,
+                        help="comma-separated paper counts (default 1000,10000,100000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a fast check: sizes 1000,10000 and 3 runs (unless given)")
+    parser.add_argument("--runs", type=int, default=None, help="timed runs per figure (default 5)")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="build homes in DIR and keep them; a later run reuses them")
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md",
+                        help="where to write the report (default BENCHMARKS.md in the repo)")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated parts to skip: launch,filter,writes,list,scroll")
+    args = parser.parse_args(argv)
+    if args.sizes is None:
+        args.sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
+    if args.runs is None:
+        args.runs = 3 if args.quick else 5
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    args.skip = {part.strip() for part in args.skip.split(",") if part.strip()}
+    return args
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _launch_rows(floor: LaunchFigures, apps: dict[int, LaunchFigures],
+                 homes: list[Home]) -> list[Figure]:
+    rows: list[Figure] = []
+    floor_s = Figure("Floor: bare Textual app, first line", None, "s", floor.first_row,
+                     error="; ".join(floor.errors[:1]))
+    floor_median = floor_s.median
+    rows.append(floor_s)
+    for home in homes:
+        f = apps[home.n]
+        error = home.import_error or "; ".join(e.splitlines()[0] for e in f.errors[:1])
+        rows.append(Figure("First paper row on screen", home.n, "s", f.first_row,
+                           target=FIRST_ROW_TARGET_S if home.n >= 10_000 else None,
+                           floor=floor_median, error="" if f.first_row else error,
+                           note=_failures(f)))
+    for home in homes:
+        f = apps[home.n]
+        rows.append(Figure('"All" view usable (last row shown)', home.n, "s", f.all_view,
+                           target=ALL_VIEW_TARGET_S if home.n >= 100_000 else None,
+                           floor=floor_median,
+                           error="" if f.all_view else (home.import_error or _failures(f))))
+    for home in homes:
+        f = apps[home.n]
+        rows.append(Figure('Peak memory after "All" view', home.n, "MB", f.memory_mb,
+                           target=MEMORY_TARGET_MB if home.n >= 100_000 else None,
+                           show_p95=False,
+                           error="" if f.memory_mb else (home.import_error or _failures(f))))
+    return rows
+
+
+def _failures(f: LaunchFigures) -> str:
+    if not f.errors:
+        return ""
+    first = f.errors[0].splitlines()[0]
+    return f"{len(f.errors)} launch(es) failed; first: {first}"
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    when = dt.datetime.now(dt.UTC)
+    mach = report.machine()
+    say(f"paper-reader benchmark: sizes {', '.join(f'{n:,}' for n in args.sizes)}, "
+        f"{args.runs} runs; {mach.cpu}, {mach.cores} cores")
+    if shutil.which("tmux") is None:
+        say("tmux is not installed: the start-up figures need it (apt-get install tmux)")
+    if args.keep:
+        root = args.keep.resolve()
+    else:
+        root = Path(tempfile.mkdtemp(prefix="paper-reader-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    figures: list[Figure] = []
+    notes: list[str] = []
+    try:
+        homes = []
+        for n in args.sizes:
+            say(f"building a home of {n:,} papers")
+            homes.append(build_home(root, n, SEED, log=say))
+        for home in homes:
+            figures.append(Figure("Import (paper-reader import)", home.n, "s",
+                                  [home.import_s] if home.import_s is not None else [],
+                                  target=IMPORT_TARGET_S if home.n >= 100_000 else None,
+                                  show_p95=False, error=home.import_error,
+                                  note="from the build of this kept home" if home.reused else ""))
+        usable = [h for h in homes if h.import_s is not None]
+        parts: list[tuple[str, Callable[[list[Home], argparse.Namespace], list[Figure]]]] = [
+            ("launch", _launch_part),
+            ("filter", _filter_part),
+            ("writes", _writes_part),
+            ("list", _list_part),
+            ("scroll", _scroll_part),
+        ]
+        for name, part in parts:
+            if name in args.skip:
+                continue
+            say(f"measuring: {name}")
+            part_start = time.perf_counter()
+            try:
+                figures.extend(part(usable, args))
+            except Exception as exc:  # one broken part must not lose the others' figures
+                figures.append(Figure(f"({name})", None, "s",
+                                      error=f"{type(exc).__name__}: {exc}"))
+            gc.collect()
+            say(f"  {name} took {time.perf_counter() - part_start:.0f} s")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    duration = time.perf_counter() - started
+    say("")
+    say(report.text_table(figures))
+    text = report.markdown(figures, mach=mach, when=when, command=report.command_line(),
+                           runs=args.runs, notes=notes, duration_s=duration)
+    report.write(args.out, text)
+    say(f"\nwrote {args.out.name} ({duration / 60:.1f} minutes)")
+    return 0
+
+
+def _launch_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    floor, apps = measure_launches(homes, args.runs, log=say)
+    return _launch_rows(floor, apps, homes)
+
+
+def _filter_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.filters import filter_figures
+
+    return filter_figures([h for h in homes if h.n >= 10_000], args.runs,
+                          target_ms=FILTER_P95_TARGET_MS, log=say)
+
+
+def _writes_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.writes import bookmark_ms, merge_s
+
+    rows: list[Figure] = []
+    for home in homes:
+        rows.append(guarded(Figure("Bookmark toggle persisted", home.n, "ms",
+                                   target=BOOKMARK_TARGET_MS if home.n >= 100_000 else None),
+                            lambda h=home: bookmark_ms(h.path, max(40, args.runs * 8))))
+    for home in homes:
+        rows.append(guarded(Figure("Merge a 1,000-paper sync", home.n, "s",
+                                   target=MERGE_TARGET_S if home.n >= 100_000 else None),
+                            lambda h=home: merge_s(h.path, args.runs)))
+    return rows
+
+
+def _list_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.listcmd import QUERIES, list_s
+
+    rows: list[Figure] = []
+    for home in homes:
+        for label, query in QUERIES:
+            figure = Figure(f"list {' '.join(query)} --json ({label})", home.n, "s")
+            printed: list[int] = []
+
+            def measure(h: Home = home, q: tuple[str, ...] = query,
+                        out: list[int] = printed) -> list[float]:
+                samples, count = list_s(h.path, q, args.runs)
+                out.append(count)
+                return samples
+
+            guarded(figure, measure)
+            if printed:
+                figure.note = f"{printed[0]:,} papers printed"
+            rows.append(figure)
+    return rows
+
+
+def _scroll_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.scroll import scroll_figures
+
+    return scroll_figures([h for h in homes if h.n >= 10_000], args.runs,
+                          target_ratio=SCROLL_RATIO_TARGET, log=say)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
