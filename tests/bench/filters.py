@@ -93,7 +93,7 @@ def query_set(v: Vocabulary) -> dict[str, list[str]]:
         "flags": ["is:bookmarked", "is:unread", "is:read", "has:code", "has:project",
                   "has:fulltext"],
         "boolean": [f"{c[0]} OR {m[0]}", f"{c[1]} -{c[2]}", f"({m[1]} OR {m[2]}) has:code",
-                    f"NOT is:read upvotes:>10", f"{c[3]} NOT {r[3]} sort:upvotes",
+                    "NOT is:read upvotes:>10", f"{c[3]} NOT {r[3]} sort:upvotes",
                     f"(author:{v.authors[2]} OR kw:{v.keywords[1]}) -{c[4]}"],
     }
 
