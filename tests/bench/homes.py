@@ -21,7 +21,7 @@ from pathlib import Path
 
 import orjson
 
-from reader.hub.parse import paper_from_item
+from reader.hub.text import clean_line
 
 META_FILE = "bench-home.json"
 META_VERSION = 2
@@ -102,11 +102,12 @@ def write_dump(path: Path, n: int, seed: int) -> tuple[str, list[str], list[str]
         for item in _items(n, seed):
             out.write(orjson.dumps(item))
             out.write(b"\n")
-            paper = paper_from_item(item)
-            if paper is None:
+            # read the two fields directly: the full parser costs ~0.7 ms an item, a minute at 100k
+            paper = item.get("paper")
+            if not isinstance(paper, dict):
                 continue
-            day = (paper.submitted_daily_at or paper.published_at or "")[:10]
-            needle = _needle(paper.title)
+            day = str(paper.get("submittedOnDailyAt") or paper.get("publishedAt") or "")[:10]
+            needle = _needle(clean_line(str(paper.get("title") or "")))
             if day and needle:
                 by_day.setdefault(day, []).append(needle)
     tmp.replace(path)
