@@ -1,0 +1,409 @@
+"""The paper cache: month shards in TinyDB format, held in memory, written in batches.
+
+On disk (all under ``papers_dir``; everything here is re-fetchable):
+
+- ``2602.json``...: one TinyDB file per arXiv-id month (``misc.json`` for ids of another shape),
+  table ``papers``, doc ids stable per shard, plus the ``_meta`` format doc.
+- ``index.json``: listing day -> ids, fully fetched days, the last trending list.
+- ``recent.json``: the start-up slice (newest listing days + trending), so the first view is
+  painted without opening the shards.
+- ``linked.json``: models/datasets/Spaces citing a paper.
+- ``../fulltext/<id>.md``: full texts.
+
+A damaged file is moved aside and reported in :attr:`PaperCache.problems`; a file from a newer
+paper-reader is reported and left untouched (never rewritten by this version). Two processes
+may share a cache; the last writer of a shard wins, which costs at most a re-fetch.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.hub.models import LinkedRepos, Paper
+from reader.store.atomic import CorruptFile, atomic_write_bytes, quarantine, remove_stale_temps
+from reader.store.index import DayIndex, recent_body, records_from_recent
+from reader.store.linked import linked_from_body, linked_to_dict
+from reader.store.merge import MergeResult, merge_record, now_iso
+from reader.store.record import Record
+from reader.store.shards import Encoded, gc_paused, read_shard, shard_of, shard_paths, write_shard
+from reader.store.storage import NewerFormat, read_json, write_json
+
+__all__ = ["MergeResult", "PaperCache", "shard_of"]
+
+INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-repos"
+ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
+_FULLTEXT_ID = re.compile(r"^\d{4}\.\d{4,5}$")
+
+
+@dataclass(slots=True)
+class _Shard:
+    doc_ids: dict[str, int] = field(default_factory=dict)  # paper id -> TinyDB doc id
+    next_id: int = 1
+    writable: bool = True
+    encoded: Encoded | None = None  # see shards.shard_bytes; only for recently written shards
+
+
+class PaperCache:
+    """Every cached paper, in memory after the first :meth:`load_all` (or any call that needs
+    it). Thread-safe: the UI may call :meth:`load_recent` and :meth:`days` while a worker thread
+    loads or merges."""
+
+    def __init__(self, papers_dir: Path) -> None:
+        self.papers_dir = Path(papers_dir)
+        self.fulltext_dir = self.papers_dir.parent / "fulltext"
+        self.problems: list[str] = []
+        self._lock = threading.RLock()  # guards the state below; held only briefly
+        self._load_lock = threading.Lock()  # one shard load at a time; taken before _lock
+        self._records: dict[str, Record] | None = None
+        self._shards: dict[str, _Shard] = {}
+        self._index: DayIndex | None = None
+        self._recent_ids: list[str] | None = None  # what recent.json holds, if we know
+        self._linked: dict[str, LinkedRepos] | None = None
+        self._linked_fetched: dict[str, str] = {}
+        self._readonly: set[str] = set()  # side files from a newer version: never written
+        self._encoded_lru: list[str] = []  # names of the shards holding an encoded cache
+
+    # --- problems and paths -----------------------------------------------------------------
+
+    def _report(self, message: str) -> None:
+        with self._lock:
+            if message not in self.problems:
+                self.problems.append(message)
+
+    def _quarantine(self, exc: CorruptFile, what: str) -> None:
+        try:
+            moved = quarantine(exc.path)
+        except OSError as err:
+            self._report(f"The cache file {exc.path} is damaged ({exc.reason}) and could not be "
+                         f"moved aside ({err.strerror}); {what}")
+            return
+        self._report(f"The cache file {exc.path.name} was damaged ({exc.reason}); it was moved "
+                     f"aside to {moved}. {what}")
+
+    def _write(self, path: Path, writer: str, action: Callable[[], None]) -> None:
+        """Run a disk write; a failure (disk full, read-only) is reported, not raised: the data
+        stays in memory for this session and the cache is re-fetchable."""
+        try:
+            action()
+        except OSError as err:
+            self._report(f"Could not save the cache file {path} ({err.strerror or err}); "
+                         f"{writer} kept for this session only.")
+
+    # --- the shards ---------------------------------------------------------------------------
+
+    def _ensure_loaded(self) -> dict[str, Record]:
+        records = self._records
+        if records is not None:
+            return records
+        with self._load_lock:
+            if self._records is None:
+                loaded: dict[str, Record] = {}
+                shards: dict[str, _Shard] = {}
+                remove_stale_temps(self.papers_dir)
+                with gc_paused():
+                    for name, path in shard_paths(self.papers_dir):
+                        shards[name] = self._load_shard(name, path, loaded)
+                with self._lock:
+                    self._records, self._shards = loaded, shards
+            return self._records
+
+    def _load_shard(self, name: str, path: Path, into: dict[str, Record]) -> _Shard:
+        what = "Its papers will be fetched again on the next sync."
+        try:
+            docs, bad = read_shard(path, name)
+        except NewerFormat as exc:
+            self._report(f"{exc} Its papers are not shown.")
+            return _Shard(writable=False)
+        except CorruptFile as exc:
+            self._quarantine(exc, what)
+            return _Shard()
+        except OSError as err:
+            self._report(f"Could not read the cache file {path} ({err.strerror}); its papers are "
+                         "not shown and it is left as it is.")
+            return _Shard(writable=False)
+        shard = _Shard()
+        for doc_id, record in docs:
+            into[record.id] = record
+            shard.doc_ids[record.id] = doc_id
+            shard.next_id = max(shard.next_id, doc_id + 1)
+        if bad:
+            # Keep the good records, but keep the original bytes too (moved aside), then save.
+            self._quarantine(CorruptFile(path, f"{bad} malformed record(s)"), what)
+            self._save_shard(name, shard, into, keep_encoded=False)
+        return shard
+
+    def _save_shard(
+        self, name: str, shard: _Shard, records: dict[str, Record], *, keep_encoded: bool = True
+    ) -> None:
+        if not shard.writable:
+            return
+        path = self.papers_dir / f"{name}.json"
+        rows = ((doc_id, records[pid]) for pid, doc_id in shard.doc_ids.items())
+        if keep_encoded:
+            # Keep the encoded records of the last few shards written: the next merge into the
+            # same month then re-encodes only what changed (a day-by-day sync: 5x faster).
+            if shard.encoded is None:
+                shard.encoded = {}
+            if name in self._encoded_lru:
+                self._encoded_lru.remove(name)
+            self._encoded_lru.append(name)
+            while len(self._encoded_lru) > ENCODED_SHARDS:
+                evicted = self._shards.get(self._encoded_lru.pop(0))
+                if evicted is not None:
+                    evicted.encoded = None
+        encoded = shard.encoded
+        self._write(path, "its papers are", lambda: write_shard(path, rows, encoded))
+
+    def load_all(self) -> dict[str, Record]:
+        """Every cached paper by id (a copy of the in-memory dict). Reads the shards once."""
+        records = self._ensure_loaded()
+        with self._lock:
+            return dict(records)
+
+    def get(self, paper_id: str) -> Record | None:
+        """One paper, or None."""
+        return self._ensure_loaded().get(paper_id)
+
+    def __len__(self) -> int:
+        return len(self._ensure_loaded())
+
+    def merge(
+        self,
+        papers: Sequence[Paper],
+        *,
+        listed_on: str | None = None,
+        trending: bool = False,
+        now: str | None = None,
+    ) -> MergeResult:
+        """Fold freshly fetched papers in (rules in :mod:`reader.store.merge`) and save: one write
+        per touched shard, then index.json and recent.json if they changed.
+
+        ``listed_on``: the Daily Papers date they were listed on. ``trending``: they are the
+        trending list in rank order (paper i has rank i+1).
+        """
+        records = self._ensure_loaded()
+        index = self._ensure_index()
+        stamp = now or now_iso()
+        with self._lock, gc_paused():
+            before: dict[str, Record | None] = {}
+            for i, paper in enumerate(papers):
+                old = records.get(paper.id)
+                before.setdefault(paper.id, old)
+                rank = i + 1 if trending else None
+                record = merge_record(old, paper, listed_on=listed_on, rank=rank, now=stamp)
+                if record is not old:
+                    records[paper.id] = record
+            result = MergeResult()
+            touched: set[str] = set()
+            for pid, old in before.items():
+                if old is None:
+                    result.new.append(pid)
+                    shard = self._shards.setdefault(shard_of(pid), _Shard())
+                    shard.doc_ids[pid] = shard.next_id
+                    shard.next_id += 1
+                elif records[pid] is not old:
+                    result.updated.append(pid)
+                else:
+                    result.unchanged += 1
+                    continue
+                touched.add(shard_of(pid))
+            index_changed = index.add(listed_on, before) if listed_on else False
+            if trending:
+                index.set_trending(before, stamp)
+            for name in sorted(touched):
+                self._save_shard(name, self._shards[name], records)
+            if index_changed or trending:
+                self._save_index()
+            self._refresh_recent(set(result.new) | set(result.updated))
+            return result
+
+    # --- index.json ---------------------------------------------------------------------------
+
+    def _ensure_index(self) -> DayIndex:
+        with self._lock:
+            if self._index is not None:
+                return self._index
+            index = self._read_index()
+            if index is not None:
+                self._index = index
+                return index
+        records = self._ensure_loaded()  # outside _lock: the load lock is always taken first
+        with self._lock:
+            if self._index is None:
+                self._index = DayIndex.rebuild(records.values())
+                if records:
+                    self._save_index()
+            return self._index
+
+    def _read_index(self) -> DayIndex | None:
+        """index.json, or None if it must be rebuilt from the shards."""
+        path = self.papers_dir / "index.json"
+        try:
+            body = read_json(path, kind=INDEX_KIND)
+            if body is not None:
+                return DayIndex.from_body(path, body)
+        except CorruptFile as exc:
+            self._quarantine(exc, "It was rebuilt from the cached papers.")
+        except NewerFormat as exc:
+            self._readonly.add(path.name)
+            self._report(str(exc))
+        except OSError as err:
+            self._readonly.add(path.name)
+            self._report(f"Could not read {path} ({err.strerror}); it is left as it is.")
+        return None if any(shard_paths(self.papers_dir)) else DayIndex()
+
+    def _save_index(self) -> None:
+        path = self.papers_dir / "index.json"
+        if path.name in self._readonly or self._index is None:
+            return
+        body = self._index.to_body()
+        self._write(path, "the day index is", lambda: write_json(path, body, kind=INDEX_KIND))
+
+    def days(self) -> dict[str, int]:
+        """Listing date -> number of cached papers listed that day, newest first."""
+        index = self._ensure_index()
+        with self._lock:
+            return index.counts()
+
+    def ids_on(self, day: str) -> list[str]:
+        """The ids listed on ``day``, in the order they were first listed."""
+        index = self._ensure_index()
+        with self._lock:
+            return list(index.days.get(day, ()))
+
+    def day_complete(self, day: str) -> bool:
+        """True once :meth:`mark_day_complete` was called for ``day``."""
+        index = self._ensure_index()
+        with self._lock:
+            return day in index.complete
+
+    def mark_day_complete(self, day: str, count: int, now: str | None = None) -> None:
+        """Record that ``day`` was fetched in full (``count`` papers) at ``now``."""
+        index = self._ensure_index()
+        with self._lock:
+            index.complete[day] = {"count": count, "fetched": now or now_iso()}
+            self._save_index()
+
+    # --- recent.json --------------------------------------------------------------------------
+
+    def _refresh_recent(self, changed: set[str]) -> None:
+        if self._index is None or self._records is None:
+            return
+        ids = self._index.recent_ids()
+        if ids == self._recent_ids and changed.isdisjoint(ids):
+            return
+        path = self.papers_dir / "recent.json"
+        if path.name not in self._readonly:
+            body = recent_body(self._index, self._records)
+            self._write(path, "the start-up slice is",
+                        lambda: write_json(path, body, kind=RECENT_KIND))
+        self._recent_ids = ids
+
+    def load_recent(self) -> list[Record]:
+        """The start-up slice: papers of the newest 3 listing days (newest first, in listing
+        order), then the last trending list's papers not already among them. Reads only
+        recent.json; rebuilds it from the shards (slower, once) if it is missing or damaged."""
+        with self._lock:
+            if self._records is not None and self._index is not None:
+                return [self._records[i] for i in self._index.recent_ids() if i in self._records]
+        path = self.papers_dir / "recent.json"
+        try:
+            body = read_json(path, kind=RECENT_KIND)
+            if body is not None:
+                return records_from_recent(path, body)
+        except CorruptFile as exc:
+            self._quarantine(exc, "It was rebuilt from the cached papers.")
+        except NewerFormat as exc:
+            self._readonly.add(path.name)
+            self._report(str(exc))
+        except OSError as err:
+            self._readonly.add(path.name)
+            self._report(f"Could not read {path} ({err.strerror}); it is left as it is.")
+        if not any(shard_paths(self.papers_dir)):
+            return []
+        records = self._ensure_loaded()
+        index = self._ensure_index()
+        with self._lock:
+            self._refresh_recent(set())
+            return [records[i] for i in index.recent_ids() if i in records]
+
+    # --- linked.json --------------------------------------------------------------------------
+
+    def _ensure_linked(self) -> dict[str, LinkedRepos]:
+        if self._linked is not None:
+            return self._linked
+        path = self.papers_dir / "linked.json"
+        linked: dict[str, LinkedRepos] = {}
+        try:
+            body = read_json(path, kind=LINKED_KIND)
+            if body is not None:
+                linked = linked_from_body(path, body)
+                self._linked_fetched = {
+                    pid: str(entry.get("fetched", "")) for pid, entry in body["repos"].items()
+                }
+        except CorruptFile as exc:
+            self._quarantine(exc, "Linked repos will be fetched again when needed.")
+        except NewerFormat as exc:
+            self._readonly.add(path.name)
+            self._report(str(exc))
+        except OSError as err:
+            self._readonly.add(path.name)
+            self._report(f"Could not read {path} ({err.strerror}); it is left as it is.")
+        self._linked = linked
+        return linked
+
+    def linked_get(self, paper_id: str) -> LinkedRepos | None:
+        """The repos citing a paper as last fetched, or None if never fetched."""
+        with self._lock:
+            return self._ensure_linked().get(paper_id)
+
+    def linked_fetched(self, paper_id: str) -> str | None:
+        """When :meth:`linked_put` last stored this paper's repos (ISO time), or None."""
+        with self._lock:
+            self._ensure_linked()
+            return self._linked_fetched.get(paper_id) or None
+
+    def linked_put(self, paper_id: str, repos: LinkedRepos) -> None:
+        """Store the repos citing a paper (replacing what was there) and save linked.json."""
+        with self._lock:
+            linked = self._ensure_linked()
+            linked[paper_id] = repos
+            self._linked_fetched[paper_id] = now_iso()
+            path = self.papers_dir / "linked.json"
+            if path.name in self._readonly:
+                return
+            body = {"repos": {pid: linked_to_dict(r, self._linked_fetched.get(pid, ""))
+                              for pid, r in linked.items()}}
+            self._write(path, "linked repos are",
+                        lambda: write_json(path, body, kind=LINKED_KIND))
+
+    # --- full texts ---------------------------------------------------------------------------
+
+    def _fulltext_path(self, paper_id: str) -> Path:
+        if not _FULLTEXT_ID.match(paper_id):
+            raise ValueError(f"not an arXiv id: {paper_id!r}")
+        return self.fulltext_dir / f"{paper_id}.md"
+
+    def fulltext_ids(self) -> set[str]:
+        """Ids of the papers whose full text is cached."""
+        try:
+            return {p.stem for p in self.fulltext_dir.glob("*.md") if _FULLTEXT_ID.match(p.stem)}
+        except OSError:
+            return set()
+
+    def fulltext_get(self, paper_id: str) -> str | None:
+        """A cached full text (Markdown), or None."""
+        try:
+            return self._fulltext_path(paper_id).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def fulltext_put(self, paper_id: str, text: str) -> None:
+        """Cache a full text (atomic write; raises OSError if the disk refuses)."""
+        path = self._fulltext_path(paper_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, text.encode("utf-8"))

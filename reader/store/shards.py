@@ -1,0 +1,134 @@
+"""One arXiv-id month of the paper cache as a TinyDB file: naming, reading, writing."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from reader.store.atomic import atomic_write_bytes
+from reader.store.record import Record, record_from_dict, record_to_dict
+from reader.store.storage import FORMAT, META_TABLE, read_db
+
+KIND = "papers"
+TABLE = "papers"
+MISC = "misc"  # ids that are not new-style arXiv ids (should not happen: hub/ normalises them)
+_ID = re.compile(r"^(\d{4})\.\d{4,5}$")
+_SHARD_FILE = re.compile(r"^(\d{4}|misc)\.json$")
+_HEAD = orjson.dumps({META_TABLE: {"1": {"format": FORMAT, "kind": KIND}}})[:-1]
+_HEAD += b',"' + TABLE.encode() + b'":{'
+
+# A record's encoded form, reused while the record object is unchanged (records are immutable,
+# so identity tells). Held only for recently written shards, see PaperCache.
+Encoded = dict[str, tuple[Record, bytes]]
+
+class _GcPause:
+    """Pause the cyclic GC while building or dumping ~10^5 records: the records hold no cycles,
+    and its repeated scans of the growing heap more than double the time of a 100k-paper load.
+    Nestable and thread-safe: the GC comes back when the last pause ends (if it was on)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._restore = False
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._restore = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._restore:
+                    gc.enable()
+
+
+gc_paused = _GcPause()
+
+
+def shard_of(paper_id: str) -> str:
+    """The shard a paper lives in: its arXiv-id month (``2602.01234`` -> ``2602``)."""
+    m = _ID.match(paper_id)
+    return m.group(1) if m else MISC
+
+
+def shard_paths(papers_dir: Path) -> Iterator[tuple[str, Path]]:
+    """(name, path) of every shard file in ``papers_dir``, oldest month first."""
+    try:
+        names = sorted(p.name for p in papers_dir.iterdir() if _SHARD_FILE.match(p.name))
+    except FileNotFoundError:
+        return
+    for name in names:
+        yield name.removesuffix(".json"), papers_dir / name
+
+
+def _record(doc: dict[str, Any], shard: str) -> Record | None:
+    # Only the fields whose type matters downstream (sorting, joining) are checked: a record
+    # with a wrong one is dropped rather than crash the list or the query index later.
+    pid = doc.get("id")
+    if not isinstance(pid, str) or shard_of(pid) != shard:
+        return None
+    if not isinstance(doc.get("title", ""), str) or not isinstance(doc.get("summary", ""), str):
+        return None
+    for key in ("upvotes", "num_comments", "github_stars"):
+        value = doc.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            return None
+    if not isinstance(doc.get("listed_on", ()), list | tuple):
+        return None
+    try:
+        return record_from_dict(doc)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def read_shard(path: Path, name: str) -> tuple[list[tuple[int, Record]], int]:
+    """The (doc id, record) pairs of a shard, and how many documents were malformed.
+    Raises ``CorruptFile`` / ``NewerFormat`` (see :func:`reader.store.storage.read_db`)."""
+    data = read_db(path, kind=KIND)
+    if data is None:
+        return [], 0
+    rows: list[tuple[int, Record]] = []
+    bad = 0
+    for doc_id, doc in data.get(TABLE, {}).items():
+        record = _record(doc, name)
+        if record is None:
+            bad += 1
+        else:
+            rows.append((int(doc_id), record))
+    return rows, bad
+
+
+def shard_bytes(rows: Iterable[tuple[int, Record]], encoded: Encoded | None = None) -> bytes:
+    """A whole shard as a TinyDB file (doc ids as given, so they stay stable). With ``encoded``,
+    records unchanged since the last call are not serialised again."""
+    parts: list[bytes] = []
+    for doc_id, record in rows:
+        hit = encoded.get(record.id) if encoded is not None else None
+        if hit is not None and hit[0] is record:
+            blob = hit[1]
+        else:
+            blob = orjson.dumps(record_to_dict(record))
+            if encoded is not None:
+                encoded[record.id] = (record, blob)
+        parts.append(b'"%d":%s' % (doc_id, blob))
+    return _HEAD + b",".join(parts) + b"}}"
+
+
+def write_shard(
+    path: Path, rows: Iterable[tuple[int, Record]], encoded: Encoded | None = None
+) -> None:
+    """Write a whole shard atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, shard_bytes(rows, encoded))
