@@ -371,3 +371,26 @@ def test_paper_fields_of_any_type_never_raise(fields: dict[str, Any]) -> None:
     p = paper_from_item({**fields, "paper": {**fields, "id": "2602.23229"}})
     assert p is not None and p.id == "2602.23229"
     assert p.upvotes is None or (type(p.upvotes) is int)
+
+
+# --- the fake hub's corpus, hostile papers included ------------------------------------------
+
+
+def test_every_corpus_item_parses_clean() -> None:
+    from tests.fakehub.corpus import Corpus
+
+    corpus = Corpus(days=3, hostile=True, seed=7)
+    papers = [paper_from_item(it) for it in corpus.items]
+    assert all(p is not None for p in papers)
+    by_id = {p.id: p for p in papers if p is not None}
+    assert list(by_id) == corpus.ids()
+    for p in by_id.values():
+        for s in _strings_of(p):
+            assert not any(is_forbidden(c, keep_layout=True) for c in s), (p.id, s[:80])
+        assert "\t" not in p.summary and "\n\n\n" not in p.summary
+    hostile = [by_id[i] for i in corpus.hostile_ids]
+    titles = {p.title for p in hostile}
+    assert "[@click=app.quit]x[/]" in titles  # kept verbatim: the TUI never parses it as markup
+    assert "Red alert: ANSI blinking in titles" in titles
+    assert any(len(p.authors) == 500 for p in hostile)
+    assert any(len(p.summary) >= 50_000 for p in hostile)
