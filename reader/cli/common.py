@@ -6,7 +6,6 @@ import datetime as dt
 
 from reader.cli.output import warn
 from reader.store.cache import PaperCache
-from reader.store.library import Library
 from reader.store.locations import Locations, locations
 from reader.store.state import LibraryState
 
@@ -42,6 +41,8 @@ def report_problems(problems: list[str]) -> None:
 
 def library_state(where: Locations | None = None) -> LibraryState:
     """A snapshot of the user's library (bookmarks, read, tags, notes); warns about problems."""
+    from reader.store.library import Library  # only list/show need it; sync/import do not
+
     where = (where or locations()).ensure()
     library = Library(where.library_file)
     state = library.snapshot()
