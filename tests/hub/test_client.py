@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -31,6 +31,8 @@ from reader.hub.errors import (
     ServerError,
 )
 from reader.hub.ids import InvalidPaperId
+from reader.hub.text import clean_block, is_forbidden
+from tests.fakehub import Corpus, FakeHub
 
 TOKEN = "hf_SECRETsecretSECRET123"
 
@@ -577,3 +579,240 @@ def test_importing_the_client_does_not_import_textual() -> None:
 def test_json_module_is_the_stdlib_one() -> None:
     # The fallback parser must accept what orjson refuses (checked above through the client).
     assert json.loads('"\\ud800"') == "\ud800"
+
+
+# --- against the fake Papers server (real HTTP on 127.0.0.1) ----------------------------------
+
+DAY = "2026-03-06"  # the corpus' newest listing day (tests/conftest.py)
+
+
+def ids_of(items: list[dict[str, Any]]) -> list[str]:
+    return [it["paper"]["id"] if "paper" in it else it["id"] for it in items]
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+async def hub_client(hf_endpoint: FakeHub, sleeps: Sleeps) -> AsyncIterator[PapersClient]:
+    """A client built from the environment (HF_ENDPOINT = the fake hub), with instant sleeps."""
+    async with PapersClient(retries=2, timeout=2.0, sleep=sleeps, rng=random.Random(1)) as c:
+        yield c
+
+
+async def test_fake_daily_for_a_date_pages_in_server_order(
+    hub_client: PapersClient, hf_endpoint: FakeHub, corpus: Corpus
+) -> None:
+    expected = ids_of(corpus.daily(date=DAY))
+    assert len(expected) > 10
+    papers = await hub_client.daily(date=DAY, limit=10)
+    assert [p.id for p in papers] == expected
+    pages = [q["p"] for _, path, q, _ in hf_endpoint.requests if path == "/api/daily_papers"]
+    assert pages == [str(i) for i in range(len(expected) // 10 + 1)]
+    by_id = {it["paper"]["id"]: it for it in corpus.items_on(DAY)}
+    p = papers[0]
+    raw = by_id[p.id]
+    assert p.title == raw["paper"]["title"]
+    assert p.published_at == raw["paper"]["publishedAt"] != raw["publishedAt"]
+    assert p.num_comments == raw["numComments"]
+    assert p.submitted_by == raw["submittedBy"]["fullname"]
+    assert "\n" not in p.summary or "\n\n" in p.summary  # re-flowed
+
+
+async def test_fake_daily_week_month_submitter(
+    hub_client: PapersClient, corpus: Corpus
+) -> None:
+    assert [p.id for p in await hub_client.daily(week="2026-W10")] == ids_of(
+        corpus.daily(week="2026-W10")
+    )
+    assert [p.id for p in await hub_client.daily(month="2026-02", limit=50)] == ids_of(
+        corpus.daily(month="2026-02")
+    )
+    someone = corpus.items[0]["submittedBy"]["name"]
+    mine = await hub_client.daily(submitter=someone)
+    assert mine and [p.id for p in mine] == ids_of(corpus.daily(submitter=someone))
+
+
+async def test_fake_trending_in_rank_order(hub_client: PapersClient, corpus: Corpus) -> None:
+    papers = await hub_client.trending(limit=25)
+    assert [p.id for p in papers] == ids_of(corpus.trending())[:25]
+    two_pages = await hub_client.trending(limit=25, max_pages=2)
+    assert [p.id for p in two_pages] == ids_of(corpus.trending())[:50]
+
+
+async def test_fake_search_wrapped_shape(hub_client: PapersClient, corpus: Corpus) -> None:
+    word = corpus.items[0]["paper"]["title"].split()[0]
+    hits = await hub_client.search(word, limit=7)
+    assert [h.paper.id for h in hits] == ids_of(corpus.search(word, 7))
+    assert all(any(match for _, match in h.highlighted_title) for h in hits
+               if word.lower() in h.paper.title.lower())
+
+
+async def test_fake_search_slim_shape(
+    make_fakehub: Callable[..., FakeHub], corpus: Corpus, sleeps: Sleeps
+) -> None:
+    hub = make_fakehub(corpus, slim_search=True)
+    word = corpus.items[0]["paper"]["title"].split()[0]
+    async with PapersClient(hub.url, sleep=sleeps) as client:
+        hits = await client.search(word, limit=5)
+    assert [h.paper.id for h in hits] == ids_of(corpus.search_slim(word, 5))
+    assert all(h.paper.title and h.paper.thumbnail for h in hits)
+
+
+async def test_fake_paper_fulltext_repos(hub_client: PapersClient, corpus: Corpus) -> None:
+    pid = corpus.ids()[3]
+    paper = await hub_client.paper(f"https://huggingface.co/papers/{pid}")
+    assert paper.id == pid and paper.title == corpus.paper(pid)["title"]  # type: ignore[index]
+    assert paper.num_comments is None  # E3 has no numComments
+    markdown = corpus.markdown(pid)
+    assert markdown is not None
+    assert await hub_client.fulltext(pid) == clean_block(markdown)
+    repos = await hub_client.linked_repos(pid)
+    expected = corpus.repos(pid)
+    assert [r.id for r in repos.models] == [m["id"] for m in expected["models"]]
+    assert [r.id for r in repos.spaces] == [s["id"] for s in expected["spaces"]]
+
+
+async def test_fake_unknown_paper(hub_client: PapersClient) -> None:
+    with pytest.raises(PaperNotFound, match=r"^2602\.99999 is not on Hugging Face$"):
+        await hub_client.paper("2602.99999")
+    with pytest.raises(PaperNotFound):
+        await hub_client.fulltext("2602.99999")
+    assert (await hub_client.linked_repos("2602.99999")).total == 0
+
+
+async def test_fake_bad_date_is_a_400_with_the_servers_message(
+    hub_client: PapersClient, hf_endpoint: FakeHub
+) -> None:
+    with pytest.raises(ServerError) as info:
+        await hub_client.daily(date="2025-13-40")
+    assert info.value.status == 400
+    assert str(info.value).startswith("the server refused /api/daily_papers?date=2025-13-40")
+    assert hf_endpoint.count("/api/daily_papers") == 1
+    raw = httpx.get(f"{hf_endpoint.url}/api/daily_papers", params={"date": "2025-13-40"})
+    assert str(info.value).endswith(": " + raw.json()["error"])
+
+
+async def test_fake_token_is_sent_as_bearer_and_never_shown(
+    hf_endpoint: FakeHub, monkeypatch: pytest.MonkeyPatch, sleeps: Sleeps
+) -> None:
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    hf_endpoint.inject("503", times=None)
+    async with PapersClient(retries=1, sleep=sleeps) as client:
+        with pytest.raises(ServerError) as info:
+            await client.paper("2602.00001")
+        assert TOKEN not in repr(client)
+    assert TOKEN not in full_text_of(info.value)
+    headers = [h for _, _, _, h in hf_endpoint.requests]
+    assert len(headers) == 2
+    assert all(h["authorization"] == f"Bearer {TOKEN}" for h in headers)
+    assert all(h["user-agent"].startswith("paper-reader/") for h in headers)
+
+
+async def test_fake_no_token_no_authorization_header(
+    hub_client: PapersClient, hf_endpoint: FakeHub
+) -> None:
+    await hub_client.trending(limit=1)
+    assert "authorization" not in hf_endpoint.requests[0][3]
+
+
+FAULTS: list[tuple[str, dict[str, Any]]] = [
+    ("500", {}),
+    ("503", {}),
+    ("malformed", {}),
+    ("truncated", {}),
+    ("html", {}),
+    ("html", {"status": 200}),
+    ("drop", {}),
+    ("429", {"reset": 3}),
+    ("latency", {"seconds": 1.0}),
+]
+
+
+@pytest.mark.parametrize(("kind", "params"), FAULTS, ids=[f"{k}{p or ''}" for k, p in FAULTS])
+async def test_fake_fault_is_survived_by_retrying(
+    hf_endpoint: FakeHub, corpus: Corpus, sleeps: Sleeps, kind: str, params: dict[str, Any]
+) -> None:
+    hf_endpoint.inject(kind, path="/api/daily_papers", times=2, **params)
+    async with PapersClient(retries=2, timeout=0.3, sleep=sleeps) as client:
+        papers = await client.daily(date=DAY)
+    assert [p.id for p in papers] == ids_of(corpus.daily(date=DAY))
+    assert hf_endpoint.count("/api/daily_papers") == 3
+    assert len(sleeps.calls) == 2
+    if kind == "429":
+        assert all(3 <= s <= 4.5 for s in sleeps.calls)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "error", "message"),
+    [
+        ("500", {}, ServerError, "the server answered 500 for /api/papers/{pid}: Internal Error"),
+        ("503", {}, ServerError, "the server answered 503 for /api/papers/{pid}"),
+        ("html", {}, ServerError, "the server answered 502 for /api/papers/{pid}"),
+        ("html", {"status": 200}, BadResponse, "answered /api/papers/{pid} with a web page"),
+        ("malformed", {}, BadResponse, "answer to /api/papers/{pid} was not valid JSON"),
+        ("truncated", {}, NetworkError, "the connection to {url} dropped during /api/papers/"),
+        ("drop", {}, NetworkError, "the connection to {url} dropped during /api/papers/{pid}"),
+        ("429", {"reset": 2}, RateLimited, "the server kept rate-limiting /api/papers/{pid}"),
+        ("latency", {"seconds": 1.0}, NetworkError, "{url} did not answer /api/papers/{pid}"),
+    ],
+)
+async def test_fake_fault_that_persists_raises_a_clear_error(
+    hf_endpoint: FakeHub,
+    corpus: Corpus,
+    sleeps: Sleeps,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    params: dict[str, Any],
+    error: type[HubError],
+    message: str,
+) -> None:
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    pid = corpus.ids()[0]
+    hf_endpoint.inject(kind, times=None, **params)
+    async with PapersClient(retries=2, timeout=0.3, sleep=sleeps) as client:
+        with pytest.raises(error) as info:
+            await client.paper(pid)
+    text = str(info.value)
+    assert type(info.value) is error
+    assert message.format(pid=pid, url=hf_endpoint.url) in text
+    assert text.endswith("(after 3 tries)")
+    assert "\n" not in text
+    assert TOKEN not in full_text_of(info.value)
+    assert hf_endpoint.count("/api/papers/") == 3
+
+
+async def test_fake_429_beyond_the_cap(hf_endpoint: FakeHub, sleeps: Sleeps) -> None:
+    hf_endpoint.inject("429", reset=300)
+    async with PapersClient(sleep=sleeps, rate_limit_cap=60) as client:
+        with pytest.raises(RateLimited, match="try again in 300 s") as info:
+            await client.trending()
+    assert info.value.retry_after == 300
+    assert sleeps.calls == []
+
+
+async def test_fake_server_gone(hf_endpoint: FakeHub, sleeps: Sleeps) -> None:
+    url = hf_endpoint.url
+    hf_endpoint.stop()
+    async with PapersClient(retries=1, sleep=sleeps) as client:
+        with pytest.raises(NetworkError, match=f"^could not reach {url}: connection refused"):
+            await client.trending()
+
+
+async def test_fake_hostile_corpus_arrives_clean(
+    make_fakehub: Callable[..., FakeHub], hostile_corpus: Corpus, sleeps: Sleeps
+) -> None:
+    hub = make_fakehub(hostile_corpus)
+    async with PapersClient(hub.url, sleep=sleeps) as client:
+        papers = await client.daily(date=DAY)
+        texts = [await client.fulltext(pid) for pid in hostile_corpus.hostile_ids[:3]]
+    hostile = [p for p in papers if p.id in set(hostile_corpus.hostile_ids)]
+    assert len(hostile) == len(hostile_corpus.hostile_ids)
+    for p in hostile:
+        strings = [p.title, p.summary, *(a.name for a in p.authors), *p.ai_keywords]
+        for s in strings:
+            assert not any(is_forbidden(c, keep_layout=True) for c in s), (p.id, s[:60])
+    for text in texts:
+        assert not any(is_forbidden(c, keep_layout=True) for c in text)
