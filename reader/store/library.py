@@ -1,0 +1,330 @@
+"""The user's library (bookmarks, read state, tags, notes, visits): not re-fetchable, so every
+change is saved at once, safely, and never lost to a second paper-reader running alongside.
+
+library.json is a TinyDB-format file (tables ``bookmarks``, ``read``, ``tags``, ``notes``,
+``meta``, plus ``_meta`` for the format version). Each mutation takes ``library.json.lock``,
+re-reads the file if another process changed it (mtime_ns + size + inode), applies the one
+operation to that fresh state and replaces the file atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from reader.store.atomic import CorruptFile, quarantine, remove_stale_temps
+from reader.store.merge import now_iso
+from reader.store.state import LibraryState
+from reader.store.storage import NewerFormat, read_db, write_db
+
+KIND = "library"
+TABLES = ("bookmarks", "read", "tags", "notes", "meta")
+LOCK_TIMEOUT = 5.0  # seconds; a mutation holds the lock for a few milliseconds
+_SPACES = re.compile(r"\s+")
+# What each table's documents must hold (besides "id"), to tell a damaged file from ours.
+_FIELDS: dict[str, tuple[str, type]] = {
+    "bookmarks": ("at", str), "read": ("at", str), "tags": ("tags", list), "notes": ("text", str),
+}
+
+Stamp = tuple[int, int, int]
+
+
+class LibraryError(Exception):
+    """A change could not be saved (lock held too long, disk full...). ``str()`` is a one-line
+    message for the user; the library is left as it was on disk."""
+
+
+def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Lower-case, trimmed, inner spaces as ``-``, no empties, no duplicates, order kept."""
+    out: dict[str, None] = {}
+    for tag in tags:
+        clean = _SPACES.sub("-", tag.strip().lower())
+        if clean:
+            out[clean] = None
+    return tuple(out)
+
+
+class Library:
+    """The library file and an in-memory copy of it. Thread-safe; safe across processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.problems: list[str] = []
+        self.read_only = False  # True if the file is from a newer version or unreadable
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._file_lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT)
+        self._docs: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
+        self._keys: dict[str, dict[str, str]] = {t: {} for t in TABLES}  # table -> id -> doc key
+        self._stamp: Stamp | None = None  # the file as we last read or wrote it
+        self._loaded = False
+        self._session_started = False
+        self._session_last_visit: str | None = None
+        self._snapshot: LibraryState | None = None
+        with self._lock, self._locked():
+            remove_stale_temps(self.path.parent)
+            self._sync_from_disk()
+
+    # --- disk ---------------------------------------------------------------------------------
+
+    def _locked(self) -> FileLock:
+        return self._file_lock
+
+    def _stat(self) -> Stamp | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _report(self, message: str) -> None:
+        if message not in self.problems:
+            self.problems.append(message)
+
+    def _sync_from_disk(self) -> None:
+        """Re-read the file if it changed since we last saw it. Call with both locks held."""
+        if self.read_only:
+            return
+        stamp = self._stat()  # before reading: a change after this is seen next time
+        if self._loaded and stamp == self._stamp:
+            return
+        try:
+            data = read_db(self.path, kind=KIND)
+            docs, keys, bad = self._parse(data or {})
+        except NewerFormat as exc:
+            self.read_only = True
+            self._report(f"{exc} Changes made now are not saved.")
+            return
+        except CorruptFile as exc:
+            self._quarantine(exc.reason)
+            return
+        except OSError as err:
+            self.read_only = True
+            self._report(f"Could not read your library {self.path} ({err.strerror}); it is left "
+                         "as it is and changes made now are not saved.")
+            return
+        self._docs, self._keys, self._stamp, self._snapshot = docs, keys, stamp, None
+        self._loaded = True
+        if bad:
+            self._quarantine(f"{bad} damaged entr{'y' if bad == 1 else 'ies'}", salvaged=True)
+
+    def _quarantine(self, reason: str, *, salvaged: bool = False) -> None:
+        """Move the damaged file aside (never overwrite it), tell the user where it went, and
+        save what we still have: the readable part, or this session's last good copy."""
+        try:
+            moved = quarantine(self.path)
+        except OSError as err:
+            self.read_only = True  # it cannot be moved aside, so it must not be overwritten
+            self._report(f"Your library file {self.path} is damaged ({reason}) and could not be "
+                         f"moved aside ({err.strerror}); it is left as it is and changes made "
+                         "now are not saved.")
+            return
+        if salvaged:
+            kept = "the readable entries were kept"
+        elif self._loaded:
+            kept = "this session's copy of your library was saved in its place"
+        else:
+            kept = "paper-reader started with an empty library"
+        self._report(f"Your library file was damaged ({reason}); it was moved to {moved} and "
+                     f"{kept}.")
+        self._loaded = True
+        self._snapshot = None
+        try:
+            self._save()
+        except OSError as err:
+            self._report(f"Could not save your library ({err.strerror}); changes are kept for "
+                         "this session only until it can be saved.")
+
+    def _parse(
+        self, data: dict[str, dict[str, dict[str, Any]]]
+    ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, str]], int]:
+        docs: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
+        keys: dict[str, dict[str, str]] = {t: {} for t in TABLES}
+        bad = 0
+        for table in TABLES:
+            for key, doc in data.get(table, {}).items():
+                if table == "meta":
+                    docs[table][key] = doc
+                    continue
+                name, kind = _FIELDS[table]
+                pid = doc.get("id")
+                if not (isinstance(pid, str) and isinstance(doc.get(name), kind)) or (
+                    table == "tags" and not all(isinstance(t, str) for t in doc["tags"])
+                ):
+                    bad += 1
+                    continue
+                docs[table][key] = doc
+                keys[table][pid] = key
+        return docs, keys, bad
+
+    def _save(self) -> None:
+        """Write the in-memory state (call with both locks held)."""
+        if self.read_only:
+            return
+        write_db(self.path, self._docs, kind=KIND, indent=True)
+        self._stamp = self._stat()
+
+    def _mutate(self, op: Callable[[], bool]) -> None:
+        with self._lock:
+            try:
+                with self._locked():
+                    self._sync_from_disk()
+                    if op():
+                        self._snapshot = None
+                        self._save_or_rollback()
+            except Timeout as exc:
+                raise LibraryError("Your library is locked by another paper-reader that is not "
+                                   "responding; the change was not saved.") from exc
+
+    def _save_or_rollback(self) -> None:
+        try:
+            self._save()
+        except OSError as err:
+            # Show what is really on disk again, then say the change was lost.
+            self._loaded = False
+            self._sync_from_disk()
+            reason = err.strerror or str(err)
+            raise LibraryError(
+                f"Could not save your library ({reason}); the change was not saved."
+            ) from err
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def _get(self, table: str, pid: str) -> dict[str, Any] | None:
+        key = self._keys[table].get(pid)
+        return self._docs[table][key] if key is not None else None
+
+    def _put(self, table: str, pid: str, doc: dict[str, Any]) -> None:
+        key = self._keys[table].get(pid)
+        if key is None:
+            key = str(max((int(k) for k in self._docs[table]), default=0) + 1)
+            self._keys[table][pid] = key
+        self._docs[table][key] = {"id": pid, **doc}
+
+    def _drop(self, table: str, pid: str) -> bool:
+        key = self._keys[table].pop(pid, None)
+        if key is None:
+            return False
+        del self._docs[table][key]
+        return True
+
+    def _set_flag(self, table: str, pid: str, on: bool) -> bool:
+        if on == (pid in self._keys[table]):
+            return False
+        if on:
+            self._put(table, pid, {"at": now_iso()})
+            return True
+        return self._drop(table, pid)
+
+    # --- public API ---------------------------------------------------------------------------
+
+    def snapshot(self) -> LibraryState:
+        """The library as this process last saw it (no disk access)."""
+        with self._lock:
+            if self._snapshot is None:
+                d = self._docs
+                meta = d["meta"].get("1", {})
+                last = (self._session_last_visit if self._session_started
+                        else meta.get("visit"))
+                self._snapshot = LibraryState(
+                    bookmarks={doc["id"]: doc["at"] for doc in d["bookmarks"].values()},
+                    read={doc["id"]: doc["at"] for doc in d["read"].values()},
+                    tags={doc["id"]: tuple(doc["tags"]) for doc in d["tags"].values()},
+                    notes={doc["id"]: doc["text"] for doc in d["notes"].values()},
+                    last_visit=last if isinstance(last, str) else None,
+                )
+            return self._snapshot
+
+    def reload(self) -> LibraryState:
+        """Pick up changes another process saved, then return :meth:`snapshot`."""
+        with self._lock:
+            try:
+                with self._locked():
+                    self._sync_from_disk()
+            except Timeout:
+                pass  # keep the copy we have; the next mutation will re-read anyway
+            return self.snapshot()
+
+    def toggle_bookmark(self, paper_id: str) -> bool:
+        """Flip the bookmark; returns whether the paper is now bookmarked."""
+        result: list[bool] = []
+
+        def op() -> bool:
+            result.append(paper_id not in self._keys["bookmarks"])
+            return self._set_flag("bookmarks", paper_id, result[0])
+
+        self._mutate(op)
+        return result[0]
+
+    def set_bookmark(self, paper_id: str, on: bool) -> None:
+        self._mutate(lambda: self._set_flag("bookmarks", paper_id, on))
+
+    def set_read(self, paper_id: str, read: bool) -> None:
+        """Mark read (keeping the first read time) or unread."""
+        self._mutate(lambda: self._set_flag("read", paper_id, read))
+
+    def toggle_read(self, paper_id: str) -> bool:
+        """Flip the read mark; returns whether the paper is now read."""
+        result: list[bool] = []
+
+        def op() -> bool:
+            result.append(paper_id not in self._keys["read"])
+            return self._set_flag("read", paper_id, result[0])
+
+        self._mutate(op)
+        return result[0]
+
+    def set_tags(self, paper_id: str, tags: Iterable[str]) -> None:
+        """Replace a paper's tags (normalised by :func:`normalize_tags`; none removes the entry)."""
+        clean = list(normalize_tags(tags))
+
+        def op() -> bool:
+            doc = self._get("tags", paper_id)
+            if (doc["tags"] if doc else []) == clean:
+                return False
+            if not clean:
+                return self._drop("tags", paper_id)
+            self._put("tags", paper_id, {"tags": clean})
+            return True
+
+        self._mutate(op)
+
+    def set_note(self, paper_id: str, text: str) -> None:
+        """Replace a paper's note; a blank note removes it."""
+
+        def op() -> bool:
+            doc = self._get("notes", paper_id)
+            if not text.strip():
+                return self._drop("notes", paper_id)
+            if doc is not None and doc["text"] == text:
+                return False
+            self._put("notes", paper_id, {"text": text, "at": now_iso()})
+            return True
+
+        self._mutate(op)
+
+    def start_visit(self, now: str | None = None) -> str | None:
+        """Record that a session starts ``now``; returns the previous session's start (also
+        what :attr:`LibraryState.last_visit` holds from then on in this process)."""
+        stamp = now or now_iso()
+        previous: list[str | None] = []
+
+        def op() -> bool:
+            meta = self._docs["meta"].get("1", {})
+            prev = meta.get("visit")
+            previous.append(prev if isinstance(prev, str) else None)
+            self._docs["meta"]["1"] = {**meta, "visit": stamp, "last_visit": previous[0]}
+            return True
+
+        self._mutate(op)
+        with self._lock:
+            self._session_started = True
+            self._session_last_visit = previous[0]
+            self._snapshot = None
+        return previous[0]
