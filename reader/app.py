@@ -1,0 +1,139 @@
+"""The Textual App: screens, app-wide keys, theme, keymap and the one worker-error handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path, PurePath
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.worker import Worker, WorkerState
+
+from reader.commands import PaperProvider, ViewProvider
+from reader.config import Config, ConfigError, load_config, save_theme
+from reader.controller import Clock, Controller, utc_now
+from reader.hub.client import PapersClient
+from reader.hub.errors import HubError
+from reader.keys import APP_KEYS, bindings
+from reader.screens.help import HelpScreen
+from reader.screens.main import MainScreen
+from reader.store.cache import PaperCache
+from reader.store.library import Library
+from reader.store.locations import Locations, locations
+
+log = logging.getLogger("reader.app")
+
+
+def styles_dir() -> Path:
+    """The stylesheets: ``reader/styles`` in an installed wheel, top-level ``styles/`` in a
+    checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "styles"
+    return installed if installed.is_dir() else here.parent / "styles"
+
+
+def css_paths() -> list[str | PurePath]:
+    return sorted(styles_dir().glob("*.tcss"))
+
+
+class PaperReaderApp(App[None]):
+    """paper-reader: Hugging Face Papers in the terminal."""
+
+    TITLE = "paper-reader"
+    CSS_PATH = css_paths()
+    BINDINGS = bindings(APP_KEYS)
+    COMMANDS = App.COMMANDS | {PaperProvider, ViewProvider}
+
+    def __init__(
+        self,
+        *,
+        offline: bool = False,
+        client: PapersClient | None = None,
+        clock: Clock = utc_now,
+        where: Locations | None = None,
+    ) -> None:
+        super().__init__()
+        self.offline = offline
+        self.where = (where or locations()).ensure()
+        self.config_path = self.where.config_file
+        self.config: Config = load_config(self.config_path)
+        self.cache = PaperCache(self.where.papers_dir)
+        self.library = Library(self.where.library_file)
+        self._own_client = client is None and not offline
+        self.client = None if offline else (client or PapersClient())
+        self.controller = Controller(self.cache, self.library, self.config, clock=clock,
+                                     config_path=self.config_path)
+        self._theme_ready = False
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            self.notify(f"Unknown theme {self.config.theme!r} in config.toml; using the default.",
+                        severity="warning", markup=False)
+        for problem in self.config.problems:
+            self.notify(problem, title="config.toml", severity="warning", markup=False,
+                        timeout=10)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._theme_ready = True
+        self.push_screen(MainScreen(self.controller, self.client))
+
+    async def on_unmount(self) -> None:
+        if self.client is not None and self._own_client:
+            await self.client.aclose()
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if not self._theme_ready or theme.name == self.config.theme:
+            return
+        self.config.theme = theme.name
+        try:
+            save_theme(self.config_path, theme.name)
+        except ConfigError as err:
+            self.notify(str(err), severity="warning", markup=False)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.config.keymap))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and the query language", self.action_help)
+        if isinstance(screen, MainScreen):
+            main = screen
+            for title, help_text, action in (
+                ("Refresh", "Fetch the newest papers and trending now", main.action_refresh),
+                ("Search huggingface.co", "Search for the filter text",
+                 main.action_remote_search),
+                ("Save view", "Save the current filter as a view", main.action_save_view),
+                ("Edit mute and watch rules", "Hide or highlight papers", main.action_edit_rules),
+                ("Toggle muted papers", "Show or hide what mute rules hide",
+                 main.action_toggle_muted),
+                ("Cycle sort", "View order, date, upvotes, trending, stars",
+                 main.action_cycle_sort),
+                ("Toggle filter pane", "Show or hide the left pane",
+                 main.action_toggle_filter_pane),
+            ):
+                yield SystemCommand(title, help_text, action)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker ends up: a calm toast, never a crash."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, HubError):
+            message = str(error)
+        else:
+            log.error("worker %s failed", event.worker.name, exc_info=error)
+            message = f"{event.worker.description or event.worker.name} failed: {error!r}"
+        self.notify(message, title="Something went wrong", severity="warning", markup=False)
+
+
+def run_app(*, offline: bool) -> int:
+    """Run the TUI; the exit code for the CLI."""
+    app = PaperReaderApp(offline=offline)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,82 @@
+"""Command palette providers: jump to a paper by title or id, and switch views.
+
+Titles are data: hits are built from ``Content(title)`` and never from Textual's
+``Matcher.highlight`` (it parses its candidate as markup).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from reader.screens.main import MainScreen
+
+MAX_PAPER_HITS = 40
+
+
+def _main(provider: Provider) -> MainScreen | None:
+    screen = provider.screen
+    return screen if isinstance(screen, MainScreen) else None
+
+
+class PaperProvider(Provider):
+    """Papers whose title contains the typed text, or whose id starts with it."""
+
+    async def search(self, query: str) -> Hits:
+        main = _main(self)
+        needle = query.strip().lower()
+        if main is None or len(needle) < 2:
+            return
+        records = main.controller.data.records
+        found = 0
+        for n, record in enumerate(records.values()):
+            if n % 2000 == 0:
+                await asyncio.sleep(0)  # stay responsive while scanning 100,000 titles
+            paper = record.paper
+            title = paper.title or "(untitled)"
+            if paper.id.startswith(needle):
+                score, start = 1.0, -1
+            else:
+                start = title.lower().find(needle)
+                if start < 0:
+                    continue
+                score = 0.9 if start == 0 else 0.8 - min(start, 60) / 200
+            display = Content.assemble((paper.id, "dim"), "  ", Content(title))
+            if start >= 0:
+                offset = len(paper.id) + 2 + start
+                display = display.stylize("bold underline", offset, offset + len(needle))
+            yield Hit(score, display, partial(main.jump_to, paper.id), text=f"{paper.id} {title}",
+                      help=", ".join(a.name for a in paper.visible_authors[:3]) or None)
+            found += 1
+            if found >= MAX_PAPER_HITS:
+                return
+
+
+class ViewProvider(Provider):
+    """Every view in the filter pane."""
+
+    def _hits(self) -> list[tuple[str, str]]:
+        main = _main(self)
+        if main is None:
+            return []
+        return [(f"View: {v.label}", v.key) for v in main.controller.views()]
+
+    async def discover(self) -> Hits:
+        main = _main(self)
+        if main is None:
+            return
+        for text, key in self._hits():
+            yield DiscoveryHit(Content(text), partial(main.switch_view, key), text=text)
+
+    async def search(self, query: str) -> Hits:
+        main = _main(self)
+        if main is None:
+            return
+        matcher = self.matcher(query)
+        for text, key in self._hits():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, Content(text), partial(main.switch_view, key), text=text)

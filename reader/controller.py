@@ -1,0 +1,276 @@
+"""The library view model: loads the cache, builds views, filters with the Index; no Textual.
+
+The TUI calls the loading and filtering methods from thread workers and the network methods from
+async workers; everything here is testable without an App. Inputs for a filter run are captured
+in a :class:`Snapshot` on the UI thread, so a worker never sees a half-updated state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from reader.config import Config
+from reader.hub.client import PapersClient
+from reader.hub.models import LinkedRepos
+from reader.query import Context, Query, QueryError, all_of, parse
+from reader.query.index import Index
+from reader.store.cache import PaperCache
+from reader.store.record import Record
+from reader.store.state import LibraryState
+from reader.sync import SyncReport, sync
+from reader.views import Data, View, build_data, builtin_views, candidates, saved_views
+
+Clock = Callable[[], dt.datetime]
+REFRESH_DAYS_MIN = 2  # the newest days still change (upvotes, late submissions)
+REFRESH_DAYS_MAX = 7  # after a long absence, catch up on this many days at most
+
+
+class LibraryLike(Protocol):
+    """The part of :class:`reader.store.library.Library` the app uses."""
+
+    problems: list[str]
+
+    def snapshot(self) -> LibraryState: ...
+    def toggle_bookmark(self, paper_id: str) -> bool: ...
+    def toggle_read(self, paper_id: str) -> bool: ...
+    def set_read(self, paper_id: str, read: bool) -> None: ...
+    def start_visit(self, now: str | None = None) -> str | None: ...
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything one filter run reads, captured at once on the UI thread."""
+
+    data: Data
+    index: Index
+    state: LibraryState
+    muted: frozenset[str]
+    show_muted: bool
+    day: str | None
+    search: tuple[str, ...]
+    now: dt.datetime
+    fulltext: frozenset[str] = frozenset()
+
+    @property
+    def context(self) -> Context:
+        return Context(library=self.state, now=self.now, fulltext_ids=self.fulltext)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One filter run: the records to show and how many mute rules hid."""
+
+    view: View
+    query: Query
+    records: list[Record]
+    hidden: int
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Papers matched by the mute and the watch rules."""
+
+    muted: frozenset[str] = frozenset()
+    watched: frozenset[str] = frozenset()
+
+
+@dataclass
+class Rules:
+    """Parsed mute/watch rules; bad ones are reported in ``problems`` and left out."""
+
+    mute: list[str] = field(default_factory=list)
+    watch: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def parsed(self, which: str) -> list[Query]:
+        out = []
+        for text in self.mute if which == "mute" else self.watch:
+            try:
+                out.append(parse(text))
+            except QueryError as err:
+                self.problems.append(f"{which} rule {text!r}: {err.message}")
+        return out
+
+
+class Controller:
+    """State behind the main screen that is not widgets: data, views, library, rules."""
+
+    def __init__(
+        self, cache: PaperCache, library: LibraryLike, config: Config, *, clock: Clock = utc_now,
+        config_path: Path | None = None,
+    ) -> None:
+        self.cache = cache
+        self.config_path = config_path
+        self.library = library
+        self.config = config
+        self.clock = clock
+        self.data = Data()
+        self.index = Index()
+        self.state = library.snapshot()
+        self.marks = Marks()
+        self.rules = Rules(list(config.mute), list(config.watch))
+        self.show_muted = False
+        self.day: str | None = None
+        self.search_ids: tuple[str, ...] = ()
+        self.search_text = ""
+        self.fulltext: frozenset[str] = frozenset()
+        self.new_since: str | None = None
+
+    # --- views -----------------------------------------------------------------------------
+
+    def views(self) -> list[View]:
+        """Built-ins, then saved views, then "Search results" once a remote search ran."""
+        out = builtin_views() + saved_views(self.config.views)
+        if self.search_text:
+            out.append(View("search", "Search results"))
+        return out
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(dt.UTC).date()
+
+    # --- loading (thread workers) ----------------------------------------------------------
+
+    def begin_visit(self) -> None:
+        """Start this session: remember when the previous one began ("new since last visit")."""
+        self.new_since = self.library.start_visit(self.clock().isoformat())
+        self.state = self.library.snapshot()
+
+    def load_recent(self) -> tuple[Data, Index]:
+        """The start-up slice: a few days and trending, without opening the shards."""
+        records = {r.id: r for r in self.cache.load_recent()}
+        return build_data(records, complete=False), Index(records.values())
+
+    def load_all(self) -> tuple[Data, Index]:
+        """Every cached paper and a fresh Index over them (seconds at 100,000 papers)."""
+        records = self.cache.load_all()
+        self.fulltext = frozenset(self.cache.fulltext_ids())
+        return build_data(records, complete=True), Index(records.values())
+
+    def reload(self) -> tuple[Data, Index]:
+        """After a merge: all records again; only the changed ones are re-indexed."""
+        records = self.cache.load_all()
+        if not self.data.complete:
+            return build_data(records, complete=True), Index(records.values())
+        old = self.data.records
+        # The cache replaces a record object when a merge changes it: identity finds the changes.
+        fresh = [r for pid, r in records.items() if old.get(pid) is not r]
+        self.index.add(fresh)  # the Index locks itself: a filter run may be reading it
+        return build_data(records, complete=True), self.index
+
+    def install(self, data: Data, index: Index) -> None:
+        """Swap in newly built data (UI thread)."""
+        self.data, self.index = data, index
+
+    def compute_marks(self, snap: Snapshot) -> Marks:
+        """Which papers the mute and watch rules match (thread worker)."""
+        self.rules.problems.clear()
+        mute, watch = self.rules.parsed("mute"), self.rules.parsed("watch")
+        ctx = snap.context
+        muted = {pid for q in mute for pid in snap.index.filter(q, ctx)}
+        watched = {pid for q in watch for pid in snap.index.filter(q, ctx)}
+        return Marks(frozenset(muted), frozenset(watched))
+
+    # --- filtering (thread workers) --------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.data, self.index, self.state, self.marks.muted, self.show_muted,
+                        self.day, self.search_ids, self.clock(), self.fulltext)
+
+    def view_query(self, view: View, query: Query) -> Query:
+        """The user's query, narrowed by a saved view's own query (QueryError if that is bad)."""
+        return all_of(parse(view.query), query) if view.query else query
+
+    def run(self, snap: Snapshot, view: View, query: Query, sort: str | None = None) -> Result:
+        """Filter ``view`` with ``query``; mute rules hide what they match unless shown.
+
+        Raises QueryError when a saved view's own query does not parse."""
+        base = candidates(view, snap.data, snap.state, today=snap.now.date(), day=snap.day,
+                          search=snap.search)
+        query = self.view_query(view, query)
+        if query.is_empty and not query.sort:
+            ids = base
+        else:
+            ids = snap.index.filter(query, snap.context, base)
+        if sort:
+            ids = snap.index.sort_ids(ids, sort)
+        hidden = 0
+        if snap.muted and not snap.show_muted:
+            kept = [pid for pid in ids if pid not in snap.muted]
+            hidden, ids = len(ids) - len(kept), kept
+        records = snap.data.records
+        return Result(view, query, [records[pid] for pid in ids if pid in records], hidden)
+
+    def counts(self, snap: Snapshot, views: Sequence[View]) -> dict[str, int | None]:
+        """How many papers each view holds (after mute rules); None for a broken saved view."""
+        out: dict[str, int | None] = {}
+        for view in views:
+            try:
+                out[view.key] = len(self.run(snap, view, Query()).records)
+            except QueryError:
+                out[view.key] = None
+        return out
+
+    # --- library (UI thread: each write is a few ms) ---------------------------------------
+
+    def toggle_bookmark(self, paper_id: str) -> bool:
+        on = self.library.toggle_bookmark(paper_id)
+        self.state = self.library.snapshot()
+        return on
+
+    def toggle_read(self, paper_id: str) -> bool:
+        on = self.library.toggle_read(paper_id)
+        self.state = self.library.snapshot()
+        return on
+
+    def mark_read(self, paper_id: str) -> bool:
+        """Mark read if it is not yet; True when something changed."""
+        if self.state.is_read(paper_id):
+            return False
+        self.library.set_read(paper_id, True)
+        self.state = self.library.snapshot()
+        return True
+
+    # --- network (async workers) -----------------------------------------------------------
+
+    def refresh_days(self) -> list[str]:
+        """Days to refresh: the newest two, plus any missed since the newest cached day."""
+        today = self.today()
+        latest = self.data.latest_day
+        span = REFRESH_DAYS_MIN
+        if latest:
+            gap = (today - dt.date.fromisoformat(latest)).days + 1
+            span = max(REFRESH_DAYS_MIN, min(gap, REFRESH_DAYS_MAX))
+        return [(today - dt.timedelta(days=i)).isoformat() for i in range(span)]
+
+    async def refresh(
+        self, client: PapersClient, progress: Callable[[str, int, int], None] | None = None,
+    ) -> SyncReport:
+        return await sync(client, self.cache, days=self.refresh_days(), trending=True,
+                          progress=progress)
+
+    async def fetch_day(self, client: PapersClient, day: str) -> SyncReport:
+        return await sync(client, self.cache, days=[day], trending=False)
+
+    async def remote_search(self, client: PapersClient, text: str) -> list[str]:
+        """Search huggingface.co; the hits are merged into the cache (found offline later)."""
+        hits = await client.search(text, limit=100)
+        papers = [hit.paper for hit in hits]
+        if papers:
+            self.cache.merge(papers)
+        ids = list(dict.fromkeys(p.id for p in papers))
+        self.search_ids, self.search_text = tuple(ids), text
+        return ids
+
+    async def linked(self, client: PapersClient, paper_id: str) -> LinkedRepos:
+        repos = await client.linked_repos(paper_id)
+        self.cache.linked_put(paper_id, repos)
+        return repos

@@ -1,0 +1,1 @@
+"""The app's screens: main (three panes), help, the empty-cache screen and small dialogs."""

@@ -1,0 +1,427 @@
+"""The main screen: filter pane, paper list and detail; owns the view state and the workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
+from reader.controller import Controller, Marks, Result
+from reader.hub.client import PapersClient
+from reader.keys import MAIN_KEYS, bindings
+from reader.query import Query, QueryError, parse
+from reader.screens.net import Network
+from reader.screens.paper_ops import PaperOps
+from reader.store.record import Record
+from reader.views import DAY, LATEST, SEARCH, Data, View
+from reader.widgets.filter_pane import FilterPane
+from reader.widgets.paper_detail import PaperDetail
+from reader.widgets.paper_list import PaperList
+from reader.widgets.status_line import StatusLine
+
+NARROW = 100  # below this many columns the detail replaces the list when opened
+SORTS = (None, "date", "upvotes", "trending", "stars")
+
+
+@dataclass
+class Filtered(Message):
+    """A filter run finished (posted from its thread worker)."""
+
+    result: Result
+    generation: int
+
+
+@dataclass
+class DataReady(Message):
+    """Papers were (re)loaded off the UI thread; ``stage`` is "recent", "all" or "reload"."""
+
+    data: Data
+    index: object
+    stage: str
+
+
+@dataclass
+class MarksReady(Message):
+    marks: Marks
+    counts: dict[str, int | None]
+
+
+class MainScreen(Screen[None]):
+    """Three panes over the cache; every slow thing runs in a worker."""
+
+    BINDINGS = bindings(MAIN_KEYS)
+
+    def __init__(self, controller: Controller, client: PapersClient | None) -> None:
+        super().__init__()
+        self.controller = controller
+        self.client = client
+        self.view_key = LATEST
+        self.query_obj = Query()
+        self.sort_index = 0
+        self.generation = 0
+        self.result: Result | None = None
+        self.detail_open = False
+        self.detail_width = 0  # 0: the stylesheet's width
+        self._read_timer: Timer | None = None
+        self._loaded = False
+        self.net = Network(self)
+        self.ops = PaperOps(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield FilterPane(id="filter-pane")
+            yield PaperList(id="paper-list")
+            yield PaperDetail(id="paper-detail")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one(PaperDetail)
+
+    @property
+    def filter_pane(self) -> FilterPane:
+        return self.query_one(FilterPane)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.controller.begin_visit()
+        self._report_problems()
+        self.filter_pane.set_views(self.controller.views(), {}, self.view_key)
+        self.status.show_network("offline (--offline)" if self.client is None else "starting…",
+                                 style="dim")
+        self.paper_list.focus()
+        self.load_data("recent")
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    def _report_problems(self) -> None:
+        problems = [*self.controller.library.problems, *self.controller.cache.problems,
+                    *self.controller.rules.problems]
+        for problem in problems:
+            self.notify(problem, title="paper-reader", severity="warning", markup=False,
+                        timeout=10)
+        self.controller.library.problems.clear()
+        self.controller.cache.problems.clear()
+        self.controller.rules.problems.clear()
+
+    # --- data ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="data", exit_on_error=False)
+    def load_data(self, stage: str) -> None:
+        """Load the start-up slice, all papers, or reload after a merge (thread)."""
+        c = self.controller
+        if stage == "recent":
+            data, index = c.load_recent()
+        elif stage == "all":
+            data, index = c.load_all()
+        else:
+            data, index = c.reload()
+        if not get_current_worker().is_cancelled:
+            self.post_message(DataReady(data, index, stage))
+
+    def on_data_ready(self, message: DataReady) -> None:
+        self.controller.install(message.data, message.index)  # type: ignore[arg-type]
+        self._report_problems()
+        self.request_filter()
+        self.update_marks()
+        if message.stage == "recent":
+            self.load_data("all")
+        elif message.data.complete and not self._loaded:
+            self._loaded = True
+            self.net.start(empty=not message.data.records)
+
+    @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
+    def update_marks(self) -> None:
+        """Recompute mute/watch matches and view counts (thread)."""
+        c = self.controller
+        snap = c.snapshot()
+        marks = c.compute_marks(snap)
+        snap = type(snap)(**{**snap.__dict__, "muted": marks.muted})
+        counts = c.counts(snap, c.views())
+        if not get_current_worker().is_cancelled:
+            self.post_message(MarksReady(marks, counts))
+
+    def on_marks_ready(self, message: MarksReady) -> None:
+        changed = message.marks.muted != self.controller.marks.muted
+        self.controller.marks = message.marks
+        self.filter_pane.set_views(self.controller.views(), message.counts, self.view_key)
+        self.apply_marks()
+        self._report_problems()
+        if changed:
+            self.request_filter()
+
+    def apply_marks(self) -> None:
+        c = self.controller
+        self.paper_list.set_marks(c.state, new_since=c.new_since, watched=c.marks.watched)
+
+    # --- filtering -------------------------------------------------------------------------
+
+    @property
+    def view(self) -> View:
+        views = self.controller.views()
+        return next((v for v in views if v.key == self.view_key), views[0])
+
+    def request_filter(self) -> None:
+        """Filter the current view in a thread; only the newest request's result is shown."""
+        self.generation += 1
+        self.run_filter(self.view, self.query_obj, SORTS[self.sort_index], self.generation)
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def run_filter(self, view: View, query: Query, sort: str | None, generation: int) -> None:
+        c = self.controller
+        try:
+            result = c.run(c.snapshot(), view, query, sort)
+        except QueryError as err:
+            self.app.call_from_thread(self.filter_pane.set_error,
+                                      f"view {view.label}: {err.message}", 0)
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(Filtered(result, generation))
+
+    def on_filtered(self, message: Filtered) -> None:
+        if message.generation != self.generation:
+            return  # a newer query is on its way: drop the stale result
+        self.result = message.result
+        self.paper_list.set_records(message.result.records, keep_cursor=True)
+        self.show_summary()
+        if not message.result.records:
+            self.detail.show(None, state=self.controller.state)
+
+    def show_summary(self) -> None:
+        result, view = self.result, self.view
+        if result is None:
+            return
+        label = view.label
+        if view.key == DAY:
+            label = f"Day {self.controller.day or self.controller.data.latest_day or '—'}"
+        elif view.key == LATEST and self.controller.data.latest_day:
+            label = f"Latest day {self.controller.data.latest_day}"
+        parts = [label, f"{len(result.records):,} papers"]
+        if result.hidden:
+            parts.append(f"{result.hidden:,} muted (M shows)")
+        elif self.controller.show_muted and self.controller.marks.muted:
+            parts.append("showing muted")
+        if SORTS[self.sort_index]:
+            parts.append(f"sort: {SORTS[self.sort_index]}")
+        if not self.controller.data.complete:
+            parts.append("loading…")
+        self.status.show_view(" · ".join(parts))
+
+    @on(FilterPane.QueryChanged)
+    def _query_changed(self, message: FilterPane.QueryChanged) -> None:
+        text = message.text
+        if text.lstrip().startswith("?"):
+            self.filter_pane.set_error("Enter searches huggingface.co for this text", 0)
+            return
+        try:
+            query = parse(text)
+        except QueryError as err:
+            # Keep the last good result; say where and why, calmly.
+            self.filter_pane.set_error(err.message, err.pos)
+            return
+        self.filter_pane.set_error(None)
+        self.query_obj = query
+        self.request_filter()
+
+    @on(FilterPane.QuerySubmitted)
+    def _query_submitted(self, message: FilterPane.QuerySubmitted) -> None:
+        text = message.text.strip()
+        if text.startswith("?"):
+            self.net.search(text[1:].strip())
+        else:
+            self.paper_list.focus()
+
+    @on(FilterPane.ViewSelected)
+    def _view_selected(self, message: FilterPane.ViewSelected) -> None:
+        self.switch_view(message.key)
+        self.paper_list.focus()
+
+    def switch_view(self, key: str) -> None:
+        self.view_key = key
+        self.filter_pane.set_current(key)
+        self.request_filter()
+
+    # --- list and detail -------------------------------------------------------------------
+
+    def current_record(self) -> Record | None:
+        pid = self.paper_list.cursor_id
+        return self.controller.data.records.get(pid) if pid else None
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, message: PaperList.Highlighted) -> None:
+        self.show_detail(message.paper_id)
+
+    def show_detail(self, paper_id: str | None, *, restart_timer: bool = True) -> None:
+        c = self.controller
+        record = c.data.records.get(paper_id) if paper_id else None
+        linked = c.cache.linked_get(paper_id) if paper_id else None
+        self.detail.show(record, state=c.state, linked=linked)
+        if not restart_timer:
+            return
+        self.stop_read_timer()
+        if record is not None and self.detail_visible and not c.state.is_read(record.id):
+            self._read_timer = self.set_timer(
+                c.config.read_after_seconds, lambda: self._dwelt(record.id))
+
+    @property
+    def detail_visible(self) -> bool:
+        return not self.has_class("-narrow") or self.detail_open
+
+    def _dwelt(self, paper_id: str) -> None:
+        """The paper stayed in the detail long enough to count as read."""
+        if self.paper_list.cursor_id == paper_id and self.detail_visible:
+            self.mark_read(paper_id)
+
+    def mark_read(self, paper_id: str) -> None:
+        self.ops.mark_read(paper_id)
+
+    def stop_read_timer(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+
+    @on(PaperList.Opened)
+    def _opened(self, message: PaperList.Opened) -> None:
+        self.mark_read(message.paper_id)
+        if self.has_class("-narrow"):
+            self.detail_open = True
+            self.add_class("-detail-open")
+        self.show_detail(message.paper_id)
+        self.detail.focus()
+        self.net.linked(message.paper_id)
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if self.detail_open:
+            self.detail_open = False
+            self.remove_class("-detail-open")
+            self.paper_list.focus()
+        elif focused is not None and focused.id == "filter-input" and self.filter_pane.text:
+            self.paper_list.focus()
+        else:
+            self.paper_list.focus()
+
+    def action_pane(self, step: int) -> None:
+        panes = [w for w in (self.filter_pane.input, self.paper_list, self.detail)
+                 if w.display and (w.parent is None or w.parent.display) and w.region.width]
+        if not panes:
+            return
+        focused = self.focused
+        index = next((i for i, w in enumerate(panes)
+                      if focused is not None and (w is focused or focused in w.ancestors)), 1)
+        self.app.set_focus(panes[max(0, min(len(panes) - 1, index + step))])
+
+    def action_focus_filter(self) -> None:
+        self.filter_pane.display = True
+        self.remove_class("-no-filter-pane")
+        self.filter_pane.input.focus()
+
+    def action_toggle_filter_pane(self) -> None:
+        self.toggle_class("-no-filter-pane")
+
+    def action_resize_detail(self, step: int) -> None:
+        current = self.detail.size.width or 40
+        limit = max(30, self.size.width - 40)
+        self.detail_width = max(24, min(limit, current + step))
+        self.detail.styles.width = self.detail_width
+
+    def action_cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.request_filter()
+
+    def action_saved_view(self, number: int) -> None:
+        view = next((v for v in self.controller.views() if v.number == number), None)
+        if view is None:
+            self.notify(f"No saved view {number}: press s to save the filter as one.",
+                        markup=False)
+            return
+        self.switch_view(view.key)
+
+    def action_toggle_muted(self) -> None:
+        c = self.controller
+        c.show_muted = not c.show_muted
+        self.request_filter()
+        self.update_marks()
+
+    # --- the highlighted paper and settings (see paper_ops) -------------------------------
+
+    def action_toggle_bookmark(self) -> None:
+        self.ops.toggle_bookmark()
+
+    def action_toggle_read(self) -> None:
+        self.ops.toggle_read()
+
+    def action_open_browser(self) -> None:
+        self.ops.open("page")
+
+    def action_open_pdf(self) -> None:
+        self.ops.open("pdf")
+
+    def action_copy_link(self) -> None:
+        self.ops.copy_link()
+
+    def action_save_view(self) -> None:
+        self.ops.save_view()
+
+    def action_edit_rules(self) -> None:
+        self.ops.edit_rules()
+
+    def jump_to(self, paper_id: str) -> None:
+        """Show one paper (from the palette): in the current view if it is there, else in All."""
+        if self.result is None or all(r.id != paper_id for r in self.result.records):
+            self.filter_pane.set_text("")
+            self.query_obj = Query()
+            self.switch_view("all")
+        self.call_after_refresh(self._move_when_ready, paper_id, 20)
+
+    def _move_when_ready(self, paper_id: str, tries: int) -> None:
+        if self.result is not None and any(r.id == paper_id for r in self.result.records):
+            self.paper_list.move_to(paper_id)
+            self.paper_list.focus()
+        elif tries:
+            self.set_timer(0.05, lambda: self._move_when_ready(paper_id, tries - 1))
+
+    def on_search_done(self) -> None:
+        self.filter_pane.set_text("")
+        self.query_obj = Query()
+        self.switch_view(SEARCH)
+
+    def show_empty(self) -> None:
+        """No papers and no network: explain instead of showing an empty grid."""
+        from reader.screens.empty import EmptyScreen
+
+        if isinstance(self.app.screen, EmptyScreen):
+            return
+
+        def retry(again: bool | None) -> None:
+            if again:
+                self.net.refresh()
+
+        self.app.push_screen(EmptyScreen(offline=self.client is None), retry)
+
+    def action_refresh(self) -> None:
+        self.net.refresh()
+
+    def action_day(self, step: int) -> None:
+        self.net.step_day(step)
+
+    def action_remote_search(self) -> None:
+        text = self.filter_pane.text.strip().lstrip("?").strip()
+        self.net.search(text)

@@ -1,0 +1,150 @@
+"""The filter pane's views and the precomputed orderings they are cut from (no Textual here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from reader.store.record import Record
+from reader.store.state import LibraryState
+
+# Built-in view keys, in the order the filter pane lists them.
+LATEST, DAY, WEEK, MONTH, TRENDING, BOOKMARKS, UNREAD, ALL = (
+    "latest", "day", "week", "month", "trending", "bookmarks", "unread", "all",
+)
+SEARCH = "search"
+SAVED_PREFIX = "saved:"
+
+BUILTIN_LABELS = {
+    LATEST: "Latest day",
+    DAY: "Day",
+    WEEK: "This week",
+    MONTH: "This month",
+    TRENDING: "Trending",
+    BOOKMARKS: "Bookmarks",
+    UNREAD: "Unread",
+    ALL: "All",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One entry of the filter pane. ``query`` is the saved query of a saved view."""
+
+    key: str
+    label: str
+    query: str = ""
+    number: int | None = None  # the 1..9 key of a saved view
+
+    @property
+    def saved(self) -> bool:
+        return self.key.startswith(SAVED_PREFIX)
+
+
+def builtin_views() -> list[View]:
+    """The views every user has."""
+    return [View(key, label) for key, label in BUILTIN_LABELS.items()]
+
+
+def saved_views(views: Mapping[str, str]) -> list[View]:
+    """Views from the config's [views] table; the first nine get the keys 1..9."""
+    return [
+        View(SAVED_PREFIX + name, name, query, i + 1 if i < 9 else None)
+        for i, (name, query) in enumerate(views.items())
+    ]
+
+
+def _upvotes(record: Record) -> int:
+    return record.paper.upvotes or 0
+
+
+@dataclass(frozen=True)
+class Data:
+    """The papers the app shows plus the orderings every view is cut from.
+
+    Built off the UI thread (sorting 100,000 papers takes a moment) and swapped in whole, so the
+    UI never sees a half-built state. ``complete`` is False for the start-up slice.
+    """
+
+    records: Mapping[str, Record] = field(default_factory=dict)
+    by_date: tuple[str, ...] = ()  # newest day first, then most upvoted
+    days: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # day -> ids by upvotes
+    trending: tuple[str, ...] = ()  # the newest trending list, by rank
+    complete: bool = False
+
+    @property
+    def day_list(self) -> list[str]:
+        """Listing days present, oldest first."""
+        return sorted(self.days)
+
+    @property
+    def latest_day(self) -> str | None:
+        return max(self.days) if self.days else None
+
+
+def build_data(records: Mapping[str, Record], *, complete: bool) -> Data:
+    """Precompute the orderings for ``records`` (O(n log n); call from a thread for big caches)."""
+    by_day: dict[str, list[Record]] = {}
+    for record in records.values():
+        for day in record.listed_on:
+            by_day.setdefault(day, []).append(record)
+    days = {
+        day: tuple(r.id for r in sorted(rs, key=_upvotes, reverse=True))
+        for day, rs in by_day.items()
+    }
+    ordered = sorted(records.values(), key=lambda r: (r.day, _upvotes(r)), reverse=True)
+    return Data(
+        records=records,
+        by_date=tuple(r.id for r in ordered),
+        days=days,
+        trending=_newest_trending(records.values()),
+        complete=complete,
+    )
+
+
+def _newest_trending(records: Iterable[Record]) -> tuple[str, ...]:
+    """The papers seen in the newest trending list, by rank (older sightings are stale)."""
+    sightings = [(r.trending[-1][1], r.trending[-1][0], r.id) for r in records if r.trending]
+    if not sightings:
+        return ()
+    newest = max(at for at, _, _ in sightings)
+    # One sync stamps one trending list with one time; allow the same minute for safety.
+    return tuple(pid for at, _, pid in sorted(
+        (s for s in sightings if s[0][:16] == newest[:16]), key=lambda s: s[1]))
+
+
+def week_days(today: dt.date) -> tuple[str, str]:
+    """First and last day of the ISO week holding ``today`` (as the website's week view)."""
+    start = today - dt.timedelta(days=today.weekday())
+    return start.isoformat(), (start + dt.timedelta(days=6)).isoformat()
+
+
+def candidates(
+    view: View, data: Data, state: LibraryState, *, today: dt.date, day: str | None,
+    search: tuple[str, ...] = (),
+) -> list[str]:
+    """The ids of ``view`` in its natural order, before the filter box and mute rules apply."""
+    key = view.key
+    if key == LATEST:
+        latest = data.latest_day
+        return list(data.days.get(latest, ())) if latest else []
+    if key == DAY:
+        return list(data.days.get(day or data.latest_day or "", ()))
+    if key in (WEEK, MONTH):
+        month = today.isoformat()[:7]
+        lo, hi = week_days(today) if key == WEEK else (month + "-01", month + "-31")
+        picked = [pid for d in sorted(data.days, reverse=True) if lo <= d <= hi
+                  for pid in data.days[d]]
+        unique = dict.fromkeys(picked)  # a paper listed on two days of the week counts once
+        return sorted(unique, key=lambda pid: _upvotes(data.records[pid]), reverse=True)
+    if key == TRENDING:
+        return list(data.trending)
+    if key == BOOKMARKS:
+        marked = sorted(state.bookmarks.items(), key=lambda kv: kv[1], reverse=True)
+        return [pid for pid, _ in marked if pid in data.records]
+    if key == UNREAD:
+        return [pid for pid in data.by_date if pid not in state.read]
+    if key == SEARCH:
+        return [pid for pid in search if pid in data.records]
+    return list(data.by_date)  # ALL and saved views (their query narrows it)

@@ -1,0 +1,130 @@
+"""The left pane: the filter box (with its error line) and the list of views with their counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.views import View
+
+
+def view_prompt(view: View, count: int | None, width: int) -> Content:
+    """``"3 Popular      42"``: the number key, the name (user text: never markup), the count."""
+    number = f"{view.number} " if view.number else "  "
+    shown = "!" if count is None else f"{count:,}"
+    room = max(1, width - len(number) - len(shown) - 1)
+    label = view.label if len(view.label) <= room else view.label[: max(1, room - 1)] + "…"
+    gap = " " * max(1, width - len(number) - len(label) - len(shown))
+    return Content.assemble((number, "dim"), label, gap, (shown, "dim" if count else "dim italic"))
+
+
+class FilterPane(Vertical):
+    """Views and the filter box. Posts QueryChanged/QuerySubmitted/ViewSelected upwards."""
+
+    class QueryChanged(Message):
+        """The filter text changed (every keystroke)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class QuerySubmitted(Message):
+        """Enter in the filter box."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class ViewSelected(Message):
+        """A view was chosen in the list."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._views: list[View] = []
+        self._counts: dict[str, int | None] = {}
+        self._current = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter…  ? for help", id="filter-input")
+        yield Static("", id="filter-error", markup=False)
+        yield OptionList(id="views")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#filter-input", Input)
+
+    @property
+    def text(self) -> str:
+        return self.input.value
+
+    def set_text(self, text: str) -> None:
+        """Replace the filter text (posts QueryChanged like typing would)."""
+        self.input.value = text
+
+    def set_views(self, views: Sequence[View], counts: Mapping[str, int | None],
+                  current: str) -> None:
+        """Show ``views`` with ``counts``; highlight ``current``."""
+        self._views, self._counts, self._current = list(views), dict(counts), current
+        self._render_views()
+
+    def set_counts(self, counts: Mapping[str, int | None]) -> None:
+        self._counts = dict(counts)
+        self._render_views()
+
+    def set_current(self, key: str) -> None:
+        self._current = key
+        self._render_views()
+
+    def _render_views(self) -> None:
+        options = self.query_one("#views", OptionList)
+        width = max(12, (options.scrollable_content_region.width or self.size.width or 24) - 1)
+        keep = options.highlighted
+        options.set_options(
+            Option(view_prompt(v, self._counts.get(v.key, 0), width), id=v.key)
+            for v in self._views
+        )
+        index = next((i for i, v in enumerate(self._views) if v.key == self._current), keep)
+        options.highlighted = index
+
+    def on_resize(self) -> None:
+        if self._views:
+            self._render_views()
+
+    def set_error(self, message: str | None, pos: int = 0) -> None:
+        """Show where and why the query is wrong, calmly; None clears it."""
+        error = self.query_one("#filter-error", Static)
+        if message is None:
+            error.update("")
+            error.display = False
+            return
+        # The caret sits under the offending character (the box has a border and padding).
+        caret = " " * (min(pos, max(0, self.size.width - 4)) + 2) + "^"
+        error.update(Content.assemble((caret, "bold"), "\n", message))
+        error.display = True
+
+    @on(Input.Changed, "#filter-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.QueryChanged(event.value))
+
+    @on(Input.Submitted, "#filter-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.QuerySubmitted(event.value))
+
+    @on(OptionList.OptionSelected, "#views")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.ViewSelected(event.option.id))

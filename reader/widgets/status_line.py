@@ -1,0 +1,32 @@
+"""The bottom status line: what the view shows on the left, the network's state on the right."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+
+class StatusLine(Horizontal):
+    """Calm, one-line status. Everything shown is plain text (error messages are data)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view_text = ""
+        self.network_text = ""
+        self.network_style = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status-view", markup=False)
+        yield Static("", id="status-network", markup=False)
+
+    def show_view(self, text: str) -> None:
+        """Left side: the view, its count, hidden papers, the sort."""
+        self.view_text = text
+        self.query_one("#status-view", Static).update(Content(text))
+
+    def show_network(self, text: str, *, style: str = "") -> None:
+        """Right side: refresh progress, last refresh and new papers, or "offline"."""
+        self.network_text, self.network_style = text, style
+        self.query_one("#status-network", Static).update(Content.styled(text, style))
