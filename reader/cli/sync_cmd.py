@@ -123,8 +123,9 @@ def _summarise(report: SyncReport) -> int:
         if network and "HF_ENDPOINT" not in reason:
             reason += " (check your connection or HF_ENDPOINT)"
         raise CliError(reason, EXIT_FAILED)
-    print(f"synced {len(report.days)} days: {report.new} new, {report.updated} updated, "
-          f"{len(report.failed)} failed")
+    days = len(report.days)
+    print(f"synced {days} day{'' if days == 1 else 's'}: {report.new} new, "
+          f"{report.updated} updated, {len(report.failed)} failed")
     for line in report.failed:
         error(f"failed: {line}")
     return EXIT_OK
