@@ -20,6 +20,7 @@ from reader.store.locations import Locations
 from reader.store.record import Record
 
 SYNC_SIZE = 1000  # papers in one simulated sync: half new, half updates of cached ones
+RECENT_POOL = 2500  # the updated papers come from the newest ~month of listings (~25 days)
 
 
 def home_locations(home: Path) -> Locations:
@@ -49,13 +50,15 @@ def bookmark_ms(home: Path, toggles: int) -> list[float]:
 
 
 def sync_batch(records: dict[str, Record], rng: random.Random, round_no: int) -> list[Paper]:
-    """1,000 papers as a sync brings them: 500 updates of recent papers (more upvotes, new stars)
-    and 500 new papers in the newest month, shaped like real ones."""
-    newest = sorted(records)[-20_000:]
+    """1,000 papers as a sync brings them: 500 updates (more upvotes, new stars) of papers listed
+    in the last month or so (a sync refreshes the latest days and trending), and 500 new papers
+    in the newest month, shaped like real ones."""
+    by_day = sorted(records, key=lambda pid: records[pid].day)
+    recent = by_day[-RECENT_POOL:]
     updated = [replace(records[pid].paper,
                        upvotes=(records[pid].paper.upvotes or 0) + 1 + round_no,
                        github_stars=(records[pid].paper.github_stars or 0) + 10 + round_no)
-               for pid in rng.sample(newest, SYNC_SIZE // 2)]
+               for pid in rng.sample(recent, SYNC_SIZE // 2)]
     month = max(records).split(".")[0]
     new: list[Paper] = []
     serial = 90000 + round_no * SYNC_SIZE
@@ -64,7 +67,7 @@ def sync_batch(records: dict[str, Record], rng: random.Random, round_no: int) ->
         paper_id = f"{month}.{serial:05d}"
         if paper_id in records:
             continue
-        model = records[rng.choice(newest)].paper
+        model = records[rng.choice(recent)].paper
         new.append(replace(model, id=paper_id, title=f"{model.title} (bench {serial})",
                            upvotes=0))
     batch = updated + new
