@@ -113,6 +113,9 @@ def _array(reader: _Chars) -> Iterator[Any]:
                         or (after < len(reader.buf) and reader.buf[after] in ",]"))
         except json.JSONDecodeError as exc:
             if reader.eof:
+                if not reader.buf[exc.pos:].strip() or exc.msg.startswith("Unterminated"):
+                    raise BadJSON(f"the file ends in the middle of item {count + 1} "
+                                  "(is it truncated?)") from None
                 raise BadJSON(f"item {count + 1} is not valid JSON ({exc.msg})") from None
             complete = False
             if len(reader.buf) - pos > MAX_ITEM:
