@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reader.hub.models import LinkedRepos, Paper
 from reader.store.atomic import CorruptFile, atomic_write_bytes, quarantine, remove_stale_temps
@@ -37,6 +38,7 @@ __all__ = ["MergeResult", "PaperCache", "shard_of"]
 INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-repos"
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
 _FULLTEXT_ID = re.compile(r"^\d{4}\.\d{4,5}$")
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -74,15 +76,19 @@ class PaperCache:
             if message not in self.problems:
                 self.problems.append(message)
 
-    def _quarantine(self, exc: CorruptFile, what: str) -> None:
+    def _quarantine(self, exc: CorruptFile, what: str) -> bool:
+        """Move a damaged file aside and say so. False if it could not be moved: then it is
+        left alone and never written over."""
         try:
             moved = quarantine(exc.path)
         except OSError as err:
+            self._readonly.add(exc.path.name)
             self._report(f"The cache file {exc.path} is damaged ({exc.reason}) and could not be "
-                         f"moved aside ({err.strerror}); {what}")
-            return
+                         f"moved aside ({err.strerror}); it is left as it is.")
+            return False
         self._report(f"The cache file {exc.path.name} was damaged ({exc.reason}); it was moved "
                      f"aside to {moved}. {what}")
+        return True
 
     def _write(self, path: Path, writer: str, action: Callable[[], None]) -> None:
         """Run a disk write; a failure (disk full, read-only) is reported, not raised: the data
@@ -92,6 +98,24 @@ class PaperCache:
         except OSError as err:
             self._report(f"Could not save the cache file {path} ({err.strerror or err}); "
                          f"{writer} kept for this session only.")
+
+    def _read_side(self, name: str, kind: str, parse: Callable[[Path, dict[str, Any]], T],
+                   what: str) -> T | None:
+        """Read and parse a side file; None if it is missing, damaged (moved aside), from a newer
+        version or unreadable (both left alone and never written by this session)."""
+        path = self.papers_dir / name
+        try:
+            body = read_json(path, kind=kind)
+            return parse(path, body) if body is not None else None
+        except CorruptFile as exc:
+            self._quarantine(exc, what)
+        except NewerFormat as exc:
+            self._readonly.add(name)
+            self._report(str(exc))
+        except OSError as err:
+            self._readonly.add(name)
+            self._report(f"Could not read {path} ({err.strerror}); it is left as it is.")
+        return None
 
     # --- the shards ---------------------------------------------------------------------------
 
@@ -119,8 +143,7 @@ class PaperCache:
             self._report(f"{exc} Its papers are not shown.")
             return _Shard(writable=False)
         except CorruptFile as exc:
-            self._quarantine(exc, what)
-            return _Shard()
+            return _Shard(writable=self._quarantine(exc, what))
         except OSError as err:
             self._report(f"Could not read the cache file {path} ({err.strerror}); its papers are "
                          "not shown and it is left as it is.")
@@ -132,7 +155,7 @@ class PaperCache:
             shard.next_id = max(shard.next_id, doc_id + 1)
         if bad:
             # Keep the good records, but keep the original bytes too (moved aside), then save.
-            self._quarantine(CorruptFile(path, f"{bad} malformed record(s)"), what)
+            shard.writable = self._quarantine(CorruptFile(path, f"{bad} malformed record(s)"), what)
             self._save_shard(name, shard, into, keep_encoded=False)
         return shard
 
@@ -241,20 +264,11 @@ class PaperCache:
 
     def _read_index(self) -> DayIndex | None:
         """index.json, or None if it must be rebuilt from the shards."""
-        path = self.papers_dir / "index.json"
-        try:
-            body = read_json(path, kind=INDEX_KIND)
-            if body is not None:
-                return DayIndex.from_body(path, body)
-        except CorruptFile as exc:
-            self._quarantine(exc, "It was rebuilt from the cached papers.")
-        except NewerFormat as exc:
-            self._readonly.add(path.name)
-            self._report(str(exc))
-        except OSError as err:
-            self._readonly.add(path.name)
-            self._report(f"Could not read {path} ({err.strerror}); it is left as it is.")
-        return None if any(shard_paths(self.papers_dir)) else DayIndex()
+        index = self._read_side("index.json", INDEX_KIND, DayIndex.from_body,
+                                "It was rebuilt from the cached papers.")
+        if index is None and not any(shard_paths(self.papers_dir)):
+            return DayIndex()
+        return index
 
     def _save_index(self) -> None:
         path = self.papers_dir / "index.json"
@@ -310,19 +324,10 @@ class PaperCache:
         with self._lock:
             if self._records is not None and self._index is not None:
                 return [self._records[i] for i in self._index.recent_ids() if i in self._records]
-        path = self.papers_dir / "recent.json"
-        try:
-            body = read_json(path, kind=RECENT_KIND)
-            if body is not None:
-                return records_from_recent(path, body)
-        except CorruptFile as exc:
-            self._quarantine(exc, "It was rebuilt from the cached papers.")
-        except NewerFormat as exc:
-            self._readonly.add(path.name)
-            self._report(str(exc))
-        except OSError as err:
-            self._readonly.add(path.name)
-            self._report(f"Could not read {path} ({err.strerror}); it is left as it is.")
+        recent = self._read_side("recent.json", RECENT_KIND, records_from_recent,
+                                 "It was rebuilt from the cached papers.")
+        if recent is not None:
+            return recent
         if not any(shard_paths(self.papers_dir)):
             return []
         records = self._ensure_loaded()
@@ -334,27 +339,11 @@ class PaperCache:
     # --- linked.json --------------------------------------------------------------------------
 
     def _ensure_linked(self) -> dict[str, LinkedRepos]:
-        if self._linked is not None:
-            return self._linked
-        path = self.papers_dir / "linked.json"
-        linked: dict[str, LinkedRepos] = {}
-        try:
-            body = read_json(path, kind=LINKED_KIND)
-            if body is not None:
-                linked = linked_from_body(path, body)
-                self._linked_fetched = {
-                    pid: str(entry.get("fetched", "")) for pid, entry in body["repos"].items()
-                }
-        except CorruptFile as exc:
-            self._quarantine(exc, "Linked repos will be fetched again when needed.")
-        except NewerFormat as exc:
-            self._readonly.add(path.name)
-            self._report(str(exc))
-        except OSError as err:
-            self._readonly.add(path.name)
-            self._report(f"Could not read {path} ({err.strerror}); it is left as it is.")
-        self._linked = linked
-        return linked
+        if self._linked is None:
+            parsed = self._read_side("linked.json", LINKED_KIND, linked_from_body,
+                                     "Linked repos will be fetched again when needed.")
+            self._linked, self._linked_fetched = parsed or ({}, {})
+        return self._linked
 
     def linked_get(self, paper_id: str) -> LinkedRepos | None:
         """The repos citing a paper as last fetched, or None if never fetched."""

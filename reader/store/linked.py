@@ -37,17 +37,22 @@ def linked_to_dict(repos: LinkedRepos, fetched: str) -> dict[str, Any]:
     return d
 
 
-def linked_from_body(path: Path, body: dict[str, Any]) -> dict[str, LinkedRepos]:
-    """Parse linked.json's body, raising :class:`CorruptFile` on a wrong shape."""
+def linked_from_body(
+    path: Path, body: dict[str, Any]
+) -> tuple[dict[str, LinkedRepos], dict[str, str]]:
+    """Parse linked.json's body into (repos by paper id, fetched time by paper id), raising
+    :class:`CorruptFile` on a wrong shape."""
     entries = body.get("repos")
     if not isinstance(entries, dict):
         raise CorruptFile(path, "linked repos have the wrong shape")
-    out: dict[str, LinkedRepos] = {}
+    repos: dict[str, LinkedRepos] = {}
+    fetched: dict[str, str] = {}
     try:
         for paper_id, entry in entries.items():
-            out[paper_id] = LinkedRepos(
+            repos[paper_id] = LinkedRepos(
                 *(tuple(repo_from_dict(r) for r in entry.get(kind, ())) for kind in _KINDS)
             )
+            fetched[paper_id] = str(entry.get("fetched", ""))
     except (KeyError, TypeError, AttributeError) as exc:
         raise CorruptFile(path, f"linked repos have a malformed entry ({exc!r})") from exc
-    return out
+    return repos, fetched
