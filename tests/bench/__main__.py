@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         root = Path(tempfile.mkdtemp(prefix="paper-reader-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     figures: list[Figure] = []
-    notes: list[str] = []
+    load_before = report.load_average()
     try:
         homes = []
         for n in args.sizes:
@@ -158,6 +158,15 @@ def run(args: argparse.Namespace) -> int:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
     duration = time.perf_counter() - started
+    notes = [
+        f"- Load average (1 min) {load_before} at the start and {report.load_average()} at the "
+        f"end of the run, on {mach.cores} cores: above {mach.cores} means other work shared "
+        "the CPU and every figure is slower than on a quiet machine; the floor and the ratios, "
+        "measured in the same run, are the fairer comparison.",
+        "- Homes are built by `paper-reader import` from a JSON-lines dump of the fake hub's "
+        f"deterministic corpus (`tests/fakehub`, seed {SEED}); the app is started with "
+        "`--offline` under tmux at 120x40 and the screen polled every 10 ms.",
+    ]
     say("")
     say(report.text_table(figures))
     text = report.markdown(figures, mach=mach, when=when, command=report.command_line(),

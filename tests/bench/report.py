@@ -36,6 +36,12 @@ class Machine:
         ]
 
 
+def load_average() -> str:
+    """The 1-minute load average now: other work on a shared machine slows every figure."""
+    fields = _read("/proc/loadavg").split()
+    return fields[0] if fields else "unknown"
+
+
 def _read(path: str) -> str:
     try:
         return Path(path).read_text()
