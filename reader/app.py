@@ -61,7 +61,6 @@ class PaperReaderApp(App[None]):
         self.config: Config = load_config(self.config_path)
         self.cache = PaperCache(self.where.papers_dir)
         self.library = Library(self.where.library_file)
-        self._own_client = client is None and not offline
         self.client = None if offline else (client or PapersClient())
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
                                      config_path=self.config_path)
@@ -83,7 +82,7 @@ class PaperReaderApp(App[None]):
         self.push_screen(MainScreen(self.controller, self.client))
 
     async def on_unmount(self) -> None:
-        if self.client is not None and self._own_client:
+        if self.client is not None:  # the app owns its client, also one handed in
             await self.client.aclose()
 
     def _remember_theme(self, theme: Theme) -> None:

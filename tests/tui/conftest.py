@@ -1,0 +1,93 @@
+"""Fixtures for the TUI tests: a pre-filled cache, a fixed clock and an app factory."""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.app import PaperReaderApp
+from reader.hub.client import PapersClient
+from reader.hub.parse import paper_from_item
+from reader.store.cache import PaperCache
+from reader.store.locations import locations
+from tests.conftest import CORPUS_END
+from tests.fakehub import Corpus, FakeHub
+
+NOW = dt.datetime(CORPUS_END.year, CORPUS_END.month, CORPUS_END.day, 12, 0, tzinfo=dt.UTC)
+SEEN = "2026-03-06T06:00:00+00:00"
+
+
+def clock() -> dt.datetime:
+    return NOW
+
+
+_TEMPLATES: dict[tuple[int, tuple[str, ...], bool], Path] = {}
+
+
+def fill_cache(corpus: Corpus, days: Iterable[str] | None = None, *, trending: bool = True) -> None:
+    """Merge ``days`` of ``corpus`` (all by default) and its trending list into the cache.
+
+    Each distinct filling is built once per session and copied (merging with fsyncs is slow).
+    """
+    wanted = tuple(corpus.dates() if days is None else days)
+    key = (id(corpus), wanted, trending)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        root = tempfile.mkdtemp(prefix="reader-cache-")
+        atexit.register(shutil.rmtree, root, True)
+        template = Path(root) / "papers"
+        cache = PaperCache(template)
+        for day in wanted:
+            papers = [p for p in map(paper_from_item, corpus.items_on(day)) if p is not None]
+            cache.merge(papers, listed_on=day, now=SEEN)
+            cache.mark_day_complete(day, len(papers), now=SEEN)
+        if trending:
+            papers = [p for p in map(paper_from_item, corpus.trending()) if p is not None]
+            cache.merge(papers, trending=True, now=SEEN)
+        _TEMPLATES[key] = template
+    target = locations().ensure().papers_dir
+    shutil.rmtree(target)
+    shutil.copytree(template, target)
+
+
+def write_config(home: Path, text: str) -> None:
+    path = locations().ensure().config_file
+    path.write_text(text, encoding="utf-8")
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
+    """Let workers, their messages and the refreshes they cause run to the end."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def dead_url() -> str:
+    """A URL where nothing listens (a hub started and stopped again)."""
+    hub = FakeHub(Corpus(days=1, end=CORPUS_END)).start()
+    url = hub.url
+    hub.stop()
+    return url
+
+
+@pytest.fixture
+def make_app() -> Callable[..., PaperReaderApp]:
+    """``make_app(url)`` -> an app on that endpoint (quick retries); ``make_app(None)`` offline."""
+
+    def make(url: str | None, **kwargs: Any) -> PaperReaderApp:
+        if url is None:
+            return PaperReaderApp(offline=True, clock=clock, **kwargs)
+        client = PapersClient(url, retries=1, backoff=0.01, timeout=5.0)
+        return PaperReaderApp(client=client, clock=clock, **kwargs)
+
+    return make

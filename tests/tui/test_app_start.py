@@ -1,0 +1,124 @@
+"""Start-up: paint from the cache, refresh in the background, offline, failures, empty cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reader.app import PaperReaderApp
+from reader.screens.empty import EmptyScreen
+from reader.screens.main import MainScreen
+from tests.fakehub import FakeHub
+from tests.tui.conftest import fill_cache, settle
+
+LATEST = "2026-03-06"
+
+
+def main(app: PaperReaderApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), type(screen).__name__
+    return screen
+
+
+async def test_latest_day_painted_and_refreshed(hf_endpoint: FakeHub, make_app: Any) -> None:
+    fill_cache(hf_endpoint.corpus)
+    latest_ids = {item["paper"]["id"] for item in hf_endpoint.corpus.items_on(LATEST)}
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.result is not None
+        shown = [r.id for r in screen.result.records]
+        assert set(shown) == latest_ids
+        upvotes = [r.paper.upvotes or 0 for r in screen.result.records]
+        assert upvotes == sorted(upvotes, reverse=True)  # ordered like the website
+        assert screen.paper_list.cursor_id in latest_ids
+        assert "Latest day 2026-03-06" in screen.status.view_text
+        assert screen.status.network_text.startswith("updated")
+        assert hf_endpoint.count("/api/daily_papers") >= 3  # two days and trending
+
+
+async def test_offline_start_shows_cache_and_says_offline(
+    dead_url: str, corpus: Any, make_app: Any
+) -> None:
+    fill_cache(corpus)
+    app = make_app(dead_url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.result is not None and len(screen.result.records) > 0
+        assert screen.status.network_text.startswith("offline")
+        assert not any(n.severity == "error" for n in app._notifications)
+
+
+async def test_offline_flag_uses_no_network(hf_endpoint: FakeHub, make_app: Any) -> None:
+    fill_cache(hf_endpoint.corpus)
+    app = make_app(None)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = main(app)
+        assert screen.result is not None and screen.result.records
+        assert "offline" in screen.status.network_text
+    assert hf_endpoint.requests == []
+
+
+async def test_refresh_failing_midway_stays_calm(hf_endpoint: FakeHub, make_app: Any) -> None:
+    fill_cache(hf_endpoint.corpus)
+    # Daily listings fail for good; trending goes through the same path, so only search and
+    # paper pages would work: the refresh fails as a whole, the app keeps the cached papers.
+    hf_endpoint.inject("500", path="/api/daily_papers", times=None)
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.status.network_text.startswith("refresh failed")
+        assert screen.result is not None and len(screen.result.records) > 0
+        await pilot.press("j", "b")  # keys still work
+        await settle(pilot)
+        assert len(screen.controller.state.bookmarks) == 1
+        hf_endpoint.clear_faults()
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.status.network_text.startswith("updated")
+
+
+async def test_partial_refresh_reports_failures(hf_endpoint: FakeHub, make_app: Any) -> None:
+    fill_cache(hf_endpoint.corpus, days=hf_endpoint.corpus.dates()[:-2])
+    hf_endpoint.inject("500", path="/api/daily_papers", times=2)
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.status.network_text.startswith("updated")
+        assert screen.result is not None and screen.result.records
+
+
+async def test_empty_cache_offline_flag_shows_friendly_screen(make_app: Any) -> None:
+    app = make_app(None)
+    async with app.run_test(size=(80, 24), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, EmptyScreen)
+        text = str(app.screen.query_one("#empty-text").render())
+        assert "--offline" in text and "paper-reader import" in text
+
+
+async def test_empty_cache_no_network_shows_friendly_screen(dead_url: str, make_app: Any) -> None:
+    app = make_app(dead_url)
+    async with app.run_test(size=(80, 24), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, EmptyScreen)
+        text = str(app.screen.query_one("#empty-text").render())
+        assert "HF_ENDPOINT" in text and "paper-reader import" in text
+        await pilot.press("r")  # try again: still nothing, still the friendly screen
+        await settle(pilot)
+        assert isinstance(app.screen, EmptyScreen)
+
+
+async def test_empty_cache_online_fetches_papers(hf_endpoint: FakeHub, make_app: Any) -> None:
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.result is not None and screen.result.records
+        assert screen.controller.data.complete
