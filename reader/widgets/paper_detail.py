@@ -1,0 +1,331 @@
+"""The detail pane: everything known about one paper, built from Content so no text is markup."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.style import Style
+from textual.widgets import Static
+
+from reader.hub.models import LinkedRepo, LinkedRepos, Paper
+from reader.store.record import Record
+from reader.store.state import LibraryState
+from reader.widgets.rows import display_safe
+
+__all__ = ["AUTHOR_LINES", "PaperDetail", "pack_lines"]
+
+AUTHOR_LINES = 3  # author lines shown before "… and N more"
+LINKED_TOP = 3  # linked models/datasets/Spaces named per kind
+SEP = ", "
+
+# Section ids, in the order they are composed.
+_SECTIONS = ("title", "authors", "authors-more", "meta", "links", "ai-summary", "keywords",
+             "abstract", "linked")
+
+Part = str | tuple[str, str | Style]
+
+
+def pack_lines(names: list[str], width: int, max_lines: int) -> tuple[list[str], int]:
+    """Greedily pack ``names`` joined by ", " into at most ``max_lines`` lines of ``width`` cells.
+
+    Returns the lines and how many names did not fit. A name wider than a line gets a line
+    to itself (the Static wraps it further).
+    """
+    lines: list[str] = []
+    current = ""
+    used = 0
+    last = len(names) - 1
+    for count, name in enumerate(names):
+        piece = name if count == last else name + ","
+        size = cell_len(piece)
+        if current and used + 1 + size <= width:
+            current += " " + piece
+            used += 1 + size
+            continue
+        if current:
+            lines.append(current)
+            if len(lines) == max_lines:
+                return lines, len(names) - count
+        current, used = piece, size
+    if current:
+        lines.append(current)
+    return lines, 0
+
+
+def _link(label: str, url: str, extra: str = "") -> list[Part]:
+    """A labelled URL line; http(s) URLs are also clickable through a link style (never markup)."""
+    url = display_safe(url)
+    style: str | Style = Style(link=url) if url.startswith(("https://", "http://")) else ""
+    parts: list[Part] = [(f"{label:<13}", ".paper-detail--label"), (url, style)]
+    if extra:
+        parts.append((extra, ".paper-detail--dim"))
+    parts.append("\n")
+    return parts
+
+
+def _count(n: int | None) -> str:
+    return "—" if n is None else f"{n:,}"
+
+
+def _repos_line(kind: str, repos: tuple[LinkedRepo, ...]) -> list[Part]:
+    parts: list[Part] = [(f"{kind:<13}", ".paper-detail--label"), f"{len(repos):,}"]
+    if repos:
+        top = sorted(repos, key=lambda r: -(r.likes or 0))[:LINKED_TOP]
+        names = ", ".join(display_safe(r.id) for r in top)
+        more = f" (+{len(repos) - len(top)} more)" if len(repos) > len(top) else ""
+        parts += [": ", names, (more, ".paper-detail--dim")]
+    parts.append("\n")
+    return parts
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Title, authors, dates, counts, links, AI summary, keywords, abstract and linked repos.
+
+    Every piece of remote text goes in as plain text of a ``Content`` (styled by spans around
+    it), so ``[@click=...]`` or ``[/`` in a title is shown literally and runs nothing.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "toggle_authors", "All authors", id="expand-authors",
+                tooltip="Show every author, or collapse the list again"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-detail--label",
+        "paper-detail--heading",
+        "paper-detail--dim",
+        "paper-detail--warning",
+        "paper-detail--status",
+    }
+
+    DEFAULT_CSS = """
+    PaperDetail {
+        padding: 0 1;
+        & > Static { width: 1fr; margin-bottom: 1; }
+        & > #detail-authors { margin-bottom: 0; }
+        & > #detail-placeholder { color: $text-muted; text-style: italic; margin-top: 1; }
+        & > #detail-title { text-style: bold; }
+        & > #detail-authors-more { color: $text-muted; }
+        & > .paper-detail--label { color: $text-muted; }
+        & > .paper-detail--heading { color: $text-accent; text-style: bold; }
+        & > .paper-detail--dim { color: $text-muted; }
+        & > .paper-detail--warning { color: $text-warning; text-style: bold; }
+        & > .paper-detail--status { color: $text-secondary; }
+    }
+    """
+
+    PLACEHOLDER = "No paper selected. Move the cursor in the list to see a paper here."
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._record: Record | None = None
+        self._state = LibraryState()
+        self._linked: LinkedRepos | None = None
+        self._expanded = False
+        self._hidden_authors = 0  # names behind "… and N more" at the current width
+        self._authors_width = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.PLACEHOLDER), id="detail-placeholder")
+        for section in _SECTIONS:
+            yield Static(id=f"detail-{section}")
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def record(self) -> Record | None:
+        """The paper shown, ``None`` for the placeholder."""
+        return self._record
+
+    @property
+    def authors_expanded(self) -> bool:
+        return self._expanded
+
+    @property
+    def hidden_authors(self) -> int:
+        """How many authors the collapsed list leaves out (0 when expanded or all fit)."""
+        return self._hidden_authors
+
+    def show(self, record: Record | None, *, state: LibraryState,
+             linked: LinkedRepos | None = None) -> None:
+        """Show ``record`` (``None``: a calm placeholder) with the user's marks and linked repos.
+
+        Showing the same paper again keeps the scroll position and the authors' expansion, so
+        a refresh of counts or marks does not jump.
+        """
+        same = (record is not None and self._record is not None
+                and record.id == self._record.id)
+        self._record, self._state, self._linked = record, state, linked
+        if not same:
+            self._expanded = False
+        if self.is_mounted and self.children:
+            self._fill()
+            if not same:
+                self.scroll_home(animate=False, immediate=True)
+
+    # --- actions and events -------------------------------------------------------------------
+
+    def action_toggle_authors(self) -> None:
+        if self._record is None or (not self._expanded and not self._hidden_authors):
+            return
+        self._expanded = not self._expanded
+        self._render_authors()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_authors":
+            return self._expanded or self._hidden_authors > 0
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The collapsed author lines depend on the width.
+        if self._record is not None and not self._expanded and (
+                self._text_width() != self._authors_width):
+            self._render_authors()
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def _section(self, name: str) -> Static:
+        return self.query_one(f"#detail-{name}", Static)
+
+    def _text_width(self) -> int:
+        width = self.scrollable_content_region.width
+        return width if width > 10 else 60  # not laid out yet: a sane guess, redone on resize
+
+    def _set(self, name: str, content: Content | None) -> None:
+        static = self._section(name)
+        if content is None or not content.plain.strip():
+            static.display = False
+            return
+        static.update(content)
+        static.display = True
+
+    def _fill(self) -> None:
+        record = self._record
+        self.query_one("#detail-placeholder").display = record is None
+        if record is None:
+            for section in _SECTIONS:
+                self._section(section).display = False
+            self._hidden_authors = 0
+            self.refresh_bindings()
+            return
+        paper = record.paper
+        title = display_safe(paper.title) or "(untitled)"
+        self._set("title", Content.assemble((title, "bold")))
+        self._render_authors()
+        self._set("meta", self._meta(record))
+        self._set("links", self._links(paper))
+        if paper.ai_summary:
+            self._set("ai-summary", Content.assemble(
+                ("AI summary\n", ".paper-detail--heading"), display_safe(paper.ai_summary)))
+        else:
+            self._set("ai-summary", None)
+        if paper.ai_keywords:
+            words = " · ".join(display_safe(k) for k in paper.ai_keywords)
+            self._set("keywords", Content.assemble(("Keywords  ", ".paper-detail--label"),
+                                                   words))
+        else:
+            self._set("keywords", None)
+        abstract = display_safe(paper.summary, keep_newlines=True) or "(no abstract)"
+        self._set("abstract", Content.assemble(("Abstract\n", ".paper-detail--heading"),
+                                               abstract))
+        self._set("linked", self._linked_content(self._linked))
+
+    def _render_authors(self) -> None:
+        record = self._record
+        if record is None:
+            return
+        names = [display_safe(a.name) for a in record.paper.visible_authors]
+        width = self._text_width()
+        self._authors_width = width
+        hidden = 0
+        if not names:
+            text = "(no authors listed)"
+        elif self._expanded:
+            text = SEP.join(names)
+        else:
+            lines, hidden = pack_lines(names, width, AUTHOR_LINES)
+            text = "\n".join(lines) if hidden else SEP.join(names)
+        self._hidden_authors = 0 if self._expanded else hidden
+        self._set("authors", Content(text))
+        more = self._section("authors-more")
+        if hidden:
+            more.update(Content(f"… and {hidden:,} more — press a to expand"))
+            more.display = True
+        elif self._expanded:
+            more.update(Content(f"all {len(names):,} authors — press a to collapse"))
+            more.display = True
+        else:
+            more.display = False
+        self.refresh_bindings()
+
+    def _meta(self, record: Record) -> Content:
+        paper = record.paper
+        state = self._state
+        parts: list[Part] = []
+
+        def line(label: str, *values: Part) -> None:
+            parts.append((f"{label:<13}", ".paper-detail--label"))
+            parts.extend(values)
+            parts.append("\n")
+
+        if paper.withdrawn_at:
+            parts += [("Withdrawn from arXiv on " + display_safe(paper.withdrawn_at[:10]),
+                       ".paper-detail--warning"), "\n"]
+        if paper.organization is not None:
+            org = paper.organization
+            line("Organization", display_safe(org.fullname or org.name))
+        line("arXiv id", display_safe(paper.id))
+        if paper.published_at:
+            line("Published", display_safe(paper.published_at[:10]))
+        if record.listed_on:
+            line("Daily Papers", display_safe(", ".join(record.listed_on)))
+        if paper.submitted_by:
+            line("Submitted by", display_safe(paper.submitted_by))
+        line("Upvotes", f"▲ {_count(paper.upvotes)}", ("   comments ", ".paper-detail--label"),
+             _count(paper.num_comments))
+        if record.trending_rank is not None:
+            line("Trending", f"#{record.trending_rank}")
+        status: list[str] = []
+        status.append("★ bookmarked" if state.is_bookmarked(paper.id) else "not bookmarked")
+        read_at = state.read.get(paper.id)
+        status.append(f"read {read_at[:10]}" if read_at else "unread")
+        line("Status", (" · ".join(status), ".paper-detail--status"))
+        tags = state.tags.get(paper.id)
+        if tags:
+            line("Tags", display_safe(" ".join(f"#{t}" for t in tags)))
+        note = state.notes.get(paper.id)
+        if note:
+            line("Note", display_safe(note))
+        return Content.assemble(*parts).rstrip() if parts else Content("")
+
+    def _links(self, paper: Paper) -> Content:
+        parts: list[Part] = [("Links\n", ".paper-detail--heading")]
+        parts += _link("Hugging Face", paper.hf_url)
+        parts += _link("arXiv", paper.arxiv_url)
+        parts += _link("PDF", paper.pdf_url)
+        if paper.github_repo:
+            stars = f"  ★ {paper.github_stars:,}" if paper.github_stars is not None else ""
+            parts += _link("GitHub", paper.github_repo, stars)
+        if paper.project_page:
+            parts += _link("Project page", paper.project_page)
+        return Content.assemble(*parts).rstrip()
+
+    def _linked_content(self, linked: LinkedRepos | None) -> Content:
+        parts: list[Part] = [("On the Hub\n", ".paper-detail--heading")]
+        if linked is None:
+            parts.append(("linked repos: not fetched", ".paper-detail--dim"))
+            return Content.assemble(*parts)
+        parts += _repos_line("Models", linked.models)
+        parts += _repos_line("Datasets", linked.datasets)
+        parts += _repos_line("Spaces", linked.spaces)
+        return Content.assemble(*parts).rstrip()

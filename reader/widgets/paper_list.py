@@ -1,0 +1,387 @@
+"""The paper list: a Line-API ScrollView that draws only the visible rows, however many."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.store.record import Record
+from reader.store.state import LibraryState
+from reader.widgets.rows import display_safe, fit, layout, row_cells
+
+__all__ = ["PaperList"]
+
+# The component class each row cell is drawn with (None: the row's own style).
+_ROLE_CLASS: dict[str, str | None] = {
+    "mark-new": "paper-list--new",
+    "mark-unread": "paper-list--mark",
+    "mark-bookmark": "paper-list--bookmarked",
+    "title": "paper-list--title",
+    "authors": "paper-list--meta",
+    "date": "paper-list--meta",
+    "upvotes": "paper-list--upvotes",
+    "comments": "paper-list--meta",
+    "code": "paper-list--code",
+    "gap": None,
+}
+
+
+class PaperList(ScrollView, can_focus=True):
+    """One line per paper, however many papers there are.
+
+    ``set_records`` only stores the sequence and sets the virtual height; rows are formatted
+    when they scroll into view and kept in an LRU of strips, so 100,000 papers cost no more to
+    show than 40. Moving the cursor redraws just the two rows that change.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False, id="list-up",
+                tooltip="Highlight the paper above"),
+        Binding("k", "cursor_up", "Up", show=False, id="list-up-vim",
+                tooltip="Highlight the paper above"),
+        Binding("down", "cursor_down", "Down", show=False, id="list-down",
+                tooltip="Highlight the paper below"),
+        Binding("j", "cursor_down", "Down", show=False, id="list-down-vim",
+                tooltip="Highlight the paper below"),
+        Binding("home", "cursor_top", "First", show=False, id="list-top",
+                tooltip="Go to the first paper"),
+        Binding("g", "cursor_top", "First", show=False, id="list-top-vim",
+                tooltip="Go to the first paper"),
+        Binding("end", "cursor_bottom", "Last", show=False, id="list-bottom",
+                tooltip="Go to the last paper"),
+        Binding("G", "cursor_bottom", "Last", show=False, id="list-bottom-vim",
+                tooltip="Go to the last paper"),
+        Binding("pageup", "page(-1.0)", "Page up", show=False, id="list-page-up",
+                tooltip="Up one page"),
+        Binding("pagedown", "page(1.0)", "Page down", show=False, id="list-page-down",
+                tooltip="Down one page"),
+        Binding("ctrl+u", "page(-0.5)", "Half page up", show=False, id="list-half-page-up",
+                tooltip="Up half a page"),
+        Binding("ctrl+d", "page(0.5)", "Half page down", show=False,
+                id="list-half-page-down", tooltip="Down half a page"),
+        Binding("enter", "open", "Open", id="open-paper",
+                tooltip="Open the highlighted paper in the detail pane (marks it read)"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--title",
+        "paper-list--unread",
+        "paper-list--new",
+        "paper-list--mark",
+        "paper-list--bookmarked",
+        "paper-list--watched",
+        "paper-list--meta",
+        "paper-list--upvotes",
+        "paper-list--code",
+        "paper-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    PaperList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        & > .paper-list--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .paper-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .paper-list--unread { text-style: bold; }
+        & > .paper-list--new { color: $accent; text-style: bold; }
+        & > .paper-list--mark { color: $accent; }
+        & > .paper-list--bookmarked { color: $warning; }
+        & > .paper-list--watched { background: $success 15%; }
+        & > .paper-list--meta { color: $text-muted; }
+        & > .paper-list--upvotes { color: $text-secondary; }
+        & > .paper-list--code { color: $success; }
+        & > .paper-list--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to another paper (``None``: the list is empty)."""
+
+        def __init__(self, paper_id: str | None) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+            self.paper_list: PaperList | None = None
+
+        @property
+        def control(self) -> PaperList | None:
+            return self.paper_list
+
+    class Opened(Message):
+        """The user opened a paper (Enter, a click on the cursor row, a double click)."""
+
+        def __init__(self, paper_id: str) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+            self.paper_list: PaperList | None = None
+
+        @property
+        def control(self) -> PaperList | None:
+            return self.paper_list
+
+    empty_text: reactive[str] = reactive("No papers to show")
+    """The hint drawn in the middle of an empty list (plain text, never markup)."""
+
+    def __init__(self, *, empty_text: str | None = None, name: str | None = None,
+                 id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._records: Sequence[Record] = ()
+        self._cursor = -1  # index into _records; -1 only when the list is empty
+        self._posted: str | None = None  # the id of the last Highlighted message
+        self._read: dict[str, str] = {}
+        self._bookmarks: dict[str, str] = {}
+        self._watched: frozenset[str] = frozenset()
+        self._new_since: str | None = None
+        self._marks_version = 0
+        self._strips: LRUCache[tuple[str, int, bool, bool, int], Strip] = LRUCache(1024)
+        if empty_text is not None:
+            self.set_reactive(PaperList.empty_text, empty_text)
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def records(self) -> Sequence[Record]:
+        """The papers shown, in order."""
+        return self._records
+
+    @property
+    def cursor_index(self) -> int | None:
+        """Index of the highlighted row, ``None`` when the list is empty."""
+        return self._cursor if self._records else None
+
+    @property
+    def cursor_id(self) -> str | None:
+        """Id of the highlighted paper, ``None`` when the list is empty."""
+        return self._records[self._cursor].id if self._records else None
+
+    @property
+    def cursor_record(self) -> Record | None:
+        """The highlighted record, ``None`` when the list is empty."""
+        return self._records[self._cursor] if self._records else None
+
+    def set_records(self, records: Sequence[Record], *, keep_cursor: bool = True) -> None:
+        """Show ``records`` (the sequence is kept, not copied: do not mutate it afterwards).
+
+        With ``keep_cursor`` the cursor stays on the same paper, at the same height on screen,
+        when that paper is still in the list; otherwise it goes to the first row.
+        """
+        old_id = self.cursor_id
+        old_row = self._cursor - self.scroll_offset.y
+        old_index = self._cursor
+        self._records = records
+        self._strips.clear()  # a record may come back with new counts under the same id
+        found = None
+        if keep_cursor and old_id is not None:
+            found = self._find(old_id, hint=old_index)
+        self._cursor = found if found is not None else (0 if records else -1)
+        self.virtual_size = Size(0, len(records))
+        self._scroll_update(self.virtual_size)
+        if found is not None:
+            self.scroll_to(y=max(0, found - max(0, old_row)), animate=False, force=True)
+        else:
+            self.scroll_to(y=0, animate=False, force=True)
+        self._scroll_cursor_visible()
+        self.refresh()
+        self._post_highlighted()
+
+    def set_marks(self, state: LibraryState, *, new_since: str | None,
+                  watched: frozenset[str] = frozenset()) -> None:
+        """Update read/bookmark marks, "new since" (an ISO time) and the watched papers."""
+        self._read = state.read
+        self._bookmarks = state.bookmarks
+        # Compare times as "YYYY-MM-DDTHH:MM:SS": stamps end in "Z" or "+00:00" (both UTC).
+        self._new_since = new_since[:19] if new_since else None
+        self._watched = watched
+        self._marks_version += 1
+        self._strips.clear()
+        self.refresh()
+
+    def move_to(self, paper_id: str) -> bool:
+        """Put the cursor on ``paper_id`` (scrolling it into view); False if it is not listed."""
+        index = self._find(paper_id, hint=self._cursor)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self._cursor + 1)
+
+    def action_cursor_top(self) -> None:
+        self._move_cursor(0)
+
+    def action_cursor_bottom(self) -> None:
+        self._move_cursor(len(self._records) - 1)
+
+    def action_page(self, pages: float) -> None:
+        """Move the cursor by ``pages`` screens, scrolling the view along with it."""
+        if not self._records:
+            return
+        step = int(max(1, self.scrollable_content_region.height) * pages) or (
+            1 if pages > 0 else -1)
+        row = self._cursor - self.scroll_offset.y
+        target = max(0, min(len(self._records) - 1, self._cursor + step))
+        self.scroll_to(y=max(0, target - row), animate=False, force=True)
+        self._move_cursor(target)
+
+    def action_open(self) -> None:
+        paper_id = self.cursor_id
+        if paper_id is not None:
+            self._post(self.Opened(paper_id))
+
+    # --- events -------------------------------------------------------------------------------
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._records:
+            return
+        index = self.scroll_offset.y + offset.y
+        if not 0 <= index < len(self._records):
+            return
+        event.stop()
+        if index == self._cursor and event.chain <= 2:
+            # A click on the highlighted row (or the second click of a double click) opens it.
+            self.action_open()
+        else:
+            self._move_cursor(index)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._scroll_cursor_visible()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self._refresh_cursor_row()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self._refresh_cursor_row()
+
+    def notify_style_update(self) -> None:
+        # Theme or CSS changed: every cached strip carries old colours.
+        super().notify_style_update()
+        self._strips.clear()
+        self.refresh()
+
+    def watch_empty_text(self) -> None:
+        if not self._records:
+            self.refresh()
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if not self._records:
+            return self._empty_line(y, width)
+        index = self.scroll_offset.y + y
+        if not 0 <= index < len(self._records):
+            return Strip.blank(width, self.rich_style)
+        record = self._records[index]
+        is_cursor = index == self._cursor
+        key = (record.id, width, is_cursor, is_cursor and self.has_focus, self._marks_version)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(record, width, is_cursor)
+            self._strips.set(key, strip)
+        return strip
+
+    def _render_row(self, record: Record, width: int, is_cursor: bool) -> Strip:
+        paper_id = record.id
+        unread = paper_id not in self._read
+        new = unread and self._new_since is not None and (
+            record.first_seen[:19] > self._new_since)
+        cells = row_cells(record, layout(width), unread=unread, new=new,
+                          bookmarked=paper_id in self._bookmarks)
+        row: tuple[str, ...] = ("paper-list--watched",) if paper_id in self._watched else ()
+        tail: tuple[str, ...] = ("paper-list--cursor",) if is_cursor else ()
+        segments = []
+        for text, role in cells:
+            name = _ROLE_CLASS[role]
+            if role == "title" and unread:
+                name = "paper-list--unread"
+            classes = (*row, name, *tail) if name else (*row, *tail)
+            segments.append(Segment(text, self.get_visual_style(*classes).rich_style))
+        return Strip(segments, width)
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        height = self.scrollable_content_region.height
+        if y != height // 2 or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        text = fit(display_safe(self.empty_text), width)
+        text = text.rstrip() if cell_len(text.rstrip()) < width else text
+        left = (width - cell_len(text)) // 2
+        style = self.get_visual_style("paper-list--empty").rich_style
+        segments = [Segment(" " * left, self.rich_style), Segment(text, style)]
+        return Strip(segments).extend_cell_length(width, self.rich_style)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _find(self, paper_id: str, *, hint: int) -> int | None:
+        records = self._records
+        if 0 <= hint < len(records) and records[hint].id == paper_id:
+            return hint
+        # A linear scan, but only on a cursor restore or a jump; never while drawing.
+        return next((i for i, r in enumerate(records) if r.id == paper_id), None)
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._records:
+            return
+        index = max(0, min(len(self._records) - 1, index))
+        old = self._cursor
+        if index == old:
+            return
+        self._cursor = index
+        self.refresh_line(old)
+        self.refresh_line(index)
+        self._scroll_cursor_visible()
+        self._post_highlighted()
+
+    def _scroll_cursor_visible(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0 or not self._records:
+            return
+        top = self.scroll_offset.y
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, force=True)
+        elif self._cursor >= top + height:
+            self.scroll_to(y=self._cursor - height + 1, animate=False, force=True)
+
+    def _refresh_cursor_row(self) -> None:
+        if self._records:
+            self.refresh_line(self._cursor)
+
+    def _post_highlighted(self) -> None:
+        paper_id = self.cursor_id
+        if paper_id != self._posted:
+            self._posted = paper_id
+            self._post(self.Highlighted(paper_id))
+
+    def _post(self, message: Highlighted | Opened) -> None:
+        message.paper_list = self
+        self.post_message(message)
