@@ -32,9 +32,13 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     """Replace ``path`` with ``data`` so that a reader (or a crash) sees the old file or the new
-    one, never a mix: a temp file in the same directory, fsync, ``os.replace``, fsync the dir."""
+    one, never a mix: a temp file in the same directory, fsync, ``os.replace``, fsync the dir.
+
+    ``sync_dir=False`` skips the last step for re-fetchable files: after a power cut the rename
+    may be lost (the old, complete file is seen), but the new file is never seen half-written.
+    """
     path = Path(path)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
@@ -47,7 +51,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
 
 
 def quarantine(path: Path) -> Path:

@@ -17,15 +17,16 @@ may share a cache; the last writer of a shard wins, which costs at most a re-fet
 
 from __future__ import annotations
 
-import re
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from reader.hub.models import LinkedRepos, Paper
-from reader.store.atomic import CorruptFile, atomic_write_bytes, quarantine, remove_stale_temps
+from reader.store import fulltext
+from reader.store.atomic import CorruptFile, quarantine, remove_stale_temps
 from reader.store.index import DayIndex, recent_body, records_from_recent
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
@@ -37,7 +38,6 @@ __all__ = ["MergeResult", "PaperCache", "shard_of"]
 
 INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-repos"
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
-_FULLTEXT_ID = re.compile(r"^\d{4}\.\d{4,5}$")
 T = TypeVar("T")
 
 
@@ -68,6 +68,10 @@ class PaperCache:
         self._linked_fetched: dict[str, str] = {}
         self._readonly: set[str] = set()  # side files from a newer version: never written
         self._encoded_lru: list[str] = []  # names of the shards holding an encoded cache
+        self._batch_depth = 0  # > 0: inside batch(), saving deferred
+        self._pending_shards: set[str] = set()  # touched since the last save
+        self._pending_index = False
+        self._pending_changed: set[str] = set()  # ids changed since the last save
 
     # --- problems and paths -----------------------------------------------------------------
 
@@ -98,6 +102,10 @@ class PaperCache:
         except OSError as err:
             self._report(f"Could not save the cache file {path} ({err.strerror or err}); "
                          f"{writer} kept for this session only.")
+
+    def _write_side(self, path: Path, kind: str, body: dict[str, Any], what: str) -> None:
+        # No directory fsync: these files are re-fetchable, an old copy after a crash is fine.
+        self._write(path, what, lambda: write_json(path, body, kind=kind, sync_dir=False))
 
     def _read_side(self, name: str, kind: str, parse: Callable[[Path, dict[str, Any]], T],
                    what: str) -> T | None:
@@ -234,15 +242,45 @@ class PaperCache:
                     result.unchanged += 1
                     continue
                 touched.add(shard_of(pid))
-            index_changed = index.add(listed_on, before) if listed_on else False
+            if listed_on and index.add(listed_on, before):
+                self._pending_index = True
             if trending:
                 index.set_trending(before, stamp)
-            for name in sorted(touched):
-                self._save_shard(name, self._shards[name], records)
-            if index_changed or trending:
-                self._save_index()
-            self._refresh_recent(set(result.new) | set(result.updated))
+                self._pending_index = True
+            self._pending_shards |= touched
+            self._pending_changed.update(result.new, result.updated)
+            if not self._batch_depth:
+                self._flush()
             return result
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Defer saving: merges and :meth:`mark_day_complete` inside only change memory, and
+        everything touched is written once when the outermost batch ends (also on an error).
+        For bulk imports: a 1,000-day sync then writes each month once instead of every day.
+        A crash inside a batch loses the batch, which is re-fetched (no day was marked complete).
+        """
+        with self._lock:
+            self._batch_depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._batch_depth -= 1
+                if not self._batch_depth:
+                    self._flush()
+
+    def _flush(self) -> None:
+        """Write what merges touched: each shard once, then the index, then recent.json."""
+        if self._records is None:
+            return
+        with gc_paused():
+            for name in sorted(self._pending_shards):
+                self._save_shard(name, self._shards[name], self._records)
+        if self._pending_index:
+            self._save_index()
+        self._refresh_recent(self._pending_changed)
+        self._pending_shards, self._pending_index, self._pending_changed = set(), False, set()
 
     # --- index.json ---------------------------------------------------------------------------
 
@@ -274,8 +312,7 @@ class PaperCache:
         path = self.papers_dir / "index.json"
         if path.name in self._readonly or self._index is None:
             return
-        body = self._index.to_body()
-        self._write(path, "the day index is", lambda: write_json(path, body, kind=INDEX_KIND))
+        self._write_side(path, INDEX_KIND, self._index.to_body(), "the day index is")
 
     def days(self) -> dict[str, int]:
         """Listing date -> number of cached papers listed that day, newest first."""
@@ -300,7 +337,9 @@ class PaperCache:
         index = self._ensure_index()
         with self._lock:
             index.complete[day] = {"count": count, "fetched": now or now_iso()}
-            self._save_index()
+            self._pending_index = True
+            if not self._batch_depth:
+                self._flush()
 
     # --- recent.json --------------------------------------------------------------------------
 
@@ -313,8 +352,7 @@ class PaperCache:
         path = self.papers_dir / "recent.json"
         if path.name not in self._readonly:
             body = recent_body(self._index, self._records)
-            self._write(path, "the start-up slice is",
-                        lambda: write_json(path, body, kind=RECENT_KIND))
+            self._write_side(path, RECENT_KIND, body, "the start-up slice is")
         self._recent_ids = ids
 
     def load_recent(self) -> list[Record]:
@@ -367,32 +405,18 @@ class PaperCache:
                 return
             body = {"repos": {pid: linked_to_dict(r, self._linked_fetched.get(pid, ""))
                               for pid, r in linked.items()}}
-            self._write(path, "linked repos are",
-                        lambda: write_json(path, body, kind=LINKED_KIND))
+            self._write_side(path, LINKED_KIND, body, "linked repos are")
 
-    # --- full texts ---------------------------------------------------------------------------
-
-    def _fulltext_path(self, paper_id: str) -> Path:
-        if not _FULLTEXT_ID.match(paper_id):
-            raise ValueError(f"not an arXiv id: {paper_id!r}")
-        return self.fulltext_dir / f"{paper_id}.md"
+    # --- full texts (files in ../fulltext, see reader.store.fulltext) -------------------------
 
     def fulltext_ids(self) -> set[str]:
         """Ids of the papers whose full text is cached."""
-        try:
-            return {p.stem for p in self.fulltext_dir.glob("*.md") if _FULLTEXT_ID.match(p.stem)}
-        except OSError:
-            return set()
+        return fulltext.ids(self.fulltext_dir)
 
     def fulltext_get(self, paper_id: str) -> str | None:
         """A cached full text (Markdown), or None."""
-        try:
-            return self._fulltext_path(paper_id).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
+        return fulltext.get(self.fulltext_dir, paper_id)
 
     def fulltext_put(self, paper_id: str, text: str) -> None:
         """Cache a full text (atomic write; raises OSError if the disk refuses)."""
-        path = self._fulltext_path(paper_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, text.encode("utf-8"))
+        fulltext.put(self.fulltext_dir, paper_id, text)

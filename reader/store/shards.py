@@ -131,4 +131,4 @@ def write_shard(
 ) -> None:
     """Write a whole shard atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, shard_bytes(rows, encoded))
+    atomic_write_bytes(path, shard_bytes(rows, encoded), sync_dir=False)  # re-fetchable

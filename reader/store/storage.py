@@ -127,7 +127,8 @@ def read_json(path: Path, *, kind: str) -> dict[str, Any] | None:
     return data
 
 
-def write_json(path: Path, body: dict[str, Any], *, kind: str) -> None:
-    """Write a versioned side file atomically."""
+def write_json(path: Path, body: dict[str, Any], *, kind: str, sync_dir: bool = True) -> None:
+    """Write a versioned side file atomically (``sync_dir``: see ``atomic_write_bytes``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, orjson.dumps({"format": FORMAT, "kind": kind, **body}))
+    data = orjson.dumps({"format": FORMAT, "kind": kind, **body})
+    atomic_write_bytes(path, data, sync_dir=sync_dir)

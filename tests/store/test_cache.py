@@ -281,13 +281,51 @@ def test_write_failure_is_reported_not_raised(
 ) -> None:
     cache = filled(papers_dir)
 
-    def disk_full(path: Path, data: bytes) -> None:
+    def disk_full(path: Path, data: bytes, **kw: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(shards_module, "atomic_write_bytes", disk_full)
     result = cache.merge([paper("2602.00400")], now=T1)
     assert result.new == ["2602.00400"] and cache.get("2602.00400") is not None
     assert any("2602.json" in p and "space" in p for p in cache.problems)
+
+
+def test_batch_writes_each_touched_file_once(
+    papers_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = filled(papers_dir)
+    written: list[str] = []
+    real = shards_module.write_shard
+
+    def counting(path: Path, *args: object) -> None:
+        written.append(path.name)
+        real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_module, "write_shard", counting)
+    index_before = (papers_dir / "index.json").read_bytes()
+    with cache.batch():
+        for day in ("2026-02-09", "2026-02-10", "2026-02-11"):
+            with cache.batch():  # nests
+                cache.merge([paper(f"2602.01{day[-2:]}"), paper("2601.00001", upvotes=5)],
+                            listed_on=day, now=T1)
+            cache.mark_day_complete(day, 2, now=T1)
+        assert written == []
+        assert (papers_dir / "index.json").read_bytes() == index_before
+        assert cache.get("2602.0110") is not None  # memory is up to date inside the batch
+    assert sorted(written) == ["2601.json", "2602.json"]
+    again = PaperCache(papers_dir)
+    assert again.day_complete("2026-02-11") and again.days()["2026-02-10"] == 2
+    assert [r.id for r in again.load_recent()][:2] == ["2602.0111", "2601.00001"]
+    record = again.get("2601.00001")
+    assert record is not None and record.paper.upvotes == 5
+
+
+def test_batch_saves_what_was_merged_before_an_error(papers_dir: Path) -> None:
+    cache = PaperCache(papers_dir)
+    with pytest.raises(RuntimeError), cache.batch():
+        cache.merge([paper("2602.00001")], listed_on="2026-02-02", now=T0)
+        raise RuntimeError("network went away")
+    assert PaperCache(papers_dir).get("2602.00001") is not None
 
 
 def test_linked_repos(papers_dir: Path) -> None:
