@@ -78,7 +78,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield FilterPane(id="filter-pane")
-            yield PaperList(id="paper-list")
+            yield PaperList(id="paper-list", empty_text="Loading papers…")
             yield PaperDetail(id="paper-detail")
         yield StatusLine(id="status")
         yield Footer()
@@ -199,10 +199,21 @@ class MainScreen(Screen[None]):
         if message.generation != self.generation:
             return  # a newer query is on its way: drop the stale result
         self.result = message.result
+        self.paper_list.empty_text = self._empty_text()
         self.paper_list.set_records(message.result.records, keep_cursor=True)
         self.show_summary()
         if not message.result.records:
             self.detail.show(None, state=self.controller.state)
+
+    def _empty_text(self) -> str:
+        c = self.controller
+        if not c.data.records:
+            return "Fetching the newest papers…" if self.client else "No papers cached"
+        if self.view_key == DAY and (c.day or "") not in c.data.days:
+            return f"{c.day} is not cached" + ("" if self.client else " (offline)")
+        if not self.query_obj.is_empty:
+            return "No papers match the filter"
+        return "No papers in this view"
 
     def show_summary(self) -> None:
         result, view = self.result, self.view
