@@ -1,1 +1,1 @@
-"""Local storage: the paper cache (re-fetchable) and the user's library (not re-fetchable). No Textual."""
+"""Local storage: the paper cache (re-fetchable) and the library (not re-fetchable). No Textual."""

@@ -16,7 +16,7 @@ class Record:
 
     ``listed_on``: the Daily Papers dates (``YYYY-MM-DD``) it was listed on, sorted.
     ``trending``: ``(rank, seen_at)`` pairs, 1-based rank in the trending list, oldest first.
-    ``first_seen`` / ``updated_at``: ISO times of the first merge and of the last merge that changed it.
+    ``first_seen`` / ``updated_at``: ISO times of the first merge and of the last changing merge.
     """
 
     paper: Paper
