@@ -128,7 +128,7 @@ class Layout:
 
 
 MARKS = 3  # unread mark, bookmark mark, a space
-MIN_TITLE = 24
+MIN_TITLE = 20  # the title keeps at least this, or 40 % of the row when that is more
 UPVOTES = 5  # "▲1234"
 COMMENTS_W = 4  # "123c"
 
@@ -137,10 +137,11 @@ COMMENTS_W = 4  # "123c"
 def layout(width: int) -> Layout:
     """Column widths for a row ``width`` cells wide.
 
-    The title gets what the others leave. When it would drop below ``MIN_TITLE`` the other
-    columns give way in this order: comments, authors, the date shortened to MM-DD, the date,
-    the has-code mark, the upvotes.
+    The title gets what the others leave. When it would drop below its minimum (``MIN_TITLE``
+    or 40 % of the row) the other columns give way in this order: comments, authors, the date
+    shortened to MM-DD, the date, the has-code mark, the upvotes.
     """
+    min_title = max(MIN_TITLE, width * 2 // 5)
     authors = max(12, min(28, width // 5))
     cols = {"authors": authors, "date": 10, "upvotes": UPVOTES, "comments": COMMENTS_W,
             "code": len(CODE)}
@@ -152,7 +153,7 @@ def layout(width: int) -> Layout:
         return width - MARKS - sum(w + 1 for w in cols.values() if w)
 
     for name, new in steps:
-        if title_width() >= MIN_TITLE:
+        if title_width() >= min_title:
             break
         cols[name] = new
     return Layout(width=width, marks=MARKS, title=max(0, title_width()), **cols)
