@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -109,3 +110,30 @@ def guarded(figure: Figure, measure: Callable[[], list[float]]) -> Figure:
         figure.error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200]}" \
             if str(exc).strip() else type(exc).__name__
     return figure
+
+
+def repeat(
+    measure_once: Callable[[], float], runs: int, *, budget_s: float
+) -> tuple[list[float], str]:
+    """One warm-up, then up to ``runs`` samples while the next one still fits in ``budget_s``.
+
+    A warm-up slower than a third of the budget is kept as the only sample or the first one
+    (a cold first run of something this slow is what a user waits for anyway). Returns the
+    samples and a note saying when fewer than ``runs`` were taken.
+    """
+    start = time.perf_counter()
+    first = measure_once()
+    samples: list[float] = []
+    note = ""
+    if time.perf_counter() - start > budget_s / 3:
+        samples.append(first)
+        note = "no warm-up run (too slow for the time budget)"
+    while len(samples) < runs:
+        elapsed = time.perf_counter() - start
+        last = elapsed / (len(samples) + (0 if note else 1))
+        if samples and elapsed + last > budget_s:
+            note = (note + "; " if note else "") + \
+                f"{len(samples)} of {runs} runs (time budget {budget_s:.0f} s)"
+            break
+        samples.append(measure_once())
+    return samples, note
