@@ -20,7 +20,23 @@ from reader.store.cache import MergeResult
 FIRST_DAILY_DATE = dt.date(2023, 5, 4)  # the first Daily Papers date on huggingface.co
 ALWAYS_REFRESH = 2  # the newest days are still changing (upvotes, late submissions)
 
+FEED_TIME_ZONE = "America/New_York"  # where the Daily Papers day is counted
+
 Progress = Callable[[str, int, int], None]
+
+
+def feed_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date as the Daily Papers feed counts it (New York), or UTC without tz data."""
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    except ImportError:  # pragma: no cover - zoneinfo is stdlib since 3.9
+        return now.astimezone(dt.UTC).date()
+    try:
+        zone = ZoneInfo(FEED_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return now.astimezone(dt.UTC).date()
+    return now.astimezone(zone).date()
 
 
 class Client(Protocol):

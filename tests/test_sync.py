@@ -13,7 +13,7 @@ import pytest
 from reader.hub.errors import NetworkError, ServerError
 from reader.hub.models import Paper
 from reader.store.cache import PaperCache
-from reader.sync import FIRST_DAILY_DATE, plan_days, sync
+from reader.sync import FIRST_DAILY_DATE, feed_today, plan_days, sync
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -191,3 +191,19 @@ def test_sync_does_not_import_textual() -> None:
     code = ("import sys, reader.sync, reader.cli.parser; "
             "sys.exit(1 if 'textual' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_feed_today_is_the_new_york_date() -> None:
+    # 02:00 UTC is still the evening before in New York.
+    assert feed_today(dt.datetime(2026, 3, 7, 2, 0, tzinfo=dt.UTC)) == dt.date(2026, 3, 6)
+    assert feed_today(dt.datetime(2026, 3, 7, 12, 0, tzinfo=dt.UTC)) == dt.date(2026, 3, 7)
+
+
+def test_feed_today_falls_back_to_utc_without_tz_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    import zoneinfo
+
+    def missing(key: str) -> zoneinfo.ZoneInfo:
+        raise zoneinfo.ZoneInfoNotFoundError(key)
+
+    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
+    assert feed_today(dt.datetime(2026, 3, 7, 2, 0, tzinfo=dt.UTC)) == dt.date(2026, 3, 7)

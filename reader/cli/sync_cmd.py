@@ -7,12 +7,12 @@ import asyncio
 import datetime as dt
 import re
 
-from reader.cli.common import feed_today, open_cache, report_problems
+from reader.cli.common import open_cache, report_problems
 from reader.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, Progress, error
 from reader.hub.client import PapersClient
 from reader.hub.errors import HubError, NetworkError
 from reader.store.cache import PaperCache
-from reader.sync import SyncReport, plan_days, sync
+from reader.sync import SyncReport, feed_today, plan_days, sync
 
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
@@ -85,7 +85,6 @@ def run(args: argparse.Namespace) -> int:
     if args.offline:
         raise CliError("sync needs the network; drop --offline to fetch papers", EXIT_USAGE)
     cache = open_cache()
-    report_problems(cache.problems)
     months: list[str] = args.month or []
     days: list[str] = []
     if not months:
@@ -103,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         report = asyncio.run(_sync(cache, days, months, trending, progress))
     finally:
         progress.close()
+        report_problems(cache.problems)  # files moved aside or not saved, whatever happened
     return _summarise(report)
 
 

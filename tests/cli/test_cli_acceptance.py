@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from reader.__main__ import main
-from reader.cli.common import feed_today
 from reader.hub.models import paper_to_dict
 from reader.hub.parse import paper_from_item
+from reader.sync import feed_today
 from tests.fakehub import Corpus, FakeHub
 
 ROOT = Path(__file__).resolve().parents[2]

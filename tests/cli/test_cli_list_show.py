@@ -177,3 +177,15 @@ def test_show_a_paper_not_in_the_cache_exits_1(capsys: pytest.CaptureFixture[str
     assert main(["show", "2502.16161"]) == 1
     err = capsys.readouterr().err
     assert "2502.16161 is not in the cache" in err and "paper-reader sync" in err
+
+
+def test_a_damaged_cache_file_is_reported_not_fatal(
+    imported: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    shard = sorted(locations().papers_dir.glob("2*.json"))[0]
+    shard.write_bytes(b"{ this is not json")
+    assert main(["list", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "paper-reader: warning: " in err and shard.name in err
+    assert isinstance(json.loads(out), list)
+    assert list(shard.parent.glob(f"{shard.name}.corrupt-*"))  # moved aside, not overwritten
