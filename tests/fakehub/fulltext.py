@@ -17,7 +17,7 @@ def markdown_for(paper: dict[str, Any], vocab: Vocabulary, seed: int) -> str:
     rng = random.Random(f"md:{seed}:{paper['id']}")
 
     def paragraph(words: int) -> str:
-        return " ".join(vocab.sentences(rng, words))
+        return vocab.text(rng, words)
 
     names = [a["name"] for a in paper.get("authors", [])[:12]]
     more = len(paper.get("authors", [])) - len(names)

@@ -70,7 +70,7 @@ def _huge_abstract(maker: ItemMaker, rng: random.Random) -> str:
     parts: list[str] = []
     size = 0
     while size < 61_000:
-        chunk = " ".join(maker.vocab.sentences(rng, 200))
+        chunk = maker.vocab.text(rng, 200)
         parts.append(chunk)
         size += len(chunk) + 1
     return wrap(" ".join(parts)[:60_000], 80)

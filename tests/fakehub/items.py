@@ -26,6 +26,7 @@ from tests.fakehub.people import (
 from tests.fakehub.words import Vocabulary, vocabulary, wrap
 
 UTC = dt.UTC
+_EPOCH = dt.date(1970, 1, 1).toordinal()
 NEW_YORK = ZoneInfo("America/New_York")
 SLOTS_PER_DAY = 700
 HOSTILE_SLOT_BASE = 680  # regular papers use slots 1..679, hostile ones 680..699
@@ -38,12 +39,27 @@ def iso(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-@functools.lru_cache(maxsize=4096)
-def eastern_shift(day: dt.date) -> dt.timedelta:
-    """UTC offset of New York on ``day`` (-5 h, or -4 h in summer time)."""
+@functools.lru_cache(maxsize=8192)
+def _day_prefix(ordinal: int) -> str:
+    return dt.date.fromordinal(ordinal).isoformat() + "T"
+
+
+def stamp(ordinal: int, ms: int) -> str:
+    """:func:`iso` of day ``ordinal`` plus ``ms`` milliseconds (may be negative), fast."""
+    days, ms = divmod(ms, 86_400_000)
+    secs, ms = divmod(ms, 1000)
+    h, secs = divmod(secs, 3600)
+    m, secs = divmod(secs, 60)
+    return f"{_day_prefix(ordinal + days)}{h:02d}:{m:02d}:{secs:02d}.{ms:03d}Z"
+
+
+@functools.lru_cache(maxsize=8192)
+def eastern_shift_ms(ordinal: int) -> int:
+    """UTC offset of New York on that day in ms (-5 h, or -4 h in summer time)."""
+    day = dt.date.fromordinal(ordinal)
     offset = dt.datetime(day.year, day.month, day.day, 12, tzinfo=NEW_YORK).utcoffset()
     assert offset is not None
-    return offset
+    return int(offset.total_seconds()) * 1000
 
 
 def papers_on(day: dt.date, rng: random.Random) -> int:
@@ -90,15 +106,14 @@ class ItemMaker:
         rand = rng.random
         vocab = self.vocab
         lag = (1, 1, 1, 1, 2, 2, 3, 4)[int(rand() * 8)]
+        listed = listing.toordinal()
         pub_day = listing - dt.timedelta(days=lag)
+        pub = listed - lag
         paper_id = self.paper_id(listing, pub_day, slot)
-        published = dt.datetime(
-            pub_day.year, pub_day.month, pub_day.day, tzinfo=UTC
-        ) + dt.timedelta(seconds=int(rand() * 86400))
-        submitted = dt.datetime(
-            listing.year, listing.month, listing.day, tzinfo=UTC
-        ) + dt.timedelta(milliseconds=int(rand() * 86_400_000))
-        base = (int(submitted.timestamp()) << 64) | (rng.getrandbits(48) << 16)
+        published_ms = int(rand() * 86400) * 1000  # arXiv times have whole seconds
+        submitted_ms = int(rand() * 86_400_000)
+        epoch = (listed - _EPOCH) * 86400 + submitted_ms // 1000
+        base = (epoch << 64) | (rng.getrandbits(48) << 16)
 
         authors = self.authors(rng, base)
         submitter = self.people.submitter(rng)
@@ -113,8 +128,8 @@ class ItemMaker:
                 for i in range(1 + int(rand() * 2))
             ]
             paper["mediaUrls"] = media
-        paper["publishedAt"] = iso(published)
-        paper["submittedOnDailyAt"] = iso(submitted)
+        paper["publishedAt"] = stamp(pub, published_ms)
+        paper["submittedOnDailyAt"] = stamp(listed, submitted_ms)
         paper["title"] = title
         paper["submittedOnDailyBy"] = submitted_on_daily_by(submitter, rand() < 0.3)
         paper["summary"] = summary
@@ -136,11 +151,11 @@ class ItemMaker:
         if org is not None:
             paper["organization"] = org
         if rand() < 0.003:
-            paper["withdrawnAt"] = iso(submitted + dt.timedelta(days=1 + int(rand() * 30)))
+            paper["withdrawnAt"] = stamp(listed + 1 + int(rand() * 30), submitted_ms)
 
         item: dict[str, Any] = {
             "paper": paper,
-            "publishedAt": iso(published + eastern_shift(pub_day)),
+            "publishedAt": stamp(pub, published_ms + eastern_shift_ms(pub)),
             "title": title,
             "summary": summary,
         }
@@ -188,30 +203,25 @@ class ItemMaker:
     def abstract(self, rng: random.Random) -> str:
         """80-350 words wrapped at ~80 columns like arXiv, sometimes two paragraphs or a URL."""
         vocab = self.vocab
-        n = int(rng.triangular(80, 340, 160))
-        sentences = vocab.sentences(rng, n)
+        text = vocab.text(rng, int(rng.triangular(80, 335, 160)))
         r = rng.random()
         if r < 0.15:
             owner, repo = vocab.tail[int(r * 1e5) % 30000], vocab.tail[int(r * 1e7) % 30000]
-            sentences.append(f"Code is available at https://github.com/{owner}/{repo}.")
+            text += f" Code is available at https://github.com/{owner}/{repo}."
         elif r < 0.22:
-            sentences.insert(1, "We reduce the cost from $O(n^2)$ to $O(n \\log n)$ --")
-        width = 74 + int(rng.random() * 8)
-        text = " ".join(sentences)
+            text = "We reduce the cost from $O(n^2)$ to $O(n \\log n)$ -- " + text
         if text.count(" ") >= 350:  # phrases can push a few abstracts over
-            text = " ".join(text.split(" ")[:340]) + "."
-        if rng.random() < 0.06 and len(sentences) > 4:
-            half = len(sentences) // 2
-            return (
-                wrap(" ".join(sentences[:half]), width)
-                + "\n\n"
-                + wrap(" ".join(sentences[half:]), width)
-            )
+            text = " ".join(text.split(" ")[:345]) + "."
+        width = 74 + int(rng.random() * 8)
+        if rng.random() < 0.06:
+            cut = text.find(". ", len(text) // 2)
+            if cut > 0:
+                return wrap(text[: cut + 1], width) + "\n\n" + wrap(text[cut + 2 :], width)
         return wrap(text, width)
 
     def one_sentence(self, rng: random.Random) -> str:
         words = list(self.vocab.sample(rng, 12 + int(rng.random() * 20)))
-        words[0] = words[0][:1].upper() + words[0][1:]
+        words[0] = self.vocab.capital[words[0]]
         return " ".join(words) + "."
 
 

@@ -38,17 +38,17 @@ class FakeHub:
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    def start(self) -> FakeHub:
-        """Bind a free port on 127.0.0.1 and serve in a background thread."""
+    def start(self, port: int = 0) -> FakeHub:
+        """Bind 127.0.0.1 (a free port unless ``port``) and serve in a background thread."""
         if self._server is not None:
             raise RuntimeError("FakeHub already started")
         self._stopping.clear()
-        server = _Server(("127.0.0.1", 0), _Handler)
+        server = _Server(("127.0.0.1", port), _Handler)
         server.hub = self
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},  # how long stop() may wait,
             name=f"fakehub-{server.server_address[1]}",
             daemon=True,
         )
@@ -62,8 +62,8 @@ class FakeHub:
             return
         self._stopping.set()  # wakes handlers sleeping in a latency fault
         server.shutdown()
-        server.drop_connections()
-        server.server_close()  # joins the handler threads
+        server.drop_connections()  # and joins the handler threads
+        server.server_close()
         thread.join()
         self._server = self._thread = None
 
@@ -142,21 +142,31 @@ class FakeHub:
 
 
 class _Server(ThreadingHTTPServer):
-    """Tracks its connections so that ``stop`` can close idle keep-alive sockets."""
+    """Tracks its connections and handler threads so that ``stop`` can close idle keep-alive
+    sockets and join every thread. Handler threads are daemons (a hub someone forgot to stop
+    never blocks interpreter exit), so the stdlib would not join them: we do it ourselves."""
 
     daemon_threads = True
-    block_on_close = True  # server_close() joins handler threads (they are still tracked)
     hub: FakeHub
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         super().__init__(address, handler)
         self._conns: set[socket.socket] = set()
+        self._handlers: list[threading.Thread] = []
         self._conns_lock = threading.Lock()
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name=f"fakehub-{self.server_address[1]}-conn",
+            daemon=True,
+        )
         with self._conns_lock:
             self._conns.add(request)
-        super().process_request(request, client_address)
+            self._handlers = [t for t in self._handlers if t.is_alive()]
+            self._handlers.append(thread)
+        thread.start()
 
     def shutdown_request(self, request: Any) -> None:
         with self._conns_lock:
@@ -164,13 +174,17 @@ class _Server(ThreadingHTTPServer):
         super().shutdown_request(request)
 
     def drop_connections(self) -> None:
+        """Wake handlers blocked on idle keep-alive sockets, then wait for all of them."""
         with self._conns_lock:
             conns = list(self._conns)
+            handlers = list(self._handlers)
         for conn in conns:
             try:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:  # already closed by the peer: nothing left to wake
                 continue
+        for thread in handlers:
+            thread.join()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients that hang up (timeouts, cancelled tests) are normal here, not worth a traceback.

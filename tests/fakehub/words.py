@@ -140,6 +140,7 @@ class Vocabulary:
         self.table = self._zipf_table(self.words)
         # Titles and keywords are mostly content words: same ranks, stopwords left out.
         self.content_table = self._zipf_table(self.words[len(STOPWORDS) :])
+        self.capital = {w: w[:1].upper() + w[1:] for w in self.words}
         # Words for naming things (acronyms, org names) come from the tail so they look invented.
         self.tail = tail
 
@@ -173,49 +174,51 @@ class Vocabulary:
         got = operator.itemgetter(*memoryview(raw).cast("I"))(table)
         return got if n > 1 else (got,)
 
-    def sentences(self, rng: random.Random, n_words: int) -> list[str]:
-        """Sentences totalling about ``n_words`` words, capitalised and punctuated."""
-        words = self.sample(rng, n_words)
-        out: list[str] = []
-        i = 0
+    def text(self, rng: random.Random, n_words: int) -> str:
+        """About ``n_words`` words of capitalised, punctuated sentences, as one line."""
+        words = list(self.sample(rng, n_words))
+        cap = self.capital
         rand = rng.random
-        while i < n_words:
-            length = 6 + int(rand() * 24)
-            chunk = list(words[i : i + length])
-            i += length
-            first = chunk[0]
-            chunk[0] = first[:1].upper() + first[1:]
-            if len(chunk) > 8 and rand() < 0.5:
-                k = 3 + int(rand() * (len(chunk) - 5))
-                chunk[k] += ","
-            out.append(" ".join(chunk) + ".")
-        return out
+        n = len(words)
+        i = 0
+        while i < n:
+            words[i] = cap[words[i]]
+            end = min(n, i + 6 + int(rand() * 24))
+            if end - i > 8 and rand() < 0.5:
+                words[i + 3 + int(rand() * (end - i - 6))] += ","
+            words[end - 1] += "."
+            i = end
+        return " ".join(words)
 
     def title(self, rng: random.Random) -> str:
         """A paper title of 5-25 words, in title case, sometimes with a ``Name:`` prefix."""
         n = 5 + min(20, int(rng.expovariate(1 / 5)))
-        words = list(self.sample(rng, n, content=True))
-        small = _SMALL_LIST
-        for k in range(1, len(words) - 1):
-            if rng.random() < 0.2:  # "Learning to Plan with ..." needs a few small words
-                words[k] = small[int(rng.random() * len(small))]
-        parts = [w if w in SMALL_TITLE_WORDS else w[:1].upper() + w[1:] for w in words]
-        parts[0] = parts[0][:1].upper() + parts[0][1:]
-        r = rng.random()
+        cap = self.capital
+        rand = rng.random
+        words = [cap[w] for w in self.sample(rng, n, content=True)]
+        for k in range(1, n - 1):
+            if rand() < 0.2:  # "Learning to Plan with ..." needs a few small words
+                words[k] = _SMALL_LIST[int(rand() * len(_SMALL_LIST))]
+        r = rand()
         if r < 0.3:
-            name = self.tail[int(rng.random() * 4000)]
-            parts[0] = (name[:1].upper() + name[1:] if r < 0.2 else name[:4].upper()) + ":"
-        return " ".join(" ".join(parts).split()[:25])  # phrases count as several words
+            name = self.tail[int(rand() * 4000)]
+            words[0] = (cap[name] if r < 0.2 else name[:4].upper()) + ":"
+        text = " ".join(words)
+        if text.count(" ") >= 25:  # phrases count as several words
+            text = " ".join(text.split(" ")[:25])
+        return text
 
     def keywords(self, rng: random.Random) -> list[str]:
-        """3-10 AI keywords: domain phrases and head-word bigrams."""
-        out: list[str] = []
-        for _ in range(3 + int(rng.random() * 8)):
-            if rng.random() < 0.4:
-                out.append(rng.choice(PHRASES))
-            else:
-                a, b = self.sample(rng, 2, content=True)
-                out.append(f"{a} {b}")
+        """3-10 AI keywords: domain phrases and content-word bigrams."""
+        k = 3 + int(rng.random() * 8)
+        words = self.sample(rng, 2 * k, content=True)
+        rand = rng.random
+        out = [
+            PHRASES[int(rand() * len(PHRASES))]
+            if rand() < 0.4
+            else f"{words[2 * j]} {words[2 * j + 1]}"
+            for j in range(k)
+        ]
         return list(dict.fromkeys(out))
 
 
