@@ -61,14 +61,15 @@ _SINGLE_UNIT = {"title": attrgetter("paper.title"), "abstract": attrgetter("pape
 class _Postings(dict[bytes, "array[int]"]):
     """token -> sorted document numbers; a missing token gets a new, empty array."""
 
-    __slots__ = ("grown",)
+    __slots__ = ("added", "removed")
 
     def __init__(self) -> None:
         super().__init__()
-        self.grown = False  # a token was added or removed since the vocabulary was sorted
+        self.added: list[bytes] = []  # tokens new since the vocabulary was last sorted
+        self.removed = False  # a token lost its last document since then
 
     def __missing__(self, token: bytes) -> array[int]:
-        self.grown = True
+        self.added.append(token)
         posting = self[token] = array("I")
         return posting
 
@@ -137,9 +138,11 @@ class Index:
             name: [] for name in (*NUMBER_FIELDS, "day", "seen")
         }
         self._static: dict[str, bytearray] = {name: bytearray() for name in STATIC_FLAGS}
+        # Documents sorted by each value (unknown values left out), and ids sorted, for ranges
+        # and prefixes by bisection; kept up to date by add(), off the UI thread.
         self._by_value: dict[str, tuple[list[float], list[int]]] = {}
-        self._by_id: tuple[list[str], list[int]] | None = None
-        self._sort_keys: dict[str, list[int]] = {}
+        self._by_id: tuple[list[str], list[int]] = ([], [])
+        self._sort_keys: dict[str, list[int]] = {key: [] for key in SORT_KEYS}
         self._cache: dict[tuple[str, str], int] = {}
         # The TUI filters the same view list on every keystroke: remember its document numbers.
         self._view: tuple[list[str], list[int]] = ([], [])
@@ -166,18 +169,45 @@ class Index:
     def add(self, records: Iterable[Record]) -> None:
         """Add records, or replace the ones already indexed (matched by paper id)."""
         with self._lock:
+            start, touched = len(self._ids), set()
             for record in records:
                 doc = self._docno.get(record.id)
                 if doc is None:
                     self._append(record)
                 else:
                     self._replace(doc, record)
-            # Derived structures are rebuilt on the next query that needs them.
-            self._by_value.clear()
-            self._by_id = None
-            self._sort_keys.clear()
+                    touched.add(doc)
+            if len(self._ids) == start and not touched:
+                return
             self._cache.clear()
             self._view = ([], [])
+            self._refresh(range(start, len(self._ids)), touched)
+
+    def _refresh(self, added: range, touched: set[int]) -> None:
+        """Bring the sorted structures up to date after ``add``.
+
+        Each starts from its previous order plus the new documents, which Python's sort
+        merges in near-linear time.
+        """
+        for postings, field in zip(self._postings.values(), _INDEXED, strict=True):
+            if postings.removed:
+                self._vocab[field] = sorted(postings)
+            elif postings.added:
+                self._vocab[field] += postings.added
+                self._vocab[field].sort()
+            postings.added, postings.removed = [], False
+        for name, values in self._values.items():
+            _, docs = self._by_value.get(name, ([], []))
+            if touched:
+                docs = [d for d in docs if d not in touched] + sorted(touched)
+            docs = [d for d in (*docs, *added) if values[d] is not None]
+            docs.sort(key=values.__getitem__)  # type: ignore[arg-type]
+            self._by_value[name] = (list(map(values.__getitem__, docs)), docs)  # type: ignore[arg-type]
+        if added:
+            lowered = [i.lower() for i in self._ids]
+            docs = self._by_id[1] + list(added)
+            docs.sort(key=lowered.__getitem__)
+            self._by_id = (list(map(lowered.__getitem__, docs)), docs)
 
     @staticmethod
     def _field_tokens(record: Record, field: str) -> set[bytes]:
@@ -199,6 +229,8 @@ class Index:
             values.append(self._value(record, name))
         for name, flags in self._static.items():
             flags.append(static_flag(record, name))
+        for key, keys in self._sort_keys.items():
+            keys.append(sort_key(record, key))
 
     def _replace(self, doc: int, record: Record) -> None:
         old = self._records[doc]
@@ -213,13 +245,15 @@ class Index:
                 del posting[bisect_left(posting, doc)]
                 if not posting:
                     del postings[token]
-                    postings.grown = True
+                    postings.removed = True
             for token in after - before:
                 insort(postings[token], doc)
         for name, values in self._values.items():
             values[doc] = self._value(record, name)
         for name, flags in self._static.items():
             flags[doc] = static_flag(record, name)
+        for key, keys in self._sort_keys.items():
+            keys[doc] = sort_key(record, key)
 
     @staticmethod
     def _value(record: Record, name: str) -> float | None:
@@ -274,12 +308,8 @@ class Index:
         if key not in SORT_KEYS:
             raise ValueError(f"unknown sort key {key!r}")
         with self._lock:
-            keys = self._sort_keys.get(key)
-            if keys is None:
-                keys = [sort_key(r, key) for r in self._records] + [-1]
-                self._sort_keys[key] = keys
-            n = len(self._ids)
-            values = list(map(keys.__getitem__, map(self._docno.get, ids, repeat(n))))
+            keys, n = self._sort_keys[key], len(self._ids)
+            values = [keys[d] if d < n else -1 for d in map(self._docno.get, ids, repeat(n))]
             order = sorted(range(len(ids)), key=values.__getitem__, reverse=True)  # stable
             return list(map(ids.__getitem__, order))
 
@@ -355,14 +385,7 @@ class Index:
         self._cache[key] = bits
 
     def _sorted_by(self, name: str) -> tuple[list[float], list[int]]:
-        got = self._by_value.get(name)
-        if got is None:
-            values = self._values[name]
-            docs = [d for d in range(len(values)) if values[d] is not None]
-            docs.sort(key=values.__getitem__)  # type: ignore[arg-type]
-            keys: list[float] = [values[d] for d in docs]  # type: ignore[misc]
-            got = self._by_value[name] = (keys, docs)
-        return got
+        return self._by_value.get(name, ([], []))
 
     def _range(self, name: str, lo: float | None, hi: float | None) -> int:
         keys, docs = self._sorted_by(name)
@@ -371,20 +394,9 @@ class Index:
         return _bitmap([docs[start:stop]], len(self._ids)) if start < stop else 0
 
     def _id_prefix(self, prefix: str) -> int:
-        if self._by_id is None:
-            lowered = [i.lower() for i in self._ids]
-            docs = sorted(range(len(lowered)), key=lowered.__getitem__)
-            self._by_id = ([lowered[d] for d in docs], docs)
         keys, docs = self._by_id
         start, stop = bisect_left(keys, prefix), bisect_left(keys, prefix + "\U0010ffff")
         return _bitmap([docs[start:stop]], len(self._ids))
-
-    def _vocabulary(self, field: str) -> list[bytes]:
-        postings = self._postings[field]
-        if postings.grown:
-            self._vocab[field] = sorted(postings)
-            postings.grown = False
-        return self._vocab[field]
 
     def _word(self, field: str, token: str, prefix: bool) -> int:
         """Documents with ``token`` (or, if ``prefix``, a word starting with it) in ``field``."""
@@ -400,7 +412,7 @@ class Index:
             if not prefix:
                 lists.append(postings.get(word, ()))
                 continue
-            vocab = self._vocabulary(f)
+            vocab = self._vocab[f]
             start, stop = bisect_left(vocab, word), bisect_left(vocab, word + _TOP)
             lists.extend(map(postings.__getitem__, vocab[start:stop]))
         bits = _bitmap(lists, n)

@@ -7,8 +7,10 @@ Papers come from the fake hub's corpus generator (Zipf vocabulary, 80-350 word a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
+import os
 import random
 import statistics
 import sys
@@ -18,7 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from reader.hub.models import Author, Organization, Paper
-from reader.query import Context, Index, parse
+from reader.query import Context, Index, matches, parse
 from reader.query.fold import tokens
 from reader.store.record import Record
 from reader.store.state import LibraryState
@@ -159,10 +161,23 @@ def measure(recs: list[Record]) -> None:
         p95 = timings[int(0.95 * (len(timings) - 1))]
         print(f"{kind:<22}{len(texts):>4}{statistics.median(timings):>9.1f}{p95:>9.1f}"
               f"{timings[-1]:>9.1f}  {in_view[int(0.95 * (len(in_view) - 1))]:>11.1f}")
-    batch = recs[: min(1000, n)]
+    scan = []
+    for text in ("has:code", "upvotes:>=50", "title:diffusion"):
+        query = parse(text)
+        t0 = time.perf_counter()
+        [r.id for r in recs if matches(query, r, ctx)]
+        scan.append((time.perf_counter() - t0) * 1000)
+    print(f"plain scan with the reference matcher: {' / '.join(f'{t:.0f}' for t in scan)} ms "
+          "(has:code / upvotes:>=50 / title:diffusion)")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    changed = [dataclasses.replace(r, paper=dataclasses.replace(r.paper, upvotes=999))
+               for r in recs[: min(500, n)]]
+    fresh = [dataclasses.replace(r, paper=dataclasses.replace(r.paper, id=f"9{r.id}"))
+             for r in recs[-min(500, n) :]]
     t0 = time.perf_counter()
-    index.add(batch)
-    print(f"add() re-merging 1,000 papers: {(time.perf_counter() - t0) * 1000:.0f} ms")
+    index.add(changed + fresh)
+    print(f"add() of 1,000 papers (500 updated, 500 new): "
+          f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 
 
 def main() -> None:
