@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -70,6 +71,8 @@ class Cache(Protocol):
     ) -> MergeResult: ...
 
     def day_complete(self, day: str) -> bool: ...
+
+    def batch(self) -> AbstractContextManager[None]: ...
 
     def mark_day_complete(self, day: str, count: int, now: str | None = None) -> None: ...
 
@@ -253,8 +256,9 @@ async def sync(
 
     Fetches run concurrently (the client bounds how many requests are in flight); each result is
     merged as soon as it arrives, so one failed day never stops or undoes the others. A day is
-    marked complete only when its fetch succeeded. ``progress(label, done, total)`` is called
-    after each fetch finishes, failed or not.
+    marked complete only when its fetch succeeded. Disk writes are batched (``cache.batch()``):
+    each touched shard is written once at the end, also when the sync is cancelled.
+    ``progress(label, done, total)`` is called after each fetch finishes, failed or not.
     """
     total = len(days) + len(months) + (1 if trending else 0)
     run = _Run(cache, total, progress)
@@ -262,5 +266,6 @@ async def sync(
     jobs += [_sync_month(run, client, month) for month in months]
     if trending:
         jobs.append(_sync_trending(run, client))
-    await asyncio.gather(*jobs)
+    with cache.batch():
+        await asyncio.gather(*jobs)
     return run.finish()

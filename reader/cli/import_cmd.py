@@ -17,7 +17,7 @@ from reader.hub.parse import paper_from_api, paper_from_item
 from reader.store.cache import PaperCache
 from reader.sync import listing_day
 
-BATCH = 5000  # papers per progress step; merges are grouped by listing day within a batch
+BATCH = 5000  # papers per write batch (and progress step); merged day by day within it
 
 EPILOG = """\
 examples:
@@ -103,12 +103,13 @@ def merge_all(cache: PaperCache, collected: Collected, progress: Progress | None
     seen: set[str] = set()
     done = 0
     for batch in batches(collected.by_day):
-        for day, papers in batch:
-            result = cache.merge(papers, listed_on=day)
-            new.update(result.new)
-            updated.update(result.updated)
-            seen.update(p.id for p in papers)
-            done += len(papers)
+        with cache.batch():  # one write per touched month shard per batch, not per day
+            for day, papers in batch:
+                result = cache.merge(papers, listed_on=day)
+                new.update(result.new)
+                updated.update(result.updated)
+                seen.update(p.id for p in papers)
+                done += len(papers)
         if progress is not None:
             progress(f"merged {done} papers", done, collected.papers)
     return len(seen), len(new), len(updated - new)
