@@ -22,7 +22,6 @@ __all__ = ["AUTHOR_LINES", "PaperDetail", "pack_lines"]
 
 AUTHOR_LINES = 3  # author lines shown before "… and N more"
 LINKED_TOP = 3  # linked models/datasets/Spaces named per kind
-SEP = ", "
 
 # Section ids, in the order they are composed.
 _SECTIONS = ("title", "authors", "authors-more", "meta", "links", "ai-summary", "keywords",
@@ -187,9 +186,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         return True
 
     def on_resize(self, event: events.Resize) -> None:
-        # The collapsed author lines depend on the width.
-        if self._record is not None and not self._expanded and (
-                self._text_width() != self._authors_width):
+        # The author lines are packed to the width.
+        if self._record is not None and self._text_width() != self._authors_width:
             self._render_authors()
 
     # --- rendering ----------------------------------------------------------------------------
@@ -250,11 +248,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
         hidden = 0
         if not names:
             text = "(no authors listed)"
-        elif self._expanded:
-            text = SEP.join(names)
         else:
-            lines, hidden = pack_lines(names, width, AUTHOR_LINES)
-            text = "\n".join(lines) if hidden else SEP.join(names)
+            # Packed here rather than wrapped by the Static so that a name is never split.
+            lines, hidden = pack_lines(names, width, len(names) if self._expanded else AUTHOR_LINES)
+            text = "\n".join(lines)
         self._hidden_authors = 0 if self._expanded else hidden
         self._set("authors", Content(text))
         more = self._section("authors-more")

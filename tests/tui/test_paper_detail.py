@@ -1,0 +1,231 @@
+"""PaperDetail: every section, collapsible authors, linked repos, placeholder and hostile text."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widgets import Static
+
+from reader.hub.models import Author, LinkedRepo, LinkedRepos, Organization, Paper
+from reader.store.record import Record
+from reader.store.state import LibraryState
+from reader.widgets.paper_detail import PaperDetail, pack_lines
+from reader.widgets.rows import display_safe
+from tests.fakehub.hostile import CASES, CLICK
+
+SIZE = (100, 40)
+
+
+def paper(**fields: object) -> Paper:
+    defaults: dict[str, object] = {
+        "id": "2502.16161",
+        "title": "Efficient attention for long documents",
+        "summary": "We study attention.\n\nA second paragraph.",
+        "authors": (Author("Alice Smith"), Author("Bob Lee"), Author("Secret", hidden=True)),
+        "published_at": "2025-02-20T17:00:00.000Z",
+        "upvotes": 42,
+        "num_comments": 3,
+        "ai_summary": "A faster attention.",
+        "ai_keywords": ("attention", "long context"),
+        "github_repo": "https://github.com/example/fast-attn",
+        "github_stars": 1234,
+        "project_page": "https://fast-attn.example.org",
+        "organization": Organization("exlab", "Example Lab"),
+    }
+    defaults.update(fields)
+    return Paper(**defaults)  # type: ignore[arg-type]
+
+
+def record(**fields: object) -> Record:
+    return Record(paper(**fields), listed_on=("2025-02-21", "2025-02-24"))
+
+
+class DetailApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield PaperDetail(id="detail")
+
+
+def section(detail: PaperDetail, name: str) -> Static:
+    return detail.query_one(f"#detail-{name}", Static)
+
+
+def rendered(static: Static) -> str:
+    """What the Static draws at its laid-out width, line by line."""
+    width, height = static.size
+    return "\n".join("".join(seg.text for seg in strip).rstrip()
+                     for strip in static.render_lines(Region(0, 0, width, height)))
+
+
+def shown(detail: PaperDetail) -> str:
+    return "\n".join(rendered(s) for s in detail.query(Static) if s.display)
+
+
+async def test_placeholder_then_every_section() -> None:
+    app = DetailApp()
+    async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        await pilot.pause()
+        assert "No paper selected" in shown(detail)
+        state = LibraryState(bookmarks={"2502.16161": "2025-03-01T00:00:00Z"},
+                             tags={"2502.16161": ("to-read",)})
+        detail.show(record(), state=state)
+        await pilot.pause()
+        text = shown(detail)
+        assert "No paper selected" not in text
+        for expected in (
+            "Efficient attention for long documents", "Alice Smith, Bob Lee", "Example Lab",
+            "2025-02-20", "2025-02-21, 2025-02-24", "▲ 42", "comments 3", "2502.16161",
+            "★ bookmarked", "unread", "#to-read",
+            "https://huggingface.co/papers/2502.16161", "https://arxiv.org/abs/2502.16161",
+            "https://arxiv.org/pdf/2502.16161", "https://github.com/example/fast-attn  ★ 1,234",
+            "https://fast-attn.example.org", "A faster attention.", "attention · long context",
+            "We study attention.", "A second paragraph.", "linked repos: not fetched",
+        ):
+            assert expected in text, expected
+        assert "Secret" not in text  # hidden authors are skipped
+        assert not section(detail, "authors-more").display
+
+        detail.show(None, state=state)
+        await pilot.pause()
+        assert "No paper selected" in shown(detail) and "Efficient" not in shown(detail)
+
+
+async def test_linked_repos_counts_and_top_ids() -> None:
+    models = tuple(LinkedRepo(f"org/model-{n}", "model", likes=n) for n in range(7))
+    linked = LinkedRepos(models=models, datasets=(LinkedRepo("org/data", "dataset"),))
+    app = DetailApp()
+    async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(record(), state=LibraryState(), linked=linked)
+        await pilot.pause()
+        text = rendered(section(detail, "linked"))
+        assert "org/model-6, org/model-5, org/model-4 (+4 more)" in text
+        assert "Datasets     1: org/data" in text and "Spaces       0" in text
+        assert "not fetched" not in text
+
+
+async def test_many_authors_collapse_and_expand_with_a() -> None:
+    authors = tuple(Author(f"Author Number{n}") for n in range(500))
+    app = DetailApp()
+    async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(record(authors=authors), state=LibraryState())
+        detail.focus()
+        await pilot.pause()
+        authors_static = section(detail, "authors")
+        assert authors_static.size.height == 3
+        assert detail.hidden_authors > 400
+        more = rendered(section(detail, "authors-more"))
+        assert f"… and {detail.hidden_authors} more — press a to expand" in more
+        assert "Author Number499" not in rendered(authors_static)
+
+        await pilot.press("a")
+        await pilot.pause()
+        assert detail.authors_expanded and detail.hidden_authors == 0
+        assert authors_static.size.height > 3
+        assert "Author Number499" in rendered(authors_static)
+        assert "press a to collapse" in rendered(section(detail, "authors-more"))
+
+        # The same paper again (a refresh) keeps the expansion; another paper collapses it.
+        detail.show(record(authors=authors, upvotes=43), state=LibraryState())
+        await pilot.pause()
+        assert detail.authors_expanded
+        detail.show(record(id="2502.00001", authors=authors), state=LibraryState())
+        await pilot.pause()
+        assert not detail.authors_expanded and detail.hidden_authors > 400
+
+        await pilot.press("a", "a")
+        await pilot.pause()
+        assert not detail.authors_expanded and authors_static.size.height == 3
+
+
+async def test_collapsed_authors_follow_the_width() -> None:
+    authors = tuple(Author(f"Author Number{n}") for n in range(60))
+    app = DetailApp()
+    async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(record(authors=authors), state=LibraryState())
+        await pilot.pause()
+        wide = detail.hidden_authors
+        await pilot.resize_terminal(50, 40)
+        await pilot.pause()
+        assert detail.hidden_authors > wide
+        assert section(detail, "authors").size.height == 3
+
+
+def test_pack_lines() -> None:
+    names = ["Ann", "Bo", "Cyd", "Dee"]
+    assert pack_lines(names, 80, 3) == (["Ann, Bo, Cyd, Dee"], 0)
+    assert pack_lines(names, 8, 3) == (["Ann, Bo,", "Cyd, Dee"], 0)
+    assert pack_lines(names, 7, 3) == (["Ann,", "Bo,", "Cyd,"], 1)
+    assert pack_lines(names, 7, 2) == (["Ann,", "Bo,"], 2)
+    assert pack_lines(["a" * 20, "b"], 5, 3) == (["a" * 20 + ",", "b"], 0)
+    assert pack_lines([], 10, 3) == ([], 0)
+
+
+async def test_huge_abstract_renders() -> None:
+    abstract = ("Tokens [/ and [@click=app.quit]x[/] repeat. " * 1400)[:60_000]
+    app = DetailApp()
+    async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(record(summary=abstract), state=LibraryState())
+        await pilot.pause()
+        static = section(detail, "abstract")
+        assert static.size.height > 60_000 // SIZE[0]  # wrapped to the pane width
+        assert static.size.width <= SIZE[0]
+        await pilot.press("end")
+        detail.focus()
+        await pilot.press("end", "home")
+        await pilot.pause()
+        assert app.is_running
+
+
+HOSTILE = [
+    pytest.param(title, summary or "", id=kind) for kind, title, summary in CASES
+]
+
+
+@pytest.mark.parametrize(("title", "summary"), HOSTILE)
+async def test_hostile_text_renders_as_text_and_runs_nothing(title: str, summary: str) -> None:
+    """Raw hostile strings (as if the hub had not cleaned them) never crash or act."""
+    hostile_authors = (Author(CLICK), Author("[/"), Author("\x1b]52;c;eA==\x07Eve"),
+                       *(Author(f"[b]Name {n}") for n in range(500)))
+    rec = record(title=title, summary=summary, authors=hostile_authors, ai_summary=CLICK,
+                 ai_keywords=("[/", CLICK), github_repo="https://github.com/x/[@click=app.quit]",
+                 project_page="javascript:[/]", submitted_by="[@click=app.quit]me[/]",
+                 organization=Organization("[/", "[b]Org"))
+    linked = LinkedRepos(spaces=(LinkedRepo(CLICK, "space"),))
+    app = DetailApp()
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(rec, state=LibraryState(notes={"2502.16161": "[/ note"}), linked=linked)
+        detail.focus()
+        await pilot.pause()
+        text = shown(detail)
+        assert CLICK in text  # shown literally (ai summary, keywords, authors, linked)
+        assert "[@click=app.quit]me[/]" in text and "[/ note" in text and "[b]Org" in text
+        if "[" in title:
+            assert display_safe(title) in rendered(section(detail, "title"))
+        assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) < 0xA0 for ch in text)
+        assert "\u202e" not in text
+        for y in range(0, 40, 8):
+            await pilot.click(PaperDetail, offset=(2 + y, y))
+        await pilot.press("a", "end", "a", "home")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_empty_and_cjk_titles() -> None:
+    app = DetailApp()
+    async with app.run_test(size=(60, 30), notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(record(title="", summary="", authors=()), state=LibraryState())
+        await pilot.pause()
+        text = shown(detail)
+        assert "(untitled)" in text and "(no abstract)" in text and "(no authors listed)" in text
+        cjk = "大型语言模型的推理能力研究 🚀🤗: 한국어 제목과 日本語のタイトル " * 3
+        detail.show(record(id="2502.00002", title=cjk), state=LibraryState())
+        await pilot.pause()
+        title = section(detail, "title")
+        assert title.size.height >= 3 and "日本語のタイトル" in rendered(title)
