@@ -56,7 +56,7 @@ MAIN_KEYS: tuple[Key, ...] = (
         "Show the previous listing day (fetched if not cached)"),
     Key("next-day", "right_square_bracket", "day(1)", "Next day", "Show the next listing day"),
     Key("refresh", "r", "refresh", "Refresh", "Fetch the newest papers and trending now"),
-    Key("open-browser", "o", "open_browser", "Open", "Open the paper's page in the browser"),
+    Key("open-browser", "o", "open_browser", "Browser", "Open the paper's page in the browser"),
     Key("open-pdf", "p", "open_pdf", "PDF", "Open the PDF in the browser", show=False),
     Key("copy-link", "y", "copy_link", "Copy link", "Copy the paper's link to the clipboard",
         show=False),

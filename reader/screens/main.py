@@ -72,6 +72,7 @@ class MainScreen(Screen[None]):
         self.detail_width = 0  # 0: the stylesheet's width
         self._read_timer: Timer | None = None
         self._loaded = False
+        self._auto_id: str | None = None  # the paper the list (not the user) moved to
         self.net = Network(self)
         self.ops = PaperOps(self)
 
@@ -109,7 +110,10 @@ class MainScreen(Screen[None]):
         self.load_data("recent")
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        # A width set with +/- is for the three-pane layout; narrow, the detail takes it all.
+        self.detail.styles.width = None if narrow or not self.detail_width else self.detail_width
 
     def _report_problems(self) -> None:
         problems = [*self.controller.library.problems, *self.controller.cache.problems,
@@ -200,7 +204,11 @@ class MainScreen(Screen[None]):
             return  # a newer query is on its way: drop the stale result
         self.result = message.result
         self.paper_list.empty_text = self._empty_text()
+        before = self.paper_list.cursor_id
         self.paper_list.set_records(message.result.records, keep_cursor=True)
+        if self.paper_list.cursor_id != before:
+            # The list moved the cursor, not the user: showing it is not reading it.
+            self._auto_id = self.paper_list.cursor_id
         self.show_summary()
         if not message.result.records:
             self.detail.show(None, state=self.controller.state)
@@ -277,7 +285,11 @@ class MainScreen(Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, message: PaperList.Highlighted) -> None:
-        self.show_detail(message.paper_id)
+        auto = message.paper_id is not None and message.paper_id == self._auto_id
+        self._auto_id = None
+        self.show_detail(message.paper_id, restart_timer=not auto)
+        if auto:
+            self.stop_read_timer()
 
     def show_detail(self, paper_id: str | None, *, restart_timer: bool = True) -> None:
         c = self.controller
@@ -348,7 +360,11 @@ class MainScreen(Screen[None]):
         self.toggle_class("-no-filter-pane")
 
     def action_resize_detail(self, step: int) -> None:
-        current = self.detail.size.width or 40
+        if self.has_class("-narrow"):
+            self.notify("The detail pane takes the whole width on a narrow terminal.", timeout=2)
+            return
+        # The stored width, not the laid-out one: two quick presses must both count.
+        current = self.detail_width or self.detail.outer_size.width or 40
         limit = max(30, self.size.width - 40)
         self.detail_width = max(24, min(limit, current + step))
         self.detail.styles.width = self.detail_width
