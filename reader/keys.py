@@ -106,6 +106,7 @@ def rows(keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, str, s
             continue
         out.append((pretty(keys), key.description, key.id, key.tooltip))
     out.append(("ctrl+p", "Commands", "command-palette", "Commands, papers, views and themes"))
+    out.append(("Tab / Shift+Tab", "Next pane", "(Textual)", "Move the focus between panes"))
     for binding in _widget_bindings():
         if binding.id:
             keys = keymap.get(binding.id, binding.key)

@@ -56,7 +56,7 @@ class FilterPane(Vertical):
         self._current = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter…  ? for help", id="filter-input")
+        yield Input(placeholder="type to filter", id="filter-input")
         yield Static("", id="filter-error", markup=False)
         yield OptionList(id="views")
 
@@ -109,7 +109,7 @@ class FilterPane(Vertical):
             error.display = False
             return
         # The caret sits under the offending character (the box has a border and padding).
-        caret = " " * (min(pos, max(0, self.size.width - 4)) + 2) + "^"
+        caret = " " * (min(pos, max(0, self.size.width - 5)) + 3) + "^"
         error.update(Content.assemble((caret, "bold"), "\n", message))
         error.display = True
 

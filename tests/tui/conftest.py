@@ -53,7 +53,8 @@ def fill_cache(corpus: Corpus, days: Iterable[str] | None = None, *, trending: b
             cache.merge(papers, listed_on=day, now=SEEN)
             cache.mark_day_complete(day, len(papers), now=SEEN)
         if trending:
-            papers = [p for p in map(paper_from_item, corpus.trending()) if p is not None]
+            # The app fetches the first 100 of the trending list, as the website shows.
+            papers = [p for p in map(paper_from_item, corpus.trending()[:100]) if p is not None]
             cache.merge(papers, trending=True, now=SEEN)
         _TEMPLATES[key] = template
     target = locations().ensure().papers_dir

@@ -1,0 +1,36 @@
+"""A few pictures of the main layouts (reviewed by a person before they are committed).
+
+Deterministic: the seeded corpus, a frozen clock, no network (--offline), a fresh library.
+Update with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.fakehub import Corpus
+from tests.tui.conftest import fill_cache, settle
+
+
+async def _settled(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_main_screen(size: tuple[int, int], corpus: Corpus, make_app: Any,
+                     snap_compare: Any) -> None:
+    fill_cache(corpus)
+    assert snap_compare(make_app(None), terminal_size=size, run_before=_settled)
+
+
+def test_filter_error(corpus: Corpus, make_app: Any, snap_compare: Any) -> None:
+    fill_cache(corpus)
+    assert snap_compare(make_app(None), terminal_size=(120, 40), run_before=_settled,
+                        press=["slash", *"has:code (", "_"])
+
+
+def test_empty_cache_screen(make_app: Any, snap_compare: Any) -> None:
+    assert snap_compare(make_app(None), terminal_size=(80, 24), run_before=_settled)
