@@ -130,3 +130,21 @@ def test_clean_fragment_keeps_edge_spaces() -> None:
     assert clean_fragment("  Open\n Domain") == " Open Domain"
     assert clean_fragment("   ") == " "
     assert clean_fragment("") == ""
+
+
+def test_fast_forbidden_table_agrees_with_is_forbidden_on_every_code_point() -> None:
+    """The regex table used on the hot path must forbid exactly what ``is_forbidden`` does.
+
+    If this fails on a newer Python (a newer Unicode database), regenerate ``_FORBIDDEN_RANGES``
+    from ``is_forbidden`` over range(0x110000).
+    """
+    from reader.hub import text
+
+    for keep_layout, pattern in ((False, text._FORBIDDEN_LINE), (True, text._FORBIDDEN_BLOCK)):
+        wrong = [
+            hex(cp)
+            for cp in range(0x110000)
+            if bool(pattern.fullmatch(chr(cp)))
+            != text.is_forbidden(chr(cp), keep_layout=keep_layout)
+        ]
+        assert wrong == [], (keep_layout, wrong[:10])
