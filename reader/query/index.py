@@ -446,6 +446,8 @@ class Index:
         if field in _SINGLE_UNIT:  # the common case, for long texts: a C-level loop
             texts = map(fold, map(_SINGLE_UNIT[field], records))
             return _bitmap([list(compress(docs, map(pattern.search, texts)))], n)
+        # Several units (authors, keywords): one search over them joined by " A ", which no
+        # match can span (folded query words are lower-case, and "A" is a word character).
         keep = [doc for doc, record in zip(docs, records, strict=True)
-                if any(pattern.search(fold(u)) for u in field_units(record, field))]
+                if pattern.search(" A ".join(map(fold, field_units(record, field))))]
         return _bitmap([keep], n)
