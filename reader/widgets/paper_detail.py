@@ -106,6 +106,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     PaperDetail {
         padding: 0 1;
+        scrollbar-gutter: stable;  /* a scrollbar appearing must not change the author lines */
         & > Static { width: 1fr; margin-bottom: 1; }
         & > #detail-authors { margin-bottom: 0; }
         & > #detail-placeholder { color: $text-muted; text-style: italic; margin-top: 1; }

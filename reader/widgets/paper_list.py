@@ -197,12 +197,13 @@ class PaperList(ScrollView, can_focus=True):
             found = self._find(old_id, hint=old_index)
         self._cursor = found if found is not None else (0 if records else -1)
         self.virtual_size = Size(0, len(records))
-        self._scroll_update(self.virtual_size)
-        if found is not None:
-            self.scroll_to(y=max(0, found - max(0, old_row)), animate=False, force=True)
-        else:
-            self.scroll_to(y=0, animate=False, force=True)
-        self._scroll_cursor_visible()
+        if self.is_mounted:
+            self._scroll_update(self.virtual_size)
+            if found is not None:
+                self.scroll_to(y=max(0, found - max(0, old_row)), animate=False, force=True)
+            else:
+                self.scroll_to(y=0, animate=False, force=True)
+            self._scroll_cursor_visible()
         self.refresh()
         self._post_highlighted()
 
@@ -248,7 +249,8 @@ class PaperList(ScrollView, can_focus=True):
             1 if pages > 0 else -1)
         row = self._cursor - self.scroll_offset.y
         target = max(0, min(len(self._records) - 1, self._cursor + step))
-        self.scroll_to(y=max(0, target - row), animate=False, force=True)
+        if self.is_mounted:
+            self.scroll_to(y=max(0, target - row), animate=False, force=True)
         self._move_cursor(target)
 
     def action_open(self) -> None:
@@ -272,15 +274,19 @@ class PaperList(ScrollView, can_focus=True):
         else:
             self._move_cursor(index)
 
+    def _on_mount(self, event: events.Mount) -> None:
+        # Records set before mounting could not scroll yet.
+        self._scroll_update(self.virtual_size)
+        self.call_after_refresh(self._scroll_cursor_visible)
+
     def _on_resize(self, event: events.Resize) -> None:
         self._scroll_cursor_visible()
 
+    # Textual calls every class's handler along the MRO, so these do not call super().
     def _on_focus(self, event: events.Focus) -> None:
-        super()._on_focus(event)
         self._refresh_cursor_row()
 
     def _on_blur(self, event: events.Blur) -> None:
-        super()._on_blur(event)
         self._refresh_cursor_row()
 
     def notify_style_update(self) -> None:
@@ -364,7 +370,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def _scroll_cursor_visible(self) -> None:
         height = self.scrollable_content_region.height
-        if height <= 0 or not self._records:
+        if height <= 0 or not self._records or not self.is_mounted:
             return
         top = self.scroll_offset.y
         if self._cursor < top:

@@ -326,3 +326,21 @@ async def test_hostile_titles_render_as_text_and_run_nothing(size: tuple[int, in
         await pilot.press("G", "g", "enter")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_records_and_marks_set_before_mounting() -> None:
+    plist = PaperList(empty_text="nothing", id="early")
+    plist.set_records([make(i) for i in range(300)])
+    plist.set_marks(LibraryState(bookmarks={"2501.00250": "x"}), new_since=None)
+    assert plist.move_to("2501.00250") and plist.cursor_index == 250
+
+    class EarlyApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield plist
+
+    app = EarlyApp()
+    async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
+        await pilot.pause()
+        top = plist.scroll_offset.y
+        assert top <= 250 < top + plist.scrollable_content_region.height
+        assert line_text(plist, 250 - top)[:2] == UNREAD + BOOKMARK
