@@ -8,7 +8,7 @@ in a :class:`Snapshot` on the UI thread, so a worker never sees a half-updated s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -16,8 +16,9 @@ from typing import Protocol
 from reader.config import Config
 from reader.hub.client import PapersClient
 from reader.hub.models import LinkedRepos
-from reader.query import Context, Query, QueryError, all_of, parse
+from reader.query import Context, Query, QueryError, all_of, matches, parse
 from reader.query.index import Index
+from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
 from reader.store.record import Record
 from reader.store.state import LibraryState
@@ -50,7 +51,7 @@ class Snapshot:
     """Everything one filter run reads, captured at once on the UI thread."""
 
     data: Data
-    index: Index
+    index: Index | None  # None while the full Index is being built: filters scan instead
     state: LibraryState
     muted: frozenset[str]
     show_muted: bool
@@ -114,7 +115,7 @@ class Controller:
         self.config = config
         self.clock = clock
         self.data = Data()
-        self.index = Index()
+        self.index: Index | None = Index()
         self.state = library.snapshot()
         self.marks = Marks()
         self.rules = Rules(list(config.mute), list(config.watch))
@@ -149,34 +150,52 @@ class Controller:
         records = {r.id: r for r in self.cache.load_recent()}
         return build_data(records, complete=False), Index(records.values())
 
-    def load_all(self) -> tuple[Data, Index]:
-        """Every cached paper and a fresh Index over them (seconds at 100,000 papers)."""
+    def load_all(self) -> Data:
+        """Every cached paper (seconds at 100,000 papers); the Index is built separately."""
         records = self.cache.load_all()
         self.fulltext = frozenset(self.cache.fulltext_ids())
-        return build_data(records, complete=True), Index(records.values())
+        return build_data(records, complete=True)
 
-    def reload(self) -> tuple[Data, Index]:
+    def build_index(self, data: Data) -> Index:
+        """An Index over ``data`` (tens of seconds at 100,000 papers: a thread worker), caught up
+        with whatever was merged while it was being built."""
+        index = Index(data.records.values())
+        self.catch_up(index)
+        return index
+
+    def catch_up(self, index: Index) -> Mapping[str, Record]:
+        """Add to ``index`` what was merged since it was built; returns the records it now
+        matches (compare with ``self.data.records`` to see whether it is still current)."""
+        while True:
+            latest = self.data.records
+            stale = [r for pid, r in latest.items() if index.get(pid) is not r]
+            if not stale:
+                return latest
+            index.add(stale)
+
+    def reload(self) -> tuple[Data, Index | None]:
         """After a merge: all records again; only the changed ones are re-indexed."""
         records = self.cache.load_all()
-        if not self.data.complete:
-            return build_data(records, complete=True), Index(records.values())
-        old = self.data.records
+        old, index = self.data.records, self.index
+        data = build_data(records, complete=True)
+        if index is None or not self.data.complete:
+            return data, None  # the full Index is being built and will catch up
         # The cache replaces a record object when a merge changes it: identity finds the changes.
-        fresh = [r for pid, r in records.items() if old.get(pid) is not r]
-        self.index.add(fresh)  # the Index locks itself: a filter run may be reading it
-        return build_data(records, complete=True), self.index
+        index.add(r for pid, r in records.items() if old.get(pid) is not r)
+        return data, index
 
-    def install(self, data: Data, index: Index) -> None:
-        """Swap in newly built data (UI thread)."""
+    def install(self, data: Data, index: Index | None) -> None:
+        """Swap in newly built data (UI thread); None: filter by scanning until the Index is
+        ready."""
         self.data, self.index = data, index
 
     def compute_marks(self, snap: Snapshot) -> Marks:
         """Which papers the mute and watch rules match (thread worker)."""
         self.rules.problems.clear()
         mute, watch = self.rules.parsed("mute"), self.rules.parsed("watch")
-        ctx = snap.context
-        muted = {pid for q in mute for pid in snap.index.filter(q, ctx)}
-        watched = {pid for q in watch for pid in snap.index.filter(q, ctx)}
+        everything = list(snap.data.records)
+        muted = {pid for q in mute for pid in self._filter(snap, q, everything)}
+        watched = {pid for q in watch for pid in self._filter(snap, q, everything)}
         return Marks(frozenset(muted), frozenset(watched))
 
     # --- filtering (thread workers) --------------------------------------------------------
@@ -196,18 +215,31 @@ class Controller:
         base = candidates(view, snap.data, snap.state, today=snap.now.date(), day=snap.day,
                           search=snap.search)
         query = self.view_query(view, query)
-        if query.is_empty and not query.sort:
-            ids = base
-        else:
-            ids = snap.index.filter(query, snap.context, base)
+        ids = base if query.is_empty and not query.sort else self._filter(snap, query, base)
         if sort:
-            ids = snap.index.sort_ids(ids, sort)
+            ids = self._sort(snap, ids, sort)
         hidden = 0
         if snap.muted and not snap.show_muted:
             kept = [pid for pid in ids if pid not in snap.muted]
             hidden, ids = len(ids) - len(kept), kept
         records = snap.data.records
         return Result(view, query, [records[pid] for pid in ids if pid in records], hidden)
+
+    @staticmethod
+    def _filter(snap: Snapshot, query: Query, ids: list[str]) -> list[str]:
+        if snap.index is not None:
+            return snap.index.filter(query, snap.context, ids)
+        # The Index is still being built: the reference matcher gives the same answer, slower.
+        records, ctx = snap.data.records, snap.context
+        found = [pid for pid in ids if matches(query, records[pid], ctx)]
+        return Controller._sort(snap, found, query.sort) if query.sort else found
+
+    @staticmethod
+    def _sort(snap: Snapshot, ids: list[str], key: str) -> list[str]:
+        if snap.index is not None:
+            return snap.index.sort_ids(ids, key)
+        records = snap.data.records
+        return sorted(ids, key=lambda pid: sort_key(records[pid], key), reverse=True)
 
     def counts(self, snap: Snapshot, views: Sequence[View]) -> dict[str, int | None]:
         """How many papers each view holds (after mute rules); None for a broken saved view."""

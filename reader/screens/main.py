@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual import on, work
@@ -18,6 +19,7 @@ from reader.controller import Controller, Marks, Result
 from reader.hub.client import PapersClient
 from reader.keys import MAIN_KEYS, bindings
 from reader.query import Query, QueryError, parse
+from reader.query.index import Index
 from reader.screens.net import Network
 from reader.screens.paper_ops import PaperOps
 from reader.store.record import Record
@@ -44,8 +46,16 @@ class DataReady(Message):
     """Papers were (re)loaded off the UI thread; ``stage`` is "recent", "all" or "reload"."""
 
     data: Data
-    index: object
+    index: Index | None
     stage: str
+
+
+@dataclass
+class IndexReady(Message):
+    """The full Index was built off the UI thread; ``records``: what it covers."""
+
+    index: Index
+    records: Mapping[str, Record]
 
 
 @dataclass
@@ -72,6 +82,7 @@ class MainScreen(Screen[None]):
         self.detail_width = 0  # 0: the stylesheet's width
         self._read_timer: Timer | None = None
         self._loaded = False
+        self._indexing = False
         self._auto_id: str | None = None  # the paper the list (not the user) moved to
         self.net = Network(self)
         self.ops = PaperOps(self)
@@ -131,25 +142,47 @@ class MainScreen(Screen[None]):
     def load_data(self, stage: str) -> None:
         """Load the start-up slice, all papers, or reload after a merge (thread)."""
         c = self.controller
+        index: Index | None = None
         if stage == "recent":
             data, index = c.load_recent()
         elif stage == "all":
-            data, index = c.load_all()
+            data = c.load_all()
         else:
             data, index = c.reload()
         if not get_current_worker().is_cancelled:
             self.post_message(DataReady(data, index, stage))
 
     def on_data_ready(self, message: DataReady) -> None:
-        self.controller.install(message.data, message.index)  # type: ignore[arg-type]
+        self.controller.install(message.data, message.index)
         self._report_problems()
         self.request_filter()
         self.update_marks()
         if message.stage == "recent":
             self.load_data("all")
-        elif message.data.complete and not self._loaded:
+        elif message.index is None and not self._indexing:
+            self._indexing = True  # one build at a time: a cancelled thread keeps running
+            self.build_index(message.data)
+        if message.data.complete and not self._loaded:
             self._loaded = True
             self.net.start(empty=not message.data.records)
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def build_index(self, data: Data | None) -> None:
+        """Index every paper (thread); until then filters scan, which is correct but slower."""
+        c = self.controller
+        index = c.build_index(data) if data is not None else c.index
+        if index is None:
+            return
+        records = c.catch_up(index)
+        if not get_current_worker().is_cancelled:
+            self.post_message(IndexReady(index, records))
+
+    def on_index_ready(self, message: IndexReady) -> None:
+        self._indexing = False
+        self.controller.index = message.index
+        if message.records is not self.controller.data.records:
+            self.build_index(None)  # papers arrived meanwhile: add them, off the UI thread
+        self.show_summary()
 
     @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
     def update_marks(self) -> None:
@@ -241,6 +274,8 @@ class MainScreen(Screen[None]):
             parts.append(f"sort: {SORTS[self.sort_index]}")
         if not self.controller.data.complete:
             parts.append("loading…")
+        elif self.controller.index is None:
+            parts.append("indexing…")
         self.status.show_view(" · ".join(parts))
 
     @on(FilterPane.QueryChanged)

@@ -1,0 +1,92 @@
+"""The view model without an App: views, the scan fallback, mute rules, refresh days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from reader.config import Config
+from reader.controller import Controller
+from reader.query import parse
+from reader.store.cache import PaperCache
+from reader.store.library import Library
+from reader.store.locations import locations
+from reader.views import View, builtin_views, week_days
+from tests.fakehub import Corpus
+from tests.tui.conftest import clock, fill_cache
+
+
+def _controller(config: Config | None = None) -> Controller:
+    where = locations().ensure()
+    return Controller(PaperCache(where.papers_dir), Library(where.library_file),
+                      config or Config(), clock=clock)
+
+
+@pytest.fixture
+def loaded(corpus: Corpus) -> Controller:
+    fill_cache(corpus)
+    c = _controller(Config(mute=["has:code"], watch=["upvotes:>=20"]))
+    data = c.load_all()
+    c.install(data, c.build_index(data))
+    c.marks = c.compute_marks(c.snapshot())
+    return c
+
+
+@pytest.mark.parametrize("text", ["", "has:code", "clip OR model -has:project",
+                                  "upvotes:>=5 sort:upvotes", "is:unread sort:date"])
+def test_scan_fallback_agrees_with_the_index(loaded: Controller, text: str) -> None:
+    snap = loaded.snapshot()
+    scan = replace(snap, index=None)
+    for view in builtin_views():
+        a = loaded.run(snap, view, parse(text))
+        b = loaded.run(scan, view, parse(text))
+        assert [r.id for r in a.records] == [r.id for r in b.records], view.key
+        assert a.hidden == b.hidden
+
+
+def test_mute_rule_hides_and_show_muted_reveals(loaded: Controller) -> None:
+    all_view = View("all", "All")
+    snap = loaded.snapshot()
+    hidden = loaded.run(snap, all_view, parse(""))
+    assert hidden.hidden == len(loaded.marks.muted) > 0
+    assert not any(r.id in loaded.marks.muted for r in hidden.records)
+    shown = loaded.run(replace(snap, show_muted=True), all_view, parse(""))
+    assert len(shown.records) == len(hidden.records) + hidden.hidden
+    records = loaded.data.records
+    assert all((records[pid].paper.upvotes or 0) >= 20 for pid in loaded.marks.watched)
+
+
+def test_views_and_their_orders(loaded: Controller, corpus: Corpus) -> None:
+    data = loaded.data
+    assert data.latest_day == corpus.dates()[-1]
+    counts = loaded.counts(replace(loaded.snapshot(), show_muted=True), loaded.views())
+    assert counts["all"] == len(data.records)
+    assert counts["latest"] == len(corpus.items_on(corpus.dates()[-1]))
+    lo, hi = week_days(clock().date())
+    assert counts["week"] == len({i["paper"]["id"] for d in corpus.dates() if lo <= d <= hi
+                                  for i in corpus.items_on(d)})
+    trending = loaded.run(loaded.snapshot(), View("trending", "Trending"), parse("")).records
+    ranks = [r.trending_rank or 0 for r in trending]
+    assert ranks == sorted(ranks)
+
+
+def test_a_broken_saved_view_is_counted_as_broken(corpus: Corpus) -> None:
+    fill_cache(corpus)
+    c = _controller(Config(views={"Bad": "title:("}))
+    data = c.load_all()
+    c.install(data, c.build_index(data))
+    counts = c.counts(c.snapshot(), c.views())
+    assert counts["saved:Bad"] is None and counts["all"] == len(data.records)
+
+
+def test_refresh_days_catch_up_after_an_absence(corpus: Corpus) -> None:
+    fill_cache(corpus, days=corpus.dates()[:3])  # the newest cached day is a week old
+    c = _controller()
+    c.install(c.load_all(), None)
+    days = c.refresh_days()
+    assert days[0] == clock().date().isoformat()
+    assert len(days) == 7
+    assert days == sorted(days, reverse=True)
+    assert dt.date.fromisoformat(days[-1]) == clock().date() - dt.timedelta(days=6)
