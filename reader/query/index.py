@@ -13,9 +13,9 @@ import re
 import threading
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from reader.query.ast import (
     NUMBER_FIELDS,
@@ -97,6 +97,10 @@ def _flags(bits: int, n: int) -> bytes:
     return format(bits, "b").encode()[::-1].translate(_FROM_ASCII).ljust(n + 1, b"\0")
 
 
+def _none(flags: bytes) -> tuple[int, ...]:
+    return ()
+
+
 def _needs_text(node: Node) -> bool:
     """Whether evaluating ``node`` reads paper text (phrases): do those last, on fewer papers."""
     if isinstance(node, Text):
@@ -145,7 +149,7 @@ class Index:
         self._sort_keys: dict[str, list[int]] = {key: [] for key in SORT_KEYS}
         self._cache: dict[tuple[str, str], int] = {}
         # The TUI filters the same view list on every keystroke: remember its document numbers.
-        self._view: tuple[list[str], list[int]] = ([], [])
+        self._view: tuple[list[str], Callable[[bytes], tuple[int, ...]]] = ([], _none)
         self.add(records)
 
     def __len__(self) -> int:
@@ -180,7 +184,7 @@ class Index:
             if len(self._ids) == start and not touched:
                 return
             self._cache.clear()
-            self._view = ([], [])
+            self._view = ([], _none)
             self._refresh(range(start, len(self._ids)), touched)
 
     def _refresh(self, added: range, touched: set[int]) -> None:
@@ -282,16 +286,22 @@ class Index:
                 if candidates is None:
                     ids = list(compress(self._ids, flags))
                 else:
-                    view, docs = self._view_docs(candidates)
-                    ids = list(compress(view, map(flags.__getitem__, docs)))
+                    view, pick = self._view_docs(candidates)
+                    ids = list(compress(view, pick(flags)))
             return self.sort_ids(ids, query.sort) if query.sort else ids
 
-    def _view_docs(self, candidates: Sequence[str]) -> tuple[list[str], list[int]]:
-        """``candidates`` as a list and their document numbers (``len(self)`` if unknown)."""
+    def _view_docs(
+        self, candidates: Sequence[str]
+    ) -> tuple[list[str], Callable[[bytes], tuple[int, ...]]]:
+        """``candidates`` as a list, and a function picking their bytes out of ``_flags``."""
         view = candidates if isinstance(candidates, list) else list(candidates)
         if view != self._view[0]:  # C-level compare; equal strings are mostly the same objects
-            n = len(self._ids)
-            self._view = (list(view), list(map(self._docno.get, view, repeat(n))))
+            docs = list(map(self._docno.get, view, repeat(len(self._ids))))
+            # itemgetter with many items reads them all in one C call (a map() is ~5x slower),
+            # but with exactly one item it returns it bare.
+            pick = itemgetter(*docs) if len(docs) > 1 else _none if not docs else (
+                lambda flags, doc=docs[0]: (flags[doc],))
+            self._view = (list(view), pick)
         return view, self._view[1]
 
     def count(self, query: Query, ctx: Context) -> int:

@@ -34,6 +34,9 @@ def test_candidates_order_is_kept_and_unknown_ids_never_match(index: Index) -> N
     assert index.filter(parse("-video"), CTX, order) == [IDS["old"], IDS["bare"], IDS["attn"]]
     assert index.filter(parse(""), CTX, order) == order
     assert index.filter(parse("video"), CTX, []) == []
+    assert index.filter(parse("video"), CTX, (IDS["diff"],)) == [IDS["diff"]]
+    assert index.filter(parse("video"), CTX, [IDS["attn"]]) == []
+    assert index.filter(parse("video"), CTX, [IDS["diff"], IDS["diff"]]) == [IDS["diff"]] * 2
 
 
 def test_sorting(index: Index) -> None:
