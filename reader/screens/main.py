@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual import on, work
@@ -15,15 +14,15 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from reader.controller import Controller, Marks, Result
+from reader.controller import Controller, Result
 from reader.hub.client import PapersClient
 from reader.keys import MAIN_KEYS, bindings
 from reader.query import Query, QueryError, parse
-from reader.query.index import Index
+from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
 from reader.screens.net import Network
 from reader.screens.paper_ops import PaperOps
 from reader.store.record import Record
-from reader.views import DAY, LATEST, SEARCH, Data, View
+from reader.views import DAY, LATEST, SEARCH, View
 from reader.widgets.filter_pane import FilterPane
 from reader.widgets.paper_detail import PaperDetail
 from reader.widgets.paper_list import PaperList
@@ -39,29 +38,6 @@ class Filtered(Message):
 
     result: Result
     generation: int
-
-
-@dataclass
-class DataReady(Message):
-    """Papers were (re)loaded off the UI thread; ``stage`` is "recent", "all" or "reload"."""
-
-    data: Data
-    index: Index | None
-    stage: str
-
-
-@dataclass
-class IndexReady(Message):
-    """The full Index was built off the UI thread; ``records``: what it covers."""
-
-    index: Index
-    records: Mapping[str, Record]
-
-
-@dataclass
-class MarksReady(Message):
-    marks: Marks
-    counts: dict[str, int | None]
 
 
 class MainScreen(Screen[None]):
@@ -81,10 +57,9 @@ class MainScreen(Screen[None]):
         self.detail_open = False
         self.detail_width = 0  # 0: the stylesheet's width
         self._read_timer: Timer | None = None
-        self._loaded = False
-        self._indexing = False
         self._auto_id: str | None = None  # the paper the list (not the user) moved to
         self.net = Network(self)
+        self.loader = Loader(self)
         self.ops = PaperOps(self)
 
     def compose(self) -> ComposeResult:
@@ -113,7 +88,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.controller.begin_visit()
-        self._report_problems()
+        self.loader.report_problems()
         self.filter_pane.set_views(self.controller.views(), {}, self.view_key)
         self.status.show_network("offline (--offline)" if self.client is None else "starting…",
                                  style="dim")
@@ -126,83 +101,22 @@ class MainScreen(Screen[None]):
         # A width set with +/- is for the three-pane layout; narrow, the detail takes it all.
         self.detail.styles.width = None if narrow or not self.detail_width else self.detail_width
 
-    def _report_problems(self) -> None:
-        problems = [*self.controller.library.problems, *self.controller.cache.problems,
-                    *self.controller.rules.problems]
-        for problem in problems:
-            self.notify(problem, title="paper-reader", severity="warning", markup=False,
-                        timeout=10)
-        self.controller.library.problems.clear()
-        self.controller.cache.problems.clear()
-        self.controller.rules.problems.clear()
+    # --- data (see loading.py) ------------------------------------------------------------
 
-    # --- data ------------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="data", exit_on_error=False)
     def load_data(self, stage: str) -> None:
-        """Load the start-up slice, all papers, or reload after a merge (thread)."""
-        c = self.controller
-        index: Index | None = None
-        if stage == "recent":
-            data, index = c.load_recent()
-        elif stage == "all":
-            data = c.load_all()
-        else:
-            data, index = c.reload()
-        if not get_current_worker().is_cancelled:
-            self.post_message(DataReady(data, index, stage))
+        self.loader.load(stage)
+
+    def update_marks(self) -> None:
+        self.loader.marks()
 
     def on_data_ready(self, message: DataReady) -> None:
-        self.controller.install(message.data, message.index)
-        self._report_problems()
-        self.request_filter()
-        self.update_marks()
-        if message.stage == "recent":
-            self.load_data("all")
-        elif message.index is None and not self._indexing:
-            self._indexing = True  # one build at a time: a cancelled thread keeps running
-            self.build_index(message.data)
-        if message.data.complete and not self._loaded:
-            self._loaded = True
-            self.net.start(empty=not message.data.records)
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def build_index(self, data: Data | None) -> None:
-        """Index every paper (thread); until then filters scan, which is correct but slower."""
-        c = self.controller
-        index = c.build_index(data) if data is not None else c.index
-        if index is None:
-            return
-        records = c.catch_up(index)
-        if not get_current_worker().is_cancelled:
-            self.post_message(IndexReady(index, records))
+        self.loader.data_ready(message)
 
     def on_index_ready(self, message: IndexReady) -> None:
-        self._indexing = False
-        self.controller.index = message.index
-        if message.records is not self.controller.data.records:
-            self.build_index(None)  # papers arrived meanwhile: add them, off the UI thread
-        self.show_summary()
-
-    @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
-    def update_marks(self) -> None:
-        """Recompute mute/watch matches and view counts (thread)."""
-        c = self.controller
-        snap = c.snapshot()
-        marks = c.compute_marks(snap)
-        snap = type(snap)(**{**snap.__dict__, "muted": marks.muted})
-        counts = c.counts(snap, c.views())
-        if not get_current_worker().is_cancelled:
-            self.post_message(MarksReady(marks, counts))
+        self.loader.index_ready(message)
 
     def on_marks_ready(self, message: MarksReady) -> None:
-        changed = message.marks.muted != self.controller.marks.muted
-        self.controller.marks = message.marks
-        self.filter_pane.set_views(self.controller.views(), message.counts, self.view_key)
-        self.apply_marks()
-        self._report_problems()
-        if changed:
-            self.request_filter()
+        self.loader.marks_ready(message)
 
     def apply_marks(self) -> None:
         c = self.controller
@@ -263,6 +177,8 @@ class MainScreen(Screen[None]):
         label = view.label
         if view.key == DAY:
             label = f"Day {self.controller.day or self.controller.data.latest_day or '—'}"
+        elif view.key == SEARCH:
+            label = f"Search results for {self.controller.search_text}"
         elif view.key == LATEST and self.controller.data.latest_day:
             label = f"Latest day {self.controller.data.latest_day}"
         parts = [label, f"{len(result.records):,} papers"]
@@ -464,6 +380,7 @@ class MainScreen(Screen[None]):
         self.filter_pane.set_text("")
         self.query_obj = Query()
         self.switch_view(SEARCH)
+        self.paper_list.focus()
 
     def show_empty(self) -> None:
         """No papers and no network: explain instead of showing an empty grid."""

@@ -1,0 +1,147 @@
+"""The main screen's data pipeline: the start-up slice, all papers, the Index, rules and counts.
+
+Each step runs in a thread worker and posts one message; the screen hands the messages back
+here. Order: recent slice (paint at once) -> all papers (filters scan) -> the Index (fast
+filters) -> the network starts. Merges later reload the data and re-index only what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from reader.controller import Marks
+from reader.query.index import Index
+from reader.store.record import Record
+from reader.views import Data
+
+if TYPE_CHECKING:
+    from reader.screens.main import MainScreen
+
+
+@dataclass
+class DataReady(Message):
+    """Papers were (re)loaded off the UI thread; ``stage`` is "recent", "all" or "reload"."""
+
+    data: Data
+    index: Index | None
+    stage: str
+
+
+@dataclass
+class IndexReady(Message):
+    """The full Index was built off the UI thread; ``records``: what it covers."""
+
+    index: Index
+    records: Mapping[str, Record]
+
+
+@dataclass
+class MarksReady(Message):
+    """Mute/watch matches and the views' counts were recomputed."""
+
+    marks: Marks
+    counts: dict[str, int | None]
+
+
+class Loader:
+    """Runs one MainScreen's loading workers and applies their results."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.loaded = False  # the first complete load happened (the network may start)
+        self.indexing = False  # one Index build at a time: a cancelled thread keeps running
+
+    def report_problems(self) -> None:
+        """Library, cache and rule problems as calm toasts (their text is data)."""
+        c = self.screen.controller
+        for problems in (c.library.problems, c.cache.problems, c.rules.problems):
+            for problem in problems:
+                self.screen.notify(problem, title="paper-reader", severity="warning",
+                                   markup=False, timeout=10)
+            problems.clear()
+
+    # --- papers --------------------------------------------------------------------------
+
+    def load(self, stage: str) -> None:
+        self.screen.run_worker(lambda: self._load(stage), thread=True, group="data",
+                               exclusive=True, exit_on_error=False, description="load papers")
+
+    def _load(self, stage: str) -> None:
+        c = self.screen.controller
+        index: Index | None = None
+        if stage == "recent":
+            data, index = c.load_recent()
+        elif stage == "all":
+            data = c.load_all()
+        else:
+            data, index = c.reload()
+        if not get_current_worker().is_cancelled:
+            self.screen.post_message(DataReady(data, index, stage))
+
+    def data_ready(self, message: DataReady) -> None:
+        screen = self.screen
+        screen.controller.install(message.data, message.index)
+        self.report_problems()
+        screen.request_filter()
+        self.marks()
+        if message.stage == "recent":
+            self.load("all")
+        elif message.index is None and not self.indexing:
+            self.indexing = True
+            self.build_index(message.data)
+        if message.data.complete and not self.loaded:
+            self.loaded = True
+            screen.net.start(empty=not message.data.records)
+
+    # --- the Index -----------------------------------------------------------------------
+
+    def build_index(self, data: Data | None) -> None:
+        """Index every paper (``data``), or only catch up with merges (None)."""
+        self.screen.run_worker(lambda: self._build_index(data), thread=True, group="index",
+                               exclusive=True, exit_on_error=False, description="index papers")
+
+    def _build_index(self, data: Data | None) -> None:
+        c = self.screen.controller
+        index = c.build_index(data) if data is not None else c.index
+        if index is None:
+            return
+        records = c.catch_up(index)
+        if not get_current_worker().is_cancelled:
+            self.screen.post_message(IndexReady(index, records))
+
+    def index_ready(self, message: IndexReady) -> None:
+        self.indexing = False
+        c = self.screen.controller
+        c.index = message.index
+        if message.records is not c.data.records:
+            self.build_index(None)  # papers arrived meanwhile: add them, off the UI thread
+        self.screen.show_summary()
+
+    # --- rules and counts ----------------------------------------------------------------
+
+    def marks(self) -> None:
+        self.screen.run_worker(self._marks, thread=True, group="marks", exclusive=True,
+                               exit_on_error=False, description="apply rules")
+
+    def _marks(self) -> None:
+        c = self.screen.controller
+        snap = c.snapshot()
+        marks = c.compute_marks(snap)
+        counts = c.counts(replace(snap, muted=marks.muted), c.views())
+        if not get_current_worker().is_cancelled:
+            self.screen.post_message(MarksReady(marks, counts))
+
+    def marks_ready(self, message: MarksReady) -> None:
+        screen, c = self.screen, self.screen.controller
+        changed = message.marks.muted != c.marks.muted
+        c.marks = message.marks
+        screen.filter_pane.set_views(c.views(), message.counts, screen.view_key)
+        screen.apply_marks()
+        self.report_problems()
+        if changed:
+            screen.request_filter()
