@@ -56,7 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md",
                         help="where to write the report (default BENCHMARKS.md in the repo)")
     parser.add_argument("--skip", default="",
-                        help="comma-separated parts to skip: launch,filter,writes,list,scroll")
+                        help="comma-separated parts to skip: "
+                        "launch,diagnose,filter,writes,list,scroll")
     args = parser.parse_args(argv)
     if args.sizes is None:
         args.sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
@@ -143,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
         usable = [h for h in homes if h.import_s is not None]
         parts: list[tuple[str, Callable[[list[Home], argparse.Namespace], list[Figure]]]] = [
             ("launch", _launch_part),
+            ("diagnose", _diagnose_part),
             ("filter", _filter_part),
             ("writes", _writes_part),
             ("list", _list_part),
@@ -185,6 +187,12 @@ def run(args: argparse.Namespace) -> int:
 def _launch_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
     floor, apps = measure_launches(homes, args.runs, log=say)
     return _launch_rows(floor, apps, homes)
+
+
+def _diagnose_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.diagnostics import all_view_rows, import_rows
+
+    return import_rows(args.runs) + all_view_rows([h for h in homes if h.n >= 10_000], log=say)
 
 
 def _filter_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:

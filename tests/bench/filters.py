@@ -88,8 +88,6 @@ def filter_figures(
         queries = query_sets(list(records.values()), random.Random(1))
         times = time_queries(records, state, queries, runs)
         log(f"  {home.n:,}: index built in {times.build_s:.2f} s")
-        rows.append(Figure("Filter index build (background, at start)", home.n, "s",
-                           [times.build_s], show_p95=False))
         for kind, values in times.in_view.items():
             texts = queries[kind]
             mean_hits = times.matches[kind] / len(values)

@@ -1,0 +1,97 @@
+"""Where the start-up time goes: imports beyond Textual's, and the steps behind the "All" view.
+
+These rows explain the launch figures rather than judge them: a missed first-row target is read
+against the import cost of the app's modules, and a slow "All" view against loading the cache,
+building the views' orderings and building the filter index, each timed in-process.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from tests.bench.figures import Figure
+from tests.bench.homes import REPO, Home
+from tests.bench.writes import home_locations
+
+IMPORT_TIMEOUT_S = 60.0
+_IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
+
+
+def _import_s(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, capture_output=True,
+                   timeout=IMPORT_TIMEOUT_S)
+    return time.perf_counter() - start
+
+
+def _self_times(code: str) -> dict[str, int]:
+    """Microseconds of each module's own import (``-X importtime``), by full module name."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=REPO, check=True,
+                          capture_output=True, text=True, timeout=IMPORT_TIMEOUT_S)
+    out: dict[str, int] = {}
+    for line in proc.stderr.splitlines():
+        found = _IMPORTTIME.match(line)
+        if found:
+            out[found.group(4)] = int(found.group(1))
+    return out
+
+
+def import_rows(runs: int) -> list[Figure]:
+    """Wall time of importing Textual alone and of what `paper-reader` imports before it paints,
+    and the packages that make up the difference."""
+    floor_code = "import textual.app, textual.widgets"
+    app_code = "import reader.__main__, reader.app"
+    floor, app = [], []
+    _import_s(app_code)  # warm-up: .pyc files and the page cache
+    for _ in range(runs):
+        floor.append(_import_s(floor_code))
+        app.append(_import_s(app_code))
+    base = _self_times(floor_code)
+    extra: dict[str, int] = defaultdict(int)
+    for module, micros in _self_times(app_code).items():
+        if module not in base:
+            extra[module.split(".")[0] if not module.startswith("reader") else
+                  ".".join(module.split(".")[:2])] += micros
+    top = sorted(extra.items(), key=lambda kv: -kv[1])[:6]
+    spent = ", ".join(f"{name} {micros / 1000:.0f} ms" for name, micros in top)
+    return [
+        Figure("Start-up: python + import Textual", None, "s", floor,
+               note="a process that imports textual.app and textual.widgets, then exits"),
+        Figure("Start-up: python + paper-reader's imports", None, "s", app,
+               note=f"imports beyond Textual's, by own import time (-X importtime): {spent}"),
+    ]
+
+
+def all_view_rows(homes: Sequence[Home], log: Callable[[str], object] = print) -> list[Figure]:
+    """In-process: load every record, build the views' orderings, build the filter index."""
+    from reader.query import Index
+    from reader.store.cache import PaperCache
+
+    try:
+        from reader.views import build_data
+    except ImportError:
+        build_data = None
+    rows: list[Figure] = []
+    for home in homes:
+        start = time.perf_counter()
+        records = PaperCache(home_locations(home.path).papers_dir).load_all()
+        loaded = time.perf_counter() - start
+        rows.append(Figure("All view step: PaperCache.load_all", home.n, "s", [loaded],
+                           show_p95=False))
+        if build_data is not None:
+            start = time.perf_counter()
+            build_data(records, complete=True)
+            rows.append(Figure("All view step: views.build_data", home.n, "s",
+                               [time.perf_counter() - start], show_p95=False))
+        start = time.perf_counter()
+        Index(records.values())
+        rows.append(Figure("All view step: query Index build", home.n, "s",
+                           [time.perf_counter() - start], show_p95=False))
+        log(f"  {home.n:,}: load_all {loaded:.2f} s")
+        del records
+    return rows
