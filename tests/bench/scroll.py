@@ -81,6 +81,20 @@ async def _measure(home: Home, runs: int) -> dict[str, list[float]]:
     return out
 
 
+async def _floor_press_ms(presses: int) -> list[float]:
+    """The same press in the bare one-line app: what Pilot and Textual cost with no work at all."""
+    from tests.bench.floor import FloorApp
+
+    out: list[float] = []
+    async with FloorApp().run_test(size=(120, 40)) as pilot:
+        await pilot.press(*(["j"] * 5))
+        for _ in range(presses):
+            start = time.perf_counter()
+            await pilot.press("j")
+            out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
 def scroll_figures(
     homes: Sequence[Home], runs: int, *, target_ratio: float, log: Callable[[str], object] = print
 ) -> list[Figure]:
@@ -88,6 +102,7 @@ def scroll_figures(
     if not homes:
         return []
     by_size: dict[int, dict[str, list[float]]] = {}
+    floor = median(asyncio.run(_floor_press_ms(PRESSES * 2)))
     rows: list[Figure] = []
     for home in homes:
         start = time.perf_counter()
@@ -95,8 +110,10 @@ def scroll_figures(
         log(f"  {home.n:,}: {time.perf_counter() - start:.0f} s with loading")
         for label, samples in by_size[home.n].items():
             rows.append(Figure(f"Scroll: {label}, per press", home.n, "ms", samples,
+                               floor=floor,
                                note=f"{len(samples)} presses, each timed, in the headless "
-                                    "app (run_test, 120x40)"))
+                                    "app (run_test, 120x40); floor: the same press in the bare "
+                                    "app (Pilot's own wait)"))
     small, large = min(by_size), max(by_size)
     if small == large:
         return rows
