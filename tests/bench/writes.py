@@ -44,8 +44,10 @@ def bookmark_ms(home: Path, toggles: int) -> list[float]:
     samples: list[float] = []
     for _ in range(toggles):
         start = time.perf_counter()
-        library.toggle_bookmark(paper_id)
+        on = library.toggle_bookmark(paper_id)
         samples.append((time.perf_counter() - start) * 1000)
+        if len(samples) == 1 and Library(loc.library_file).snapshot().is_bookmarked(paper_id) != on:
+            raise RuntimeError("a toggled bookmark was not on disk when the call returned")
     return samples
 
 
