@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +25,8 @@ MEMORY_SETTLE_S = 1.0  # the app counts as idle after this long at under 10% of 
 MEMORY_MAX_WAIT_S = 60.0  # at 100k the filter index is built after the All view shows
 MEMORY_ROUNDS = 2  # peak memory barely varies: read it in the first two timed rounds only
 
+# a failed launch is recorded and the run goes on
+LAUNCH_ERRORS = (TtyError, subprocess.TimeoutExpired, OSError)
 END_KEYS: tuple[str, ...] = ("G",)  # the list's last row: the oldest day's papers
 END_RESEND_S = 0.1  # resend END_KEYS this often until the last row shows
 
@@ -160,7 +163,7 @@ def measure_launches(
                 run = launch_floor(tmux)
                 if not warm_up:
                     floor.first_row.append(run.times["first_row"])
-            except TtyError as exc:
+            except LAUNCH_ERRORS as exc:
                 floor.errors.append(str(exc))
             for home in homes:
                 figures = apps[home.n]
@@ -168,7 +171,7 @@ def measure_launches(
                 memory = all_view and round_no <= MEMORY_ROUNDS
                 try:
                     run = launch_app(tmux, home, all_view=all_view, memory=memory)
-                except TtyError as exc:
+                except LAUNCH_ERRORS as exc:
                     figures.errors.append(str(exc))
                     if all_view:
                         timing_all[home.n] = False  # do not wait for a broken All view again

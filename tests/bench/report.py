@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,8 +95,18 @@ def text_table(figures: Sequence[Figure]) -> str:
     return "\n".join(out)
 
 
+def scrub(text: str) -> str:
+    """Error texts name this machine's folders; the report is committed, so they go."""
+    import tempfile
+
+    repo = str(Path(__file__).resolve().parents[2])
+    text = text.replace(repo, "<repo>")
+    text = re.sub(re.escape(tempfile.gettempdir()) + r"/[^\s'\",)\]]*", "<tmp>", text)
+    return text.replace(str(Path.home()), "~")
+
+
 def _md_escape(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    return scrub(cell).replace("|", "\\|")
 
 
 def markdown(
@@ -150,7 +161,7 @@ def markdown(
             lines.append(f"- {f.label} ({size_text(f.size)}): {f.verdict}"
                          + (f" ({f.error})" if f.error else ""))
     lines.append("")
-    return "\n".join(lines)
+    return scrub("\n".join(lines))
 
 
 def write(path: Path, text: str) -> None:

@@ -53,15 +53,26 @@ class Tmux:
         self.height = height
         self._dir = Path(tempfile.mkdtemp(prefix="prbench-tty-"))
         self._sessions: set[str] = set()
+        self._started = False
 
     def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+        proc = subprocess.run(
             ["tmux", "-L", self.socket, *args],
             capture_output=True,
             text=True,
             timeout=TMUX_TIMEOUT_S,
-            check=check,
+            check=False,
         )
+        if check and proc.returncode != 0:
+            raise TtyError(f"tmux {args[0]} failed ({proc.returncode}): {proc.stderr.strip()}")
+        return proc
+
+    def _keep_server(self) -> None:
+        """Start the server with an idle session in it: tmux exits with its last session, and a
+        launch racing a server on its way out fails."""
+        if not self._started:
+            self._tmux("new-session", "-d", "-s", "keeper", "-x", "20", "-y", "5", "cat")
+            self._started = True
 
     def capture(self, session: str) -> str:
         """The visible screen of the session's pane, as plain text."""
@@ -97,6 +108,7 @@ class Tmux:
     def start_gated(self, argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[str, Path]:
         """Start a session whose shell waits on a FIFO, then ``exec``s ``argv`` (so the pane's pid
         is the program's pid). Returns the session name and the FIFO to open to release it."""
+        self._keep_server()
         session = f"s{uuid.uuid4().hex[:10]}"
         gate = self._dir / f"{session}.fifo"
         os.mkfifo(gate)
