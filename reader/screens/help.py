@@ -6,11 +6,11 @@ from collections.abc import Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from reader.keys import markdown as keys_markdown
+from reader.widgets.vim_scroll import VimScroll
 
 QUERY_HELP = """\
 ## The filter language
@@ -62,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = "# paper-reader\n\n## Keys\n\n" + keys_markdown(self.keymap) + "\n" + QUERY_HELP
-        with VerticalScroll(id="help-scroll"):
+        with VimScroll(id="help-scroll"):
             yield Markdown(text, id="help-text")
 
     def on_mount(self) -> None:

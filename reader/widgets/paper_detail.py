@@ -8,7 +8,6 @@ from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
@@ -17,6 +16,7 @@ from reader.hub.models import LinkedRepo, LinkedRepos, Paper
 from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.widgets.rows import display_safe
+from reader.widgets.vim_scroll import VimScroll
 
 __all__ = ["AUTHOR_LINES", "PaperDetail", "pack_lines"]
 
@@ -83,7 +83,7 @@ def _repos_line(kind: str, repos: tuple[LinkedRepo, ...]) -> list[Part]:
     return parts
 
 
-class PaperDetail(VerticalScroll, can_focus=True):
+class PaperDetail(VimScroll, can_focus=True):
     """Title, authors, dates, counts, links, AI summary, keywords, abstract and linked repos.
 
     Every piece of remote text goes in as plain text of a ``Content`` (styled by spans around
