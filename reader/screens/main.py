@@ -198,7 +198,7 @@ class MainScreen(Screen[None]):
     def _query_changed(self, message: FilterPane.QueryChanged) -> None:
         text = message.text
         if text.lstrip().startswith("?"):
-            self.filter_pane.set_error("Enter searches huggingface.co for this text", 0)
+            self.filter_pane.set_error("Enter searches huggingface.co for this text", None)
             return
         try:
             query = parse(text)

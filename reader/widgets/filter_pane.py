@@ -78,8 +78,14 @@ class FilterPane(Vertical):
         self._views, self._counts, self._current = list(views), dict(counts), current
         self._render_views()
 
+    @property
+    def counts(self) -> Mapping[str, int | None]:
+        """The counts shown next to the views, by view key."""
+        return self._counts
+
     def set_counts(self, counts: Mapping[str, int | None]) -> None:
-        self._counts = dict(counts)
+        """Replace some or all counts (keys not given keep theirs)."""
+        self._counts.update(counts)
         self._render_views()
 
     def set_current(self, key: str) -> None:
@@ -101,12 +107,17 @@ class FilterPane(Vertical):
         if self._views:
             self._render_views()
 
-    def set_error(self, message: str | None, pos: int = 0) -> None:
-        """Show where and why the query is wrong, calmly; None clears it."""
+    def set_error(self, message: str | None, pos: int | None = 0) -> None:
+        """Show where and why the query is wrong, calmly; None clears it. ``pos`` None: a
+        hint about the whole text, without a caret."""
         error = self.query_one("#filter-error", Static)
         if message is None:
             error.update("")
             error.display = False
+            return
+        if pos is None:
+            error.update(Content(message))
+            error.display = True
             return
         # The caret sits under the offending character (the box has a border and padding).
         caret = " " * (min(pos, max(0, self.size.width - 5)) + 3) + "^"
