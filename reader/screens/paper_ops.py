@@ -69,6 +69,7 @@ class PaperOps:
             return
         if changed:
             self.screen.apply_marks()
+            self.screen.update_marks()  # the Unread count (and is:read views) changed too
 
     def open(self, which: str) -> None:
         """Open the paper's Hugging Face page ("page") or its PDF ("pdf") in the browser."""
