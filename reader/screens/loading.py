@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from reader.controller import Marks
 from reader.query.index import Index
 from reader.store.record import Record
-from reader.views import Data
+from reader.views import DAY, Data
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
@@ -123,6 +123,12 @@ class Loader:
         self.screen.show_summary()
 
     # --- rules and counts ----------------------------------------------------------------
+
+    def day_count(self) -> None:
+        """Recount the Day view after the pager moved it (a day is small: the UI thread)."""
+        c = self.screen.controller
+        day = [v for v in c.views() if v.key == DAY]
+        self.screen.filter_pane.set_counts(c.counts(c.snapshot(), day))
 
     def marks(self) -> None:
         self.screen.run_worker(self._marks, thread=True, group="marks", exclusive=True,

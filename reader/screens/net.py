@@ -108,6 +108,7 @@ class Network:
         day = max(FIRST_DAILY_DATE, min(today, day))
         c.day = day.isoformat()
         self.screen.switch_view(DAY)
+        self.screen.loader.day_count()
         if c.cache.day_complete(c.day):
             return
         if self.client_ok:
