@@ -156,6 +156,9 @@ class MainScreen(Screen[None]):
         if self.paper_list.cursor_id != before:
             # The list moved the cursor, not the user: showing it is not reading it.
             self._auto_id = self.paper_list.cursor_id
+        elif before is not None and self.detail.record is not self.current_record():
+            # Same paper, newer record (a refresh changed its counts): no stale detail.
+            self.show_detail(before, restart_timer=False)
         self.show_summary()
         if not message.result.records:
             self.detail.show(None, state=self.controller.state)
@@ -166,6 +169,8 @@ class MainScreen(Screen[None]):
             return "Fetching the newest papers…" if self.client else "No papers cached"
         if self.view_key == DAY and (c.day or "") not in c.data.days:
             return f"{c.day} is not cached" + ("" if self.client else " (offline)")
+        if self.result is not None and self.result.hidden:
+            return f"All {self.result.hidden:,} papers here are muted: M shows them"
         if not self.query_obj.is_empty:
             return "No papers match the filter"
         return "No papers in this view"
@@ -303,12 +308,17 @@ class MainScreen(Screen[None]):
         self.app.set_focus(panes[max(0, min(len(panes) - 1, index + step))])
 
     def action_focus_filter(self) -> None:
-        self.filter_pane.display = True
+        # The class only: an inline display style would beat the stylesheet, and \ could
+        # never hide the pane again.
         self.remove_class("-no-filter-pane")
         self.filter_pane.input.focus()
 
     def action_toggle_filter_pane(self) -> None:
         self.toggle_class("-no-filter-pane")
+        focused = self.focused
+        if self.has_class("-no-filter-pane") and focused is not None and (
+                focused is self.filter_pane or self.filter_pane in focused.ancestors):
+            self.paper_list.focus()  # never leave the focus in a hidden pane
 
     def action_resize_detail(self, step: int) -> None:
         if self.has_class("-narrow"):
