@@ -72,7 +72,14 @@ class RulesDialog(ModalScreen[tuple[list[str], list[str]] | None]):
 
     def _show(self, kind: str) -> None:
         options = self.query_one(f"#{kind}-rules", OptionList)
+        keep = options.highlighted or 0
         options.set_options(Option(Content(rule)) for rule in self.rules[kind])
+        if self.rules[kind]:  # a highlighted rule from the start: d works without an arrow
+            options.highlighted = min(keep, len(self.rules[kind]) - 1)
+        # Tab must not stop on an empty list (typing there goes nowhere).
+        options.can_focus = bool(self.rules[kind])
+        if not self.rules[kind] and self.focused is options:
+            self.query_one(f"#{kind}-input", Input).focus()
 
     @on(Input.Submitted)
     def _add(self, event: Input.Submitted) -> None:
