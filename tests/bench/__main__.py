@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench import report
+from tests.bench import analysis, report
 from tests.bench.figures import Figure, guarded
 from tests.bench.homes import REPO, Home, build_home
 from tests.bench.launch import LaunchFigures, measure_launches
@@ -104,7 +104,7 @@ def _launch_rows(floor: LaunchFigures, apps: dict[int, LaunchFigures],
     for home in homes:
         rows.append(row('Peak memory with "All" loaded', home, apps[home.n].memory_mb, "MB",
                         target=MEMORY_TARGET_MB if home.n >= 100_000 else None, show_p95=False,
-                        note="VmHWM of the app process once it stops growing"))
+                        note="VmHWM of the app process once it is idle"))
     return rows
 
 
@@ -171,6 +171,8 @@ def run(args: argparse.Namespace) -> int:
         f"end of the run, on {mach.cores} cores: above {mach.cores} means other work shared "
         "the CPU and every figure is slower than on a quiet machine; the floor and the ratios, "
         "measured in the same run, are the fairer comparison.",
+        "- Peak memory is VmHWM of the app's process, read once it is idle (the filter index "
+        "is built after the All view shows).",
         "- Homes are built by `paper-reader import` from a JSON-lines dump of the fake hub's "
         f"deterministic corpus (`tests/fakehub`, seed {SEED}); the app is started with "
         "`--offline` under tmux at 120x40 and the screen polled every 10 ms.",
@@ -178,7 +180,8 @@ def run(args: argparse.Namespace) -> int:
     say("")
     say(report.text_table(figures))
     text = report.markdown(figures, mach=mach, when=when, command=report.command_line(),
-                           runs=args.runs, notes=notes, duration_s=duration)
+                           runs=args.runs, notes=notes, analysis=analysis.notes(figures),
+                           duration_s=duration)
     report.write(args.out, text)
     say(f"\nwrote {args.out.name} ({duration / 60:.1f} minutes)")
     return 0
@@ -190,9 +193,12 @@ def _launch_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
 
 
 def _diagnose_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
-    from tests.bench.diagnostics import all_view_rows, import_rows
+    from tests.bench.diagnostics import all_view_rows, import_rows, memory_rows
 
-    return import_rows(args.runs) + all_view_rows([h for h in homes if h.n >= 10_000], log=say)
+    rows = import_rows(args.runs) + all_view_rows([h for h in homes if h.n >= 10_000], log=say)
+    if homes:
+        rows += memory_rows(max(homes, key=lambda h: h.n))
+    return rows
 
 
 def _filter_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:

@@ -103,3 +103,49 @@ def all_view_rows(homes: Sequence[Home], log: Callable[[str], object] = print) -
         log(f"  {home.n:,}: load_all {loaded:.2f} s")
         del records
     return rows
+
+
+_MEMORY_SCRIPT = """
+import sys
+from pathlib import Path
+
+def rss():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+
+import reader.app
+from reader.query import Index
+from reader.store.cache import PaperCache
+from reader.views import build_data
+print("imports", rss())
+records = PaperCache(Path(sys.argv[1])).load_all()
+print("records", rss())
+data = build_data(records, complete=True)
+print("views", rss())
+index = Index(records.values())
+print("index", rss())
+"""
+
+
+def memory_rows(home: Home) -> list[Figure]:
+    """Resident memory after each step, in a fresh process: what the peak is made of."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEMORY_SCRIPT, str(home_locations(home.path).papers_dir)],
+        cwd=REPO, check=True, capture_output=True, text=True, timeout=600,
+    )
+    steps = dict(line.split() for line in proc.stdout.splitlines() if line.strip())
+    labels = {
+        "imports": "Memory step: python + the app's imports",
+        "records": "Memory step: + every record (load_all)",
+        "views": "Memory step: + the views' orderings",
+        "index": "Memory step: + the filter index",
+    }
+    rows = []
+    before = 0.0
+    for key, label in labels.items():
+        now = float(steps[key])
+        rows.append(Figure(label, home.n, "MB", [now], show_p95=False,
+                           note=f"+{now - before:.0f} MB" if before else ""))
+        before = now
+    return rows

@@ -117,6 +117,7 @@ def markdown(
     command: str,
     runs: int,
     notes: Sequence[str] = (),
+    analysis: Sequence[str] = (),
     duration_s: float | None = None,
 ) -> str:
     """The whole BENCHMARKS.md."""
@@ -142,11 +143,16 @@ def markdown(
     ]
     for f in figures:
         lines.append("| " + " | ".join(_md_escape(c) for c in _cells(f)) + " |")
-    row_notes = [(f, f.error or f.note) for f in figures if f.error or f.note]
-    if row_notes:
+    # one line per distinct note, naming every size it applies to
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for f in figures:
+        text = f.error or f.note
+        if text:
+            grouped.setdefault((f.label, text), []).append(size_text(f.size) or "any size")
+    if grouped:
         lines += ["", "### Row notes", ""]
-        for f, text in row_notes:
-            lines.append(f"- **{_md_escape(f.label)}** ({size_text(f.size) or 'any size'}): {text}")
+        for (label, text), sizes in grouped.items():
+            lines.append(f"- **{_md_escape(label)}** ({', '.join(sizes)}): {text}")
     if notes:
         lines += ["", "## Notes", "", *notes]
     missed = [f for f in figures if f.met is False or f.error]
@@ -160,6 +166,10 @@ def markdown(
         for f in missed:
             lines.append(f"- {f.label} ({size_text(f.size)}): {f.verdict}"
                          + (f" ({f.error})" if f.error else ""))
+    if analysis:
+        lines += ["", "## What stands in the way", "",
+                  "Written by the script from this run's figures, the diagnostics included.", "",
+                  *analysis]
     lines.append("")
     return scrub("\n".join(lines))
 
