@@ -9,13 +9,12 @@ value. Phrases intersect their words' postings and then check the word order on 
 
 from __future__ import annotations
 
-import re
 import threading
-from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter
+from pathlib import Path
 
 from reader.query.ast import (
     NUMBER_FIELDS,
@@ -46,89 +45,31 @@ from reader.query.matcher import (
     tag_matches,
     timestamp,
 )
+from reader.query.postings import (
+    APPEND,
+    Postings,
+    bitmap,
+    bits_of_flags,
+    flags_of_bits,
+    needs_text,
+    phrase_pattern,
+    pick_none,
+)
 from reader.store.record import Record
 
 _INDEXED = ("title", "author", "abstract", "kw", "org")
-_TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
-_FROM_ASCII = bytes.maketrans(b"01", b"\x00\x01")
 _SHORT_PREFIX = 2  # prefixes this short cover huge vocabulary ranges: their bitmaps are cached
 _CACHE_LIMIT = 512  # cached bitmaps (each N/8 bytes: 12.5 kB at 100,000 papers)
 _TOP = b"\xff"  # never occurs in UTF-8: sorts after every continuation of a token
-_APPEND = array.append
 _SINGLE_UNIT = {"title": attrgetter("paper.title"), "abstract": attrgetter("paper.summary")}
-
-
-class _Postings(dict[bytes, "array[int]"]):
-    """token -> sorted document numbers; a missing token gets a new, empty array."""
-
-    __slots__ = ("added", "removed")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.added: list[bytes] = []  # tokens new since the vocabulary was last sorted
-        self.removed = False  # a token lost its last document since then
-
-    def __missing__(self, token: bytes) -> array[int]:
-        self.added.append(token)
-        posting = self[token] = array("I")
-        return posting
-
-
-def _bitmap(postings: Iterable[Sequence[int]], n: int) -> int:
-    """The bitmap of the union of ``postings`` (document numbers below ``n``)."""
-    lists = [p for p in postings if p]
-    total = sum(map(len, lists))
-    if total == 0:
-        return 0
-    if total * 64 < n:  # few documents: set bits one by one in a packed buffer
-        packed = bytearray((n >> 3) + 1)
-        for posting in lists:
-            for doc in posting:
-                packed[doc >> 3] |= 1 << (doc & 7)
-        return int.from_bytes(packed, "little")
-    flags = bytearray(n)  # many: one byte per document, written at C speed, then packed by int()
-    for posting in lists:
-        any(map(flags.__setitem__, posting, repeat(1)))
-    return int(flags[::-1].translate(_TO_ASCII), 2)
-
-
-def _flags(bits: int, n: int) -> bytes:
-    """One byte (0 or 1) per document for ``bits``, plus a trailing 0 for unknown ids."""
-    return format(bits, "b").encode()[::-1].translate(_FROM_ASCII).ljust(n + 1, b"\0")
-
-
-def _none(flags: bytes) -> tuple[int, ...]:
-    return ()
-
-
-def _needs_text(node: Node) -> bool:
-    """Whether evaluating ``node`` reads paper text (phrases): do those last, on fewer papers."""
-    if isinstance(node, Text):
-        return len(node.tokens) > 1 or node.field == "note"
-    if isinstance(node, And | Or):
-        return any(_needs_text(c) for c in node.children)
-    if isinstance(node, Not):
-        return _needs_text(node.child)
-    return False
-
-
-def _phrase_pattern(node: Text) -> re.Pattern[str]:
-    """A regex over folded text equivalent to ``contains_run`` on its tokens.
-
-    It starts with the first word itself so that the regex engine can scan for that literal;
-    a leading look-behind would make every search ~15 times slower.
-    """
-    words = [re.escape(t) for t in node.tokens]
-    start = words[0] + rf"(?<![^\W_]{words[0]})"  # the first word starts a token
-    tail = r"(?![^\W_])" if node.exact else ""
-    return re.compile(start + r"[\W_]+" + r"[\W_]+".join(words[1:]) + tail)
 
 
 class Index:
     """Answers queries over a fixed-but-growing set of records; safe to share between threads.
 
-    ``add`` adds or replaces records (a replaced record keeps its place in insertion order).
-    Building 100,000 papers takes a few seconds: do it in a worker thread.
+    ``add`` adds or replaces records (a replaced record keeps its place in insertion order);
+    ``remove`` drops papers. Building 100,000 papers takes several seconds: do it in a worker
+    thread, or ``build_or_load`` a saved index (well under a second).
     """
 
     def __init__(self, records: Iterable[Record] = ()) -> None:
@@ -136,7 +77,7 @@ class Index:
         self._records: list[Record] = []
         self._ids: list[str] = []
         self._docno: dict[str, int] = {}
-        self._postings: dict[str, _Postings] = {f: _Postings() for f in _INDEXED}
+        self._postings: dict[str, Postings] = {f: Postings() for f in _INDEXED}
         self._vocab: dict[str, list[bytes]] = {f: [] for f in _INDEXED}
         self._values: dict[str, list[float | None]] = {
             name: [] for name in (*NUMBER_FIELDS, "day", "seen")
@@ -149,11 +90,15 @@ class Index:
         self._sort_keys: dict[str, list[int]] = {key: [] for key in SORT_KEYS}
         self._cache: dict[tuple[str, str], int] = {}
         # The TUI filters the same view list on every keystroke: remember its document numbers.
-        self._view: tuple[list[str], Callable[[bytes], tuple[int, ...]]] = ([], _none)
+        self._view: tuple[list[str], Callable[[bytes], tuple[int, ...]]] = ([], pick_none)
+        # Removed papers keep their document number (and postings) but never match: renumbering
+        # every posting would cost as much as a rebuild. Re-adding one appends a new document.
+        self._dead: set[int] = set()
+        self._live_bits: int | None = None  # the bitmap of live documents, once computed
         self.add(records)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._docno)
 
     def __contains__(self, paper_id: object) -> bool:
         return paper_id in self._docno
@@ -166,7 +111,51 @@ class Index:
     @property
     def ids(self) -> list[str]:
         """All ids, in insertion order (a copy)."""
-        return list(self._ids)
+        if not self._dead:
+            return list(self._ids)
+        dead = self._dead
+        return [i for doc, i in enumerate(self._ids) if doc not in dead]
+
+    def _live(self) -> int:
+        """The bitmap of every document that has not been removed."""
+        bits = self._live_bits
+        if bits is None:
+            bits = (1 << len(self._ids)) - 1
+            if self._dead:
+                bits &= ~bitmap([sorted(self._dead)], len(self._ids))
+            self._live_bits = bits
+        return bits
+
+    # --- saving and loading (see reader.query.persist) -------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the index to ``path`` atomically (a compact binary file, tens of MB at 100k)."""
+        from reader.query.persist import save
+
+        with self._lock:
+            save(self, path)
+
+    @classmethod
+    def load(cls, path: Path, records: Sequence[Record] | Mapping[str, Record]) -> Index | None:
+        """The index saved at ``path`` brought up to date with ``records``, or None when the file
+        is missing, damaged, of another format or Python version (never raises for a bad file).
+
+        Papers saved but no longer in ``records`` are removed; new ones, and ones whose record
+        changed since the save, are (re-)indexed and come after the others in insertion order.
+        """
+        from reader.query.persist import load
+
+        return load(cls, path, records)
+
+    @classmethod
+    def build_or_load(
+        cls, path: Path, records: Sequence[Record] | Mapping[str, Record]
+    ) -> tuple[Index, bool]:
+        """``(index, loaded)``: the saved index if ``load`` accepts it (saved again when it had
+        to catch up), else a fresh build over ``records`` that is saved for next time."""
+        from reader.query.persist import build_or_load
+
+        return build_or_load(cls, path, records)
 
     # --- building ---------------------------------------------------------------------------
 
@@ -183,9 +172,21 @@ class Index:
                     touched.add(doc)
             if len(self._ids) == start and not touched:
                 return
+            self._live_bits = None
             self._cache.clear()
-            self._view = ([], _none)
+            self._view = ([], pick_none)
             self._refresh(range(start, len(self._ids)), touched)
+
+    def remove(self, paper_ids: Iterable[str]) -> None:
+        """Drop these papers (ids not in the index are ignored)."""
+        with self._lock:
+            docs = [self._docno.pop(i) for i in set(paper_ids) if i in self._docno]
+            if not docs:
+                return
+            self._dead.update(docs)
+            self._live_bits = None
+            self._cache.clear()
+            self._view = ([], pick_none)
 
     def _refresh(self, added: range, touched: set[int]) -> None:
         """Bring the sorted structures up to date after ``add``.
@@ -228,7 +229,7 @@ class Index:
         for field in _INDEXED:
             # C-level loop: doc is the largest number yet, so every posting stays sorted.
             arrays = map(self._postings[field].__getitem__, self._field_tokens(record, field))
-            any(map(_APPEND, arrays, repeat(doc)))
+            any(map(APPEND, arrays, repeat(doc)))
         for name, values in self._values.items():
             values.append(self._value(record, name))
         for name, flags in self._static.items():
@@ -280,9 +281,9 @@ class Index:
         with self._lock:
             n = len(self._ids)
             if query.expr is None:
-                ids = list(self._ids if candidates is None else candidates)
+                ids = self.ids if candidates is None else list(candidates)
             else:
-                flags = _flags(self._eval(query.expr, (1 << n) - 1, ctx), n)
+                flags = flags_of_bits(self._eval(query.expr, self._live(), ctx), n)
                 if candidates is None:
                     ids = list(compress(self._ids, flags))
                 else:
@@ -299,7 +300,7 @@ class Index:
             docs = list(map(self._docno.get, view, repeat(len(self._ids))))
             # itemgetter with many items reads them all in one C call (a map() is ~5x slower),
             # but with exactly one item it returns it bare.
-            pick = itemgetter(*docs) if len(docs) > 1 else _none if not docs else (
+            pick = itemgetter(*docs) if len(docs) > 1 else pick_none if not docs else (
                 lambda flags, doc=docs[0]: (flags[doc],))
             self._view = (list(view), pick)
         return view, self._view[1]
@@ -307,10 +308,9 @@ class Index:
     def count(self, query: Query, ctx: Context) -> int:
         """How many indexed papers match ``query`` (cheap: no id list is built)."""
         with self._lock:
-            n = len(self._ids)
             if query.expr is None:
-                return n
-            return self._eval(query.expr, (1 << n) - 1, ctx).bit_count()
+                return len(self._docno)
+            return self._eval(query.expr, self._live(), ctx).bit_count()
 
     def sort_ids(self, ids: Sequence[str], key: str) -> list[str]:
         """``ids`` sorted by ``key`` (see ``SORT_KEYS``), biggest / newest / best rank first;
@@ -328,7 +328,7 @@ class Index:
         if not within:
             return 0
         if isinstance(node, And):
-            for child in sorted(node.children, key=_needs_text):
+            for child in sorted(node.children, key=needs_text):
                 within = self._eval(child, within, ctx)
                 if not within:
                     break
@@ -365,7 +365,7 @@ class Index:
 
     def _of_ids(self, ids: Iterable[str]) -> int:
         docno = self._docno
-        return _bitmap([[docno[i] for i in ids if i in docno]], len(self._ids))
+        return bitmap([[docno[i] for i in ids if i in docno]], len(self._ids))
 
     def _flag(self, name: str, ctx: Context) -> int:
         lib, n = ctx.library, len(self._ids)
@@ -374,7 +374,7 @@ class Index:
         if name == "read":
             return self._of_ids(lib.read)
         if name == "unread":
-            return ((1 << n) - 1) & ~self._of_ids(lib.read)
+            return (self._live()) & ~self._of_ids(lib.read)
         if name == "fulltext":
             return self._of_ids(ctx.fulltext_ids)
         if name == "new":
@@ -382,10 +382,10 @@ class Index:
             if since is None:
                 return 0
             keys, docs = self._sorted_by("seen")
-            return _bitmap([docs[bisect_right(keys, since) :]], n)
+            return bitmap([docs[bisect_right(keys, since) :]], n)
         cached = self._cache.get(("is", name))
         if cached is None:
-            cached = int(self._static[name][::-1].translate(_TO_ASCII) or b"0", 2)
+            cached = bits_of_flags(self._static[name])
             self._remember(("is", name), cached)
         return cached
 
@@ -401,12 +401,12 @@ class Index:
         keys, docs = self._sorted_by(name)
         start = 0 if lo is None else bisect_left(keys, lo)
         stop = len(keys) if hi is None else bisect_right(keys, hi)
-        return _bitmap([docs[start:stop]], len(self._ids)) if start < stop else 0
+        return bitmap([docs[start:stop]], len(self._ids)) if start < stop else 0
 
     def _id_prefix(self, prefix: str) -> int:
         keys, docs = self._by_id
         start, stop = bisect_left(keys, prefix), bisect_left(keys, prefix + "\U0010ffff")
-        return _bitmap([docs[start:stop]], len(self._ids))
+        return bitmap([docs[start:stop]], len(self._ids))
 
     def _word(self, field: str, token: str, prefix: bool) -> int:
         """Documents with ``token`` (or, if ``prefix``, a word starting with it) in ``field``."""
@@ -425,7 +425,7 @@ class Index:
             vocab = self._vocab[f]
             start, stop = bisect_left(vocab, word), bisect_left(vocab, word + _TOP)
             lists.extend(map(postings.__getitem__, vocab[start:stop]))
-        bits = _bitmap(lists, n)
+        bits = bitmap(lists, n)
         if (prefix and len(token) <= _SHORT_PREFIX) or sum(map(len, lists)) * 16 > n:
             self._remember(key, bits)  # short prefixes and common words: costly to redo
         return bits
@@ -450,14 +450,14 @@ class Index:
             if not within:
                 return 0
             within &= self._word(field, token, prefix=k == last and not node.exact)
-        n, pattern = len(self._ids), _phrase_pattern(node)
-        docs = list(compress(range(n), _flags(within, n)))
+        n, pattern = len(self._ids), phrase_pattern(node)
+        docs = list(compress(range(n), flags_of_bits(within, n)))
         records = map(self._records.__getitem__, docs)
         if field in _SINGLE_UNIT:  # the common case, for long texts: a C-level loop
             texts = map(fold, map(_SINGLE_UNIT[field], records))
-            return _bitmap([list(compress(docs, map(pattern.search, texts)))], n)
+            return bitmap([list(compress(docs, map(pattern.search, texts)))], n)
         # Several units (authors, keywords): one search over them joined by " A ", which no
         # match can span (folded query words are lower-case, and "A" is a word character).
         keep = [doc for doc, record in zip(docs, records, strict=True)
                 if pattern.search(" A ".join(map(fold, field_units(record, field))))]
-        return _bitmap([keep], n)
+        return bitmap([keep], n)

@@ -1,0 +1,246 @@
+"""Saving the query index to one binary file and loading it back in a fraction of a build's time.
+
+The file: a fixed header (magic, format version, marshal version, Python version, byte order),
+a marshalled table of contents with a CRC-32 per section, then the sections. Posting lists go
+to disk as the raw bytes of ``array("I")`` (one block per field, read back with
+``array.fromfile``); the vocabularies, values and fingerprints are marshalled lists. No pickle:
+marshal of flat lists is several times faster and cannot run code.
+
+Every paper is saved with a fingerprint of what the index derived from it. Loading compares
+them with the records it is given: papers gone from the records are removed, papers whose
+fingerprint changed are removed and indexed again, new papers are indexed.
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import struct
+import sys
+import zlib
+from array import array
+from collections.abc import Mapping, Sequence
+from itertools import accumulate
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from reader.hub.models import Paper
+from reader.query.postings import Postings
+from reader.store.atomic import atomic_write_bytes
+from reader.store.record import Record
+
+if TYPE_CHECKING:
+    from reader.query.index import Index
+
+log = logging.getLogger("reader.query")
+
+FORMAT_VERSION = 1
+_MAGIC = b"PRINDEX\0"
+# magic, format version, marshal version, Python major*256+minor, item size of "I", big-endian
+_HEADER = struct.Struct("<8sIIIB?Q")  # ... and the length of the table of contents
+_PLATFORM = (FORMAT_VERSION, marshal.version, sys.hexversion >> 16, array("I").itemsize,
+             sys.byteorder == "big")
+_REBUILD_SHARE = 4  # build_or_load rebuilds when more than 1/4 of the documents are removed ones
+
+
+class BadIndexFile(Exception):
+    """The saved index cannot be used (the caller builds a new one)."""
+
+
+def fingerprint(record: Record) -> tuple[Any, ...]:
+    """What decides whether a saved document still describes ``record``.
+
+    Texts are summarised by their lengths (hashing 150 MB of abstracts costs more than the
+    whole load): the store moves ``updated_at`` on every change, and a change within the same
+    second that keeps every length is not worth a rebuild.
+    """
+    p = record.paper
+    org = p.organization
+    return (
+        record.updated_at, record.first_seen, record.listed_on, record.trending[-1:],
+        p.upvotes, p.github_stars, p.num_comments, p.github_repo, p.project_page,
+        bool(p.ai_summary), p.submitted_daily_at, p.published_at,
+        p.title, len(p.summary), p.summary[-16:], len(p.authors), len(p.ai_keywords),
+        None if org is None else (org.name, org.fullname),
+    )
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _sections(index: Index) -> dict[str, bytes]:
+    n = len(index._ids)
+    dead = index._dead
+    records = index._records
+    fps = [None if doc in dead else fingerprint(records[doc]) for doc in range(n)]
+    meta = {
+        "ids": index._ids,
+        "dead": sorted(dead),
+        "values": index._values,
+        "sort_keys": index._sort_keys,
+        "static": {name: bytes(flags) for name, flags in index._static.items()},
+        "by_value": {name: array("I", index._by_value.get(name, ((), ()))[1]).tobytes()
+                     for name in index._values},
+        "by_id": array("I", index._by_id[1]).tobytes(),
+    }
+    out = {"meta": marshal.dumps(meta), "fingerprints": marshal.dumps(fps)}
+    for field, postings in index._postings.items():
+        vocab = index._vocab[field]
+        lists = list(map(postings.__getitem__, vocab))
+        out[f"vocab:{field}"] = marshal.dumps(vocab)
+        out[f"lengths:{field}"] = array("I", map(len, lists)).tobytes()
+        out[f"postings:{field}"] = b"".join(map(array.tobytes, lists))
+    return out
+
+
+def save(index: Index, path: Path) -> None:
+    """Write ``index`` to ``path`` atomically (the caller holds the index's lock)."""
+    sections = _sections(index)
+    toc = marshal.dumps([(name, len(body), zlib.crc32(body)) for name, body in sections.items()])
+    header = _HEADER.pack(_MAGIC, *_PLATFORM, len(toc))
+    # The index is re-buildable: a lost rename after a power cut only costs a rebuild.
+    atomic_write_bytes(Path(path), b"".join([header, toc, *sections.values()]), sync_dir=False)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _read_exact(handle: IO[bytes], size: int) -> bytes:
+    data = handle.read(size)
+    if len(data) != size:
+        raise BadIndexFile("truncated")
+    return data
+
+
+def _checked(data: bytes | array[int], crc: int) -> None:
+    if zlib.crc32(data) != crc:
+        raise BadIndexFile("checksum mismatch")
+
+
+def _read(path: Path) -> tuple[dict[str, Any], list[Any], dict[str, Postings],
+                                dict[str, list[bytes]]]:
+    """(meta, fingerprints, postings, vocabularies) from the file, or BadIndexFile."""
+    with open(path, "rb") as handle:
+        magic, *platform, toc_size = _HEADER.unpack(_read_exact(handle, _HEADER.size))
+        if magic != _MAGIC:
+            raise BadIndexFile("not an index file")
+        if tuple(platform) != _PLATFORM:
+            raise BadIndexFile("another format or Python version")
+        if toc_size > 1 << 20:
+            raise BadIndexFile("bad table of contents")
+        toc = marshal.loads(_read_exact(handle, toc_size))
+        if not isinstance(toc, list):
+            raise BadIndexFile("bad table of contents")
+        blobs: dict[str, bytes] = {}
+        postings: dict[str, Postings] = {}
+        vocabs: dict[str, list[bytes]] = {}
+        for name, size, crc in toc:
+            if not name.startswith("postings:"):
+                blobs[name] = _read_exact(handle, size)
+                _checked(blobs[name], crc)
+                continue
+            field = name.partition(":")[2]
+            # Straight from the file into one array, then cut per token: no intermediate copy.
+            every: array[int] = array("I")
+            try:
+                every.fromfile(handle, size // every.itemsize)
+            except EOFError as err:
+                raise BadIndexFile("truncated") from err
+            _checked(every, crc)
+            vocab = marshal.loads(blobs[f"vocab:{field}"])
+            lengths = array("I", blobs[f"lengths:{field}"])
+            if len(vocab) != len(lengths) or sum(lengths) != len(every):
+                raise BadIndexFile("postings do not add up")
+            ends = list(accumulate(lengths))
+            table = postings[field] = Postings()
+            table.update(zip(vocab, map(every.__getitem__, map(slice, [0, *ends], ends)),
+                             strict=False))
+            vocabs[field] = vocab
+            del every
+        if handle.read(1):
+            raise BadIndexFile("trailing data")
+    meta = marshal.loads(blobs["meta"])
+    fps = marshal.loads(blobs["fingerprints"])
+    return meta, fps, postings, vocabs
+
+
+def _restore(cls: type[Index], path: Path) -> tuple[Index, list[Any]]:
+    """The index exactly as saved (records still the saved ids' placeholders), and fingerprints."""
+    meta, fps, postings, vocabs = _read(path)
+    ids: list[str] = meta["ids"]
+    n = len(ids)
+    index = cls()
+    if set(postings) != set(index._postings) or len(fps) != n:
+        raise BadIndexFile("fields do not match")
+    index._ids = ids
+    index._postings = postings
+    index._vocab = vocabs
+    index._dead = set(meta["dead"])
+    index._values = meta["values"]
+    index._sort_keys = meta["sort_keys"]
+    index._static = {name: bytearray(flags) for name, flags in meta["static"].items()}
+    for name, values in index._values.items():
+        docs = array("I", meta["by_value"][name]).tolist()
+        index._by_value[name] = (list(map(values.__getitem__, docs)), docs)  # type: ignore[arg-type]
+    by_id = array("I", meta["by_id"]).tolist()
+    index._by_id = ([ids[d].lower() for d in by_id], by_id)
+    sizes = {len(v) for v in index._values.values()} | {len(v) for v in index._sort_keys.values()}
+    sizes |= {len(v) for v in index._static.values()}
+    if sizes - {n} or len(by_id) != n or any(d >= n for d in index._dead):
+        raise BadIndexFile("sizes do not match")
+    return index, fps
+
+
+def load_checked(
+    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record]
+) -> tuple[Index, bool] | None:
+    """``(index, caught_up)`` or None; ``caught_up``: papers had to be added or removed."""
+    try:
+        index, fps = _restore(cls, path)
+    except FileNotFoundError:
+        return None
+    except Exception as err:  # a damaged file can fail in many ways: it is only a cache
+        log.info("saved query index %s not used: %s", Path(path).name, err)
+        return None
+    current = records if isinstance(records, Mapping) else {r.id: r for r in records}
+    docno, slots, dead = index._docno, index._records, index._dead
+    removed = False
+    for doc, (paper_id, saved) in enumerate(zip(index._ids, fps, strict=True)):
+        record = current.get(paper_id)
+        if doc in dead:
+            slots.append(Record(Paper(paper_id)))
+        elif record is None or fingerprint(record) != saved:
+            slots.append(record or Record(Paper(paper_id)))
+            dead.add(doc)
+            removed = True
+        else:
+            slots.append(record)
+            docno[paper_id] = doc
+    index._live_bits = None
+    fresh = [r for paper_id, r in current.items() if paper_id not in docno]
+    index.add(fresh)
+    return index, removed or bool(fresh)
+
+
+def load(
+    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record]
+) -> Index | None:
+    """See ``Index.load``."""
+    loaded = load_checked(cls, path, records)
+    return None if loaded is None else loaded[0]
+
+
+def build_or_load(
+    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record]
+) -> tuple[Index, bool]:
+    """See ``Index.build_or_load``."""
+    loaded = load_checked(cls, path, records)
+    if loaded is not None:
+        index, caught_up = loaded
+        if len(index._dead) * _REBUILD_SHARE <= len(index._ids):
+            if caught_up:
+                index.save(path)
+            return index, True
+    index = cls(records.values() if isinstance(records, Mapping) else records)
+    index.save(path)
+    return index, False
