@@ -63,7 +63,8 @@ class PaperReaderApp(App[None]):
         self.library = Library(self.where.library_file)
         self.client = None if offline else (client or PapersClient())
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
-                                     config_path=self.config_path)
+                                     config_path=self.config_path,
+                                     index_path=self.where.cache_dir / "query-index.bin")
         self._theme_ready = False
 
     def on_mount(self) -> None:

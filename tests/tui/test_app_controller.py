@@ -90,3 +90,34 @@ def test_refresh_days_catch_up_after_an_absence(corpus: Corpus) -> None:
     assert len(days) == 7
     assert days == sorted(days, reverse=True)
     assert dt.date.fromisoformat(days[-1]) == clock().date() - dt.timedelta(days=6)
+
+
+def test_index_is_saved_loaded_on_restart_and_kept_current(corpus: Corpus) -> None:
+    fill_cache(corpus)
+    where = locations().ensure()
+    path = where.cache_dir / "query-index.bin"
+
+    def controller() -> Controller:
+        return Controller(PaperCache(where.papers_dir), Library(where.library_file), Config(),
+                          clock=clock, index_path=path)
+
+    first = controller()
+    data = first.load_all()
+    first.install(data, first.build_index(data))
+    assert path.exists() and not first.index_loaded
+    second = controller()
+    data = second.load_all()
+    index = second.build_index(data)
+    second.install(data, index)
+    assert second.index_loaded  # a restart loads instead of rebuilding
+    record = next(iter(data.records.values()))
+    newer = replace(record.paper, title="zyxwvut quokka")
+    second.cache.merge([newer])
+    second.install(*second.reload())
+    query = parse("zyxwvut")
+    ctx = second.snapshot().context
+    assert index.filter(query, ctx) == [record.id]
+    third = controller()
+    data = third.load_all()
+    reloaded = third.build_index(data)
+    assert third.index_loaded and reloaded.filter(query, ctx) == [record.id]
