@@ -14,9 +14,11 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from array import array
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from reader.hub.models import Author, Organization, Paper
@@ -132,14 +134,44 @@ def library(recs: list[Record], rng: random.Random) -> LibraryState:
     )
 
 
-def measure(recs: list[Record]) -> None:
+def build_save_load(recs: list[Record], folder: Path) -> Index:
+    """Build, save and load the index, printing the times; returns the loaded index."""
     n = len(recs)
     gc.collect()
     started = time.perf_counter()
-    index = Index(recs)
-    built = time.perf_counter() - started
-    print(f"\n== {n:,} papers: index built in {built:.2f} s, "
+    built = Index(recs)
+    build_s = time.perf_counter() - started
+    path = folder / f"index-{n}.bin"
+    started = time.perf_counter()
+    built.save(path)
+    save_s = time.perf_counter() - started
+    del built
+    gc.collect()
+    by_id = {r.id: r for r in recs}
+    started = time.perf_counter()
+    index = Index.load(path, by_id)
+    load_s = time.perf_counter() - started
+    assert index is not None and len(index) == n
+    changed = dict(by_id)
+    for r in recs[:: max(1, n // 500)][:500]:  # 500 papers got new counts since the save
+        changed[r.id] = dataclasses.replace(r, paper=dataclasses.replace(r.paper, upvotes=999))
+    started = time.perf_counter()
+    caught_up = Index.load(path, changed)
+    catch_s = time.perf_counter() - started
+    assert caught_up is not None
+    print(f"\n== {n:,} papers: index built in {build_s:.2f} s, saved in {save_s:.2f} s "
+          f"({path.stat().st_size / 2**20:.0f} MiB), loaded in {load_s:.2f} s "
+          f"({catch_s:.2f} s with 500 changed papers); "
           f"index memory {deep_size(index) / 2**20:.0f} MiB")
+    return index
+
+
+def measure(recs: list[Record], folder: Path, freeze: bool) -> None:
+    n = len(recs)
+    index = build_save_load(recs, folder)
+    if freeze:
+        gc.collect()
+        gc.freeze()  # what the app may do once loaded: the GC stops scanning the index
     rng = random.Random(1)
     ids = [r.id for r in recs]
     ctx = Context(library(recs, rng), NOW, frozenset(rng.sample(ids, n // 10)))
@@ -183,12 +215,16 @@ def measure(recs: list[Record]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() after loading the index (does GC cost query time?)")
     args = parser.parse_args()
     started = time.perf_counter()
     recs = list(records(max(args.sizes)))
     print(f"generated {len(recs):,} records in {time.perf_counter() - started:.0f} s")
-    for size in args.sizes:
-        measure(recs[:size])
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            measure(recs[:size], Path(folder), args.gc_freeze)
+            gc.unfreeze()
 
 
 if __name__ == "__main__":
