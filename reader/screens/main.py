@@ -58,6 +58,7 @@ class MainScreen(Screen[None]):
         self.detail_width = 0  # 0: the stylesheet's width
         self._read_timer: Timer | None = None
         self._auto_id: str | None = None  # the paper the list (not the user) moved to
+        self._pending_detail: tuple[str | None, bool] | None = None  # (paper id, auto)
         self.net = Network(self)
         self.loader = Loader(self)
         self.ops = PaperOps(self)
@@ -243,7 +244,20 @@ class MainScreen(Screen[None]):
     def _highlighted(self, message: PaperList.Highlighted) -> None:
         auto = message.paper_id is not None and message.paper_id == self._auto_id
         self._auto_id = None
-        self.show_detail(message.paper_id, restart_timer=not auto)
+        # Filling the detail (and the layout it causes) costs more than moving the cursor, so
+        # moves that queue up while a key is held are coalesced: the detail follows once the
+        # queue is drained, with the last paper. No timer: a single press updates it at once.
+        first = self._pending_detail is None
+        self._pending_detail = (message.paper_id, auto)
+        if first:
+            self.call_later(self._follow_cursor)
+
+    def _follow_cursor(self) -> None:
+        if self._pending_detail is None:
+            return
+        paper_id, auto = self._pending_detail
+        self._pending_detail = None
+        self.show_detail(paper_id, restart_timer=not auto)
         if auto:
             self.stop_read_timer()
 

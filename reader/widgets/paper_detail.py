@@ -91,7 +91,9 @@ class PaperDetail(VimScroll, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "toggle_authors", "All authors", id="expand-authors",
+        # Not in the footer: the pane itself says "press a to expand" when there is more, and
+        # showing it there would recompose the footer on most cursor moves (papers differ).
+        Binding("a", "toggle_authors", "All authors", id="expand-authors", show=False,
                 tooltip="Show every author, or collapse the list again"),
     ]
 
@@ -215,7 +217,6 @@ class PaperDetail(VimScroll, can_focus=True):
             for section in _SECTIONS:
                 self._section(section).display = False
             self._hidden_authors = 0
-            self.refresh_bindings()
             return
         paper = record.paper
         title = display_safe(paper.title) or "(untitled)"
@@ -264,7 +265,6 @@ class PaperDetail(VimScroll, can_focus=True):
             more.display = True
         else:
             more.display = False
-        self.refresh_bindings()
 
     def _meta(self, record: Record) -> Content:
         paper = record.paper
