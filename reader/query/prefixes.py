@@ -67,12 +67,16 @@ class ShortPrefixes:
         their current ``tokens`` in all the fields): other documents have not changed."""
         if not self.bits or not docs:
             return
-        found: defaultdict[str, list[int]] = defaultdict(list)
+        # A token starts with prefix p exactly when its UTF-8 bytes start with p's: compare
+        # byte slices (no decoding of every token of every document).
         held = self.bits
+        wanted = {p.encode(): p for p in held}
+        cuts = {len(b) for b in wanted}
+        found: defaultdict[str, list[int]] = defaultdict(list)
         for doc, words in zip(docs, tokens, strict=True):
-            mine = {p for t in words for p in prefixes_of(t)}
-            for prefix in mine.intersection(held):
-                found[prefix].append(doc)
+            mine = {t[:k] for t in words for k in cuts}
+            for cut in mine.intersection(wanted):
+                found[wanted[cut]].append(doc)
         clear = ~bitmap([sorted(docs)], n)
-        for prefix, bits in held.items():
-            held[prefix] = (bits & clear) | bitmap([found.get(prefix, ())], n)
+        for name, bits in held.items():
+            held[name] = (bits & clear) | bitmap([found.get(name, [])], n)

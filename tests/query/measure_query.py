@@ -62,7 +62,8 @@ def records(n: int) -> Iterator[Record]:
         paper = _paper(item)
         day = (paper.submitted_daily_at or "")[:10]
         trending = ((rng.randint(1, 100), f"{day}T12:00:00Z"),) if rng.random() < 0.02 else ()
-        yield Record(paper, listed_on=(day,), trending=trending, first_seen=f"{day}T20:00:00Z")
+        seen = f"{day}T20:00:00Z"  # the store stamps updated_at on every merge that changes
+        yield Record(paper, listed_on=(day,), trending=trending, first_seen=seen, updated_at=seen)
 
 
 def deep_size(index: Index) -> int:
@@ -154,7 +155,8 @@ def build_save_load(recs: list[Record], folder: Path) -> Index:
     assert index is not None and len(index) == n
     changed = dict(by_id)
     for r in recs[:: max(1, n // 500)][:500]:  # 500 papers got new counts since the save
-        changed[r.id] = dataclasses.replace(r, paper=dataclasses.replace(r.paper, upvotes=999))
+        changed[r.id] = dataclasses.replace(r, paper=dataclasses.replace(r.paper, upvotes=999),
+                                            updated_at="2026-11-28T00:00:00Z")
     started = time.perf_counter()
     caught_up = Index.load(path, changed)
     catch_s = time.perf_counter() - started
