@@ -5,6 +5,7 @@ folded token to the sorted array of documents holding it, and a sorted vocabular
 matches by bisection. Query nodes evaluate to bitmaps (Python ints, bit d = document d), so AND,
 OR and NOT are single C-level big-int operations; counts, numbers and dates use arrays sorted by
 value. Phrases intersect their words' postings and then check the word order on the text.
+Costly short prefixes are held (reader.query.prefixes); save/load live in reader.query.persist.
 """
 
 from __future__ import annotations
