@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -14,14 +15,15 @@ from textual.worker import Worker, WorkerState
 from reader.commands import PaperProvider, ViewProvider
 from reader.config import Config, ConfigError, load_config, save_theme
 from reader.controller import Clock, Controller, utc_now
-from reader.hub.client import PapersClient
 from reader.hub.errors import HubError
 from reader.keys import APP_KEYS, bindings
-from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.store.cache import PaperCache
 from reader.store.library import Library
 from reader.store.locations import Locations, locations
+
+if TYPE_CHECKING:
+    from reader.hub.client import PapersClient
 
 log = logging.getLogger("reader.app")
 
@@ -61,7 +63,12 @@ class PaperReaderApp(App[None]):
         self.config: Config = load_config(self.config_path)
         self.cache = PaperCache(self.where.papers_dir)
         self.library = Library(self.where.library_file)
-        self.client = None if offline else (client or PapersClient())
+        if offline:
+            self.client: PapersClient | None = None
+        else:
+            from reader.hub.client import PapersClient  # httpx: not needed with --offline
+
+            self.client = client or PapersClient()
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
                                      config_path=self.config_path,
                                      index_path=self.where.cache_dir / "query-index.bin")
@@ -96,6 +103,8 @@ class PaperReaderApp(App[None]):
             self.notify(str(err), severity="warning", markup=False)
 
     def action_help(self) -> None:
+        from reader.screens.help import HelpScreen  # Markdown (~50 ms): only when asked for
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.config.keymap))
 

@@ -12,10 +12,9 @@ import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reader.config import Config
-from reader.hub.client import PapersClient
 from reader.hub.models import LinkedRepos
 from reader.query import Context, Query, QueryError, all_of, matches, parse
 from reader.query.index import Index
@@ -25,6 +24,9 @@ from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.sync import SyncReport, sync
 from reader.views import Data, View, build_data, builtin_views, candidates, saved_views
+
+if TYPE_CHECKING:
+    from reader.hub.client import PapersClient
 
 Clock = Callable[[], dt.datetime]
 REFRESH_DAYS_MIN = 2  # the newest days still change (upvotes, late submissions)

@@ -12,8 +12,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import httpx
-
 from reader.hub.errors import HubError
 from reader.hub.models import Paper
 from reader.store.cache import MergeResult
@@ -186,13 +184,16 @@ class _Run:
 
 # Network failures are reported, never raised: the client turns them into HubError; httpx errors
 # are caught too so that a client bug that leaks one still cannot abort the other days.
-_FETCH_ERRORS = (HubError, httpx.HTTPError)
+def _fetch_errors() -> tuple[type[Exception], ...]:
+    import httpx  # here, not at the top: the app imports this module before its first paint
+
+    return (HubError, httpx.HTTPError)
 
 
 async def _sync_day(run: _Run, client: Client, day: str) -> None:
     try:
         papers = await client.daily(date=day)
-    except _FETCH_ERRORS as exc:
+    except _fetch_errors() as exc:
         run.finished(day, exc)
         return
     run.report.fetched += len(papers)
@@ -205,7 +206,7 @@ async def _sync_day(run: _Run, client: Client, day: str) -> None:
 async def _sync_month(run: _Run, client: Client, month: str) -> None:
     try:
         papers = await client.daily(month=month)
-    except _FETCH_ERRORS as exc:
+    except _fetch_errors() as exc:
         run.finished(month, exc)
         return
     run.report.fetched += len(papers)
@@ -224,7 +225,7 @@ async def _sync_month(run: _Run, client: Client, month: str) -> None:
 async def _sync_trending(run: _Run, client: Client) -> None:
     try:
         papers = await client.trending()
-    except _FETCH_ERRORS as exc:
+    except _fetch_errors() as exc:
         run.finished("trending", exc)
         return
     run.report.fetched += len(papers)

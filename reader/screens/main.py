@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +16,6 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from reader.controller import Controller, Result
-from reader.hub.client import PapersClient
 from reader.keys import MAIN_KEYS, bindings
 from reader.query import Query, QueryError, parse
 from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
@@ -27,6 +27,9 @@ from reader.widgets.filter_pane import FilterPane
 from reader.widgets.paper_detail import PaperDetail
 from reader.widgets.paper_list import PaperList
 from reader.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from reader.hub.client import PapersClient
 
 NARROW = 100  # below this many columns the detail replaces the list when opened
 SORTS = (None, "date", "upvotes", "trending", "stars")
