@@ -87,6 +87,11 @@ def _memory(rows: _Rows, f: Figure) -> str:
                  f"abstract, author and keyword as Python objects), +{values[2] - values[1]:.0f} "
                  f"MB for the views' orderings, +{values[3] - values[2]:.0f} MB for the filter "
                  "index. The records are most of it.")
+        gap = (f.median or 0) - values[3]
+        if gap > 50:
+            text += (f" The app peaks {gap:.0f} MB above the sum of these steps: memory held "
+                     "only while it loads, builds or saves (e.g. two indexes at once, or an "
+                     "index and its serialised copy), besides the UI itself.")
     return text
 
 
