@@ -94,7 +94,12 @@ class Tmux:
         """Kill every session this object started, then its server, and remove its FIFOs."""
         for session in list(self._sessions):
             self.kill(session)
+        socket = ""
+        if self._started:
+            socket = self._tmux("display-message", "-p", "#{socket_path}", check=False).stdout
         self._tmux("kill-server", check=False)
+        if socket.strip():
+            Path(socket.strip()).unlink(missing_ok=True)  # tmux leaves its socket file behind
         for child in self._dir.iterdir():
             child.unlink()
         self._dir.rmdir()
