@@ -6,6 +6,7 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,9 +33,14 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+def atomic_write_bytes(
+    path: Path, data: bytes | Iterable[bytes], *, sync_dir: bool = True
+) -> None:
     """Replace ``path`` with ``data`` so that a reader (or a crash) sees the old file or the new
     one, never a mix: a temp file in the same directory, fsync, ``os.replace``, fsync the dir.
+
+    ``data`` may be an iterable of chunks, written one after the other: a 100 MB file made of
+    sections need not be joined into one more 100 MB copy first.
 
     ``sync_dir=False`` skips the last step for re-fetchable files: after a power cut the rename
     may be lost (the old, complete file is seen), but the new file is never seen half-written.
@@ -43,7 +49,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> Non
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)

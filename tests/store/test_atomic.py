@@ -70,3 +70,11 @@ def test_remove_stale_temps_only_old_ones(tmp_path: Path) -> None:
     assert remove_stale_temps(tmp_path) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, keep.name])
     assert remove_stale_temps(tmp_path / "missing") == 0
+
+
+def test_atomic_write_accepts_chunks(tmp_path: Path) -> None:
+    target = tmp_path / "f.bin"
+    atomic_write_bytes(target, iter([b"ab", b"", b"cd"]))
+    assert target.read_bytes() == b"abcd"
+    atomic_write_bytes(target, b"xyz")
+    assert target.read_bytes() == b"xyz"
