@@ -64,3 +64,10 @@ def contains_run(haystack: list[str], needle: tuple[str, ...], exact: bool) -> b
             if word == last or (not exact and word.startswith(last)):
                 return True
     return False
+
+
+def word_list(text: str) -> list[bytes]:
+    """The folded words of ``text`` in order, as UTF-8 bytes (``tokens`` for the index)."""
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORDS).split()
+    return [t.encode() for t in _TOKEN.findall(fold(text))]

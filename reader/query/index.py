@@ -17,7 +17,7 @@ from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-from reader.query import prefixes
+from reader.query import pairs, prefixes
 from reader.query.ast import (
     NUMBER_FIELDS,
     SORT_KEYS,
@@ -47,6 +47,7 @@ from reader.query.matcher import (
     tag_matches,
     timestamp,
 )
+from reader.query.pairs import PairPostings
 from reader.query.postings import (
     APPEND,
     Postings,
@@ -103,6 +104,7 @@ class Index:
         self._dead: set[int] = set()
         self._live_bits: int | None = None  # the bitmap of live documents, once computed
         self._short = ShortPrefixes()  # bare-word prefixes of 1-3 letters that are costly
+        self._pairs = PairPostings()  # adjacent pairs of very common words, for phrases
         self.add(records)
         self.warm()
 
@@ -172,11 +174,13 @@ class Index:
         """Add records, or replace the ones already indexed (matched by paper id)."""
         with self._lock:
             start, touched = len(self._ids), set()
+            replaced: list[tuple[int, Record, Record]] = []
             for record in records:
                 doc = self._docno.get(record.id)
                 if doc is None:
                     self._append(record)
                 else:
+                    replaced.append((doc, self._records[doc], record))
                     self._replace(doc, record)
                     touched.add(doc)
             if len(self._ids) == start and not touched:
@@ -187,19 +191,38 @@ class Index:
             self._view = ([], pick_none)
             self._refresh(range(start, len(self._ids)), touched)
             self._update_short([*range(start, len(self._ids)), *sorted(touched)])
+            self._update_pairs(start, replaced)
 
     def warm(self) -> None:
-        """Compute the costly short prefixes (about a second at 100,000 papers; ``Index(records)``
-        and ``build_or_load`` do it, and a loaded index has them from its file)."""
+        """Compute the costly short prefixes and the pairs of common words (a few seconds at
+        100,000 papers; ``Index(records)`` and ``build_or_load`` do it, and a loaded index has
+        them from its file)."""
         with self._lock:
-            vocabs = {f: self._vocab[f] for f in ANY_FIELDS}
-            self._short.warm(vocabs, self._postings, len(self._ids))
+            self._warm_short()
+            self._pairs.warm(self._postings, self._records, len(self._ids))
+
+    def _warm_short(self) -> None:
+        vocabs = {f: self._vocab[f] for f in ANY_FIELDS}
+        self._short.warm(vocabs, self._postings, len(self._ids))
+
+    def _update_pairs(self, start: int, replaced: list[tuple[int, Record, Record]]) -> None:
+        if not self._pairs:
+            return
+        n = len(self._ids)
+        if n - start + len(replaced) > pairs.REWARM_SHARE * n:
+            self._pairs.warm(self._postings, self._records, n)  # a big batch: start over
+            return
+        for doc, old, new in replaced:
+            if doc < start:  # a paper added in this batch is indexed below as it is now
+                self._pairs.replace(doc, old, new)
+        for doc in range(start, n):
+            self._pairs.append(doc, self._records[doc])
 
     def _update_short(self, docs: list[int]) -> None:
         if not self._short.bits:
             return
         if len(docs) > prefixes.REWARM_SHARE * len(self._ids):
-            self.warm()  # a big batch: starting over is cheaper
+            self._warm_short()  # a big batch: starting over is cheaper
             return
         records = self._records
         tokens = [set().union(*(self._field_tokens(records[d], f) for f in ANY_FIELDS))
@@ -488,6 +511,22 @@ class Index:
         return found
 
     def _phrase(self, node: Text, field: str, within: int) -> int:
+        narrowing = self._pairs.narrowing(field, node.tokens, node.exact)
+        if narrowing is not None:
+            # Common words narrow little; their adjacent pairs do (and one exact pair decides).
+            found, whole = narrowing
+            n = len(self._ids)
+            for pair, posting in found:
+                key = (field, " " + pair)  # no token holds a space: no clash with words
+                bits = self._cache.get(key)
+                if bits is None:
+                    bits = bitmap([posting], n)
+                    self._remember(key, bits)
+                within &= bits
+                if not within:
+                    return 0
+            if whole:
+                return within
         last = len(node.tokens) - 1
         for k, token in enumerate(node.tokens):
             if not within:

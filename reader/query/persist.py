@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from reader.hub.models import Paper
+from reader.query.pairs import PairPostings, PairTable
 from reader.query.postings import Postings
 from reader.query.prefixes import ShortPrefixes
 from reader.store.atomic import atomic_write_bytes
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("reader.query")
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: pairs of common words (reader.query.pairs)
 _MAGIC = b"PRINDEX\0"
 # magic, format version, marshal version, Python major*256+minor, item size of "I", big-endian
 _HEADER = struct.Struct("<8sIIIB?Q")  # ... and the length of the table of contents
@@ -92,7 +93,8 @@ def _sections(index: Index) -> dict[str, bytes]:
         "short": {prefix: bits.to_bytes((n + 7) // 8, "little")
                   for prefix, bits in index._short.bits.items()},
     }
-    out = {"meta": marshal.dumps(meta), "fingerprints": marshal.dumps(fps)}
+    out = {"meta": marshal.dumps(meta), "fingerprints": marshal.dumps(fps),
+           "pairs": marshal.dumps(_pair_sections(index._pairs))}
     for field, postings in index._postings.items():
         vocab = index._vocab[field]
         lists = list(map(postings.__getitem__, vocab))
@@ -100,6 +102,33 @@ def _sections(index: Index) -> dict[str, bytes]:
         out[f"lengths:{field}"] = array("I", map(len, lists)).tobytes()
         out[f"postings:{field}"] = b"".join(map(array.tobytes, lists))
     return out
+
+
+def _pair_sections(found: PairPostings) -> dict[str, tuple[list[bytes], list[bytes], bytes, bytes]]:
+    """Per field: (frequent words, pairs, their postings' lengths, the postings' bytes)."""
+    out = {}
+    for field, table in found.tables.items():
+        keys = sorted(table)
+        lists = list(map(table.__getitem__, keys))
+        out[field] = (sorted(found.frequent.get(field, ())), keys,
+                      array("I", map(len, lists)).tobytes(), b"".join(map(array.tobytes, lists)))
+    return out
+
+
+def _pairs_of(saved: Any, n: int) -> PairPostings:
+    """The PairPostings of the saved section, or BadIndexFile."""
+    if not isinstance(saved, dict):
+        raise BadIndexFile("bad pairs section")
+    frequent, tables = {}, {}
+    for field, (words, keys, lengths_blob, blob) in saved.items():
+        lengths, every = array("I", lengths_blob), array("I", blob)
+        if len(keys) != len(lengths) or sum(lengths) != len(every) or max(every, default=-1) >= n:
+            raise BadIndexFile("pairs do not add up")
+        ends = list(accumulate(lengths))
+        frequent[field] = frozenset(words)
+        tables[field] = PairTable(zip(keys, map(every.__getitem__, map(slice, [0, *ends], ends)),
+                                      strict=True))
+    return PairPostings(frequent, tables)
 
 
 def save(index: Index, path: Path) -> None:
@@ -126,9 +155,9 @@ def _checked(data: bytes | array[int], crc: int) -> None:
         raise BadIndexFile("checksum mismatch")
 
 
-def _read(path: Path) -> tuple[dict[str, Any], list[Any], dict[str, Postings],
+def _read(path: Path) -> tuple[dict[str, Any], list[Any], Any, dict[str, Postings],
                                 dict[str, list[bytes]]]:
-    """(meta, fingerprints, postings, vocabularies) from the file, or BadIndexFile."""
+    """(meta, fingerprints, pairs, postings, vocabularies) from the file, or BadIndexFile."""
     with open(path, "rb") as handle:
         magic, *platform, toc_size = _HEADER.unpack(_read_exact(handle, _HEADER.size))
         if magic != _MAGIC:
@@ -170,12 +199,12 @@ def _read(path: Path) -> tuple[dict[str, Any], list[Any], dict[str, Postings],
             raise BadIndexFile("trailing data")
     meta = marshal.loads(blobs["meta"])
     fps = marshal.loads(blobs["fingerprints"])
-    return meta, fps, postings, vocabs
+    return meta, fps, marshal.loads(blobs["pairs"]), postings, vocabs
 
 
 def _restore(cls: type[Index], path: Path) -> tuple[Index, list[Any]]:
     """The index exactly as saved (records still the saved ids' placeholders), and fingerprints."""
-    meta, fps, postings, vocabs = _read(path)
+    meta, fps, pairs, postings, vocabs = _read(path)
     ids: list[str] = meta["ids"]
     n = len(ids)
     index = cls()
@@ -193,6 +222,7 @@ def _restore(cls: type[Index], path: Path) -> tuple[Index, list[Any]]:
         index._by_value[name] = (list(map(values.__getitem__, docs)), docs)  # type: ignore[arg-type]
     index._short = ShortPrefixes({prefix: int.from_bytes(bits, "little")
                                   for prefix, bits in meta["short"].items()})
+    index._pairs = _pairs_of(pairs, n)
     by_id = array("I", meta["by_id"]).tolist()
     index._by_id = ([ids[d].lower() for d in by_id], by_id)
     sizes = {len(v) for v in index._values.values()} | {len(v) for v in index._sort_keys.values()}

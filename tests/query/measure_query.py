@@ -165,6 +165,10 @@ def build_save_load(recs: list[Record], folder: Path) -> Index:
           f"({path.stat().st_size / 2**20:.0f} MiB), loaded in {load_s:.2f} s "
           f"({catch_s:.2f} s with 500 changed papers); "
           f"index memory {deep_size(index) / 2**20:.0f} MiB")
+    tables = index._pairs.tables
+    print(f"pairs of common words: {sum(map(len, index._pairs.frequent.values()))} frequent words, "
+          f"{sum(map(len, tables.values())):,} pairs, {index._pairs.entries():,} postings entries "
+          f"({index._pairs.entries() * 4 / 2**20:.1f} MiB of postings)")
     return index
 
 
