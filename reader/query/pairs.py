@@ -1,12 +1,16 @@
-"""Postings of adjacent pairs of very common words, so a phrase like "of the" need not read
-the text of every paper holding both words.
+"""Postings of adjacent pairs (and triples) of very common words, so a phrase like "of the" or
+"large language models" need not read the text of every paper holding its words.
 
 Phrases of rare words narrow well through their words' postings; two common words do not
 (at 100,000 papers "of" and "the" share most abstracts, and checking the word order on each
 text costs 70-150 ms). For each field, the words in more than ``FREQUENT_SHARE`` of the
-documents when the index was warmed are "frequent"; every adjacent pair of two frequent words
-in one unit of the field gets a posting. The set of frequent words is fixed between warms, so
-postings stay exact through add/replace: a missing pair of frequent words means no document.
+documents when the index was warmed are "frequent"; every run of two or three adjacent frequent
+words in one unit of the field gets a posting (``b"a b"``), and so does every triple
+(``b"a b c"``) found in more than ``TRIPLE_SHARE`` of the documents at the warm (most triples
+are rare: holding them all would cost ~85 MB at 100k). An exact phrase of two frequent words,
+or of one held triple, is decided by its posting; others are narrowed by every pair or triple
+in them, then checked on the text. The frequent words and held triples are fixed between warms,
+so postings stay exact through add/replace: a missing pair of frequent words means no document.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from reader.query.matcher import field_units
 from reader.query.postings import APPEND
 from reader.store.record import Record
 
-FREQUENT_SHARE = 0.1  # ~20 pair entries per abstract at 100,000 papers: ~15 MB of postings
+FREQUENT_SHARE = 0.1  # ~75 entries per abstract at 100,000 papers: see the report in measure_query
+TRIPLE_SHARE = 0.005  # a rarer triple leaves few texts to check after its pairs
 REWARM_SHARE = 0.25  # when more documents than this share change at once, start over
 _JOIN = b" ".join
 
@@ -40,14 +45,16 @@ class PairTable(defaultdict[bytes, "array[int]"]):
 
 
 class PairPostings:
-    """Per field: the frequent words, and the postings of adjacent pairs of them."""
+    """Per field: the frequent words, the held triples, and the postings of both."""
 
-    __slots__ = ("frequent", "tables")
+    __slots__ = ("frequent", "tables", "triples")
 
     def __init__(self, frequent: dict[str, frozenset[bytes]] | None = None,
-                 tables: dict[str, PairTable] | None = None) -> None:
+                 tables: dict[str, PairTable] | None = None,
+                 triples: dict[str, frozenset[bytes]] | None = None) -> None:
         self.frequent: dict[str, frozenset[bytes]] = frequent or {}
         self.tables: dict[str, PairTable] = tables or {}
+        self.triples: dict[str, frozenset[bytes]] = triples or {}
 
     def __bool__(self) -> bool:
         return any(self.frequent.values())
@@ -57,7 +64,12 @@ class PairPostings:
         return sum(len(p) for table in self.tables.values() for p in table.values())
 
     def pairs_of(self, record: Record, field: str) -> set[bytes]:
-        """The pairs of frequent words next to each other in one unit of ``field``."""
+        """The pairs of frequent words, and held triples, next to each other in one unit of
+        ``field``."""
+        return self._runs(record, field, self.triples.get(field, frozenset()))
+
+    def _runs(self, record: Record, field: str, triples: frozenset[bytes] | None) -> set[bytes]:
+        """Pairs, and the triples in ``triples`` (every triple of frequent words if None)."""
         frequent = self.frequent.get(field)
         if not frequent:
             return set()
@@ -66,8 +78,12 @@ class PairPostings:
             words = word_list(unit)
             known = list(map(frequent.__contains__, words))
             # C-level: keep (w, next w) where both are frequent, join each as b"w next".
-            both = map(and_, known, known[1:])
+            both = list(map(and_, known, known[1:]))
             found.update(map(_JOIN, compress(pairwise(words), both)))
+            if triples is None or triples:
+                runs = zip(words, words[1:], words[2:], strict=False)
+                three = map(_JOIN, compress(runs, map(and_, both, both[1:])))
+                found.update(three if triples is None else triples.intersection(three))
         return found
 
     def warm(self, postings: Mapping[str, Mapping[bytes, Sequence[int]]],
@@ -79,8 +95,24 @@ class PairPostings:
             for field, table in postings.items()
         }
         self.tables = {field: PairTable() for field in postings}
+        self.triples = {}
         for doc, record in enumerate(records):
             self.append(doc, record)
+        common = TRIPLE_SHARE * n
+        for field, table in self.tables.items():
+            # A triple is common only if both its pairs are: look at those triples alone.
+            pairs = {pair for pair, docs in table.items() if len(docs) > common}
+            if not pairs:
+                continue
+            seen = PairTable()
+            for doc, record in enumerate(records):
+                for run in self._runs(record, field, None):
+                    first, _, rest = run.partition(b" ")
+                    if rest.count(b" ") and run.rpartition(b" ")[0] in pairs and rest in pairs:
+                        seen[run].append(doc)
+            held = {run: docs for run, docs in seen.items() if len(docs) > common}
+            self.triples[field] = frozenset(held)
+            table.update(held)
 
     def append(self, doc: int, record: Record) -> None:
         """Index a document numbered after every one indexed so far."""
@@ -103,20 +135,28 @@ class PairPostings:
 
     def narrowing(self, field: str, words: Sequence[str], exact: bool
                   ) -> tuple[list[tuple[str, Sequence[int]]], bool] | None:
-        """``(pair, postings)`` of the indexed pairs among the phrase ``words`` (each is a
-        necessary condition), and whether they are the whole condition (one exact pair); None
-        when no pair of the phrase is indexed."""
+        """``(run, postings)`` of the indexed triples and pairs among the phrase ``words`` (each
+        is a necessary condition), and whether they are the whole condition (one exact pair or
+        triple); None when no run of the phrase is indexed."""
         frequent = self.frequent.get(field)
         if not frequent:
             return None
         table = self.tables[field]
         complete = len(words) if exact else len(words) - 1  # the last word may be a prefix
         encoded = [w.encode() for w in words[:complete]]
-        lists: list[tuple[str, Sequence[int]]] = []
-        for first, second in pairwise(encoded):
-            if first in frequent and second in frequent:
-                pair = _JOIN((first, second))
-                lists.append((pair.decode(), table.get(pair, ())))
-        if not lists:
+        known = [w in frequent for w in encoded]
+        held = self.triples.get(field, frozenset())
+        runs: list[bytes] = []
+        covered: set[int] = set()  # pairs already inside a held triple
+        for i in range(len(encoded) - 2):
+            run = _JOIN(encoded[i : i + 3])
+            if run in held:
+                runs.append(run)
+                covered.update((i, i + 1))
+        for i in range(len(encoded) - 1):
+            if known[i] and known[i + 1] and i not in covered:
+                runs.append(_JOIN(encoded[i : i + 2]))
+        if not runs:
             return None
-        return lists, exact and len(words) == 2
+        whole = exact and (len(words) == 2 and all(known) or len(words) == 3 and runs[0] in held)
+        return [(run.decode(), table.get(run, ())) for run in runs], whole

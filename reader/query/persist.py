@@ -104,13 +104,14 @@ def _sections(index: Index) -> dict[str, bytes]:
     return out
 
 
-def _pair_sections(found: PairPostings) -> dict[str, tuple[list[bytes], list[bytes], bytes, bytes]]:
-    """Per field: (frequent words, pairs, their postings' lengths, the postings' bytes)."""
+def _pair_sections(found: PairPostings) -> dict[str, tuple[Any, ...]]:
+    """Per field: (frequent words, held triples, runs, their postings' lengths, the postings)."""
     out = {}
     for field, table in found.tables.items():
         keys = sorted(table)
         lists = list(map(table.__getitem__, keys))
-        out[field] = (sorted(found.frequent.get(field, ())), keys,
+        out[field] = (sorted(found.frequent.get(field, ())),
+                      sorted(found.triples.get(field, ())), keys,
                       array("I", map(len, lists)).tobytes(), b"".join(map(array.tobytes, lists)))
     return out
 
@@ -119,16 +120,16 @@ def _pairs_of(saved: Any, n: int) -> PairPostings:
     """The PairPostings of the saved section, or BadIndexFile."""
     if not isinstance(saved, dict):
         raise BadIndexFile("bad pairs section")
-    frequent, tables = {}, {}
-    for field, (words, keys, lengths_blob, blob) in saved.items():
+    frequent, triples, tables = {}, {}, {}
+    for field, (words, held, keys, lengths_blob, blob) in saved.items():
         lengths, every = array("I", lengths_blob), array("I", blob)
         if len(keys) != len(lengths) or sum(lengths) != len(every) or max(every, default=-1) >= n:
             raise BadIndexFile("pairs do not add up")
         ends = list(accumulate(lengths))
-        frequent[field] = frozenset(words)
+        frequent[field], triples[field] = frozenset(words), frozenset(held)
         tables[field] = PairTable(zip(keys, map(every.__getitem__, map(slice, [0, *ends], ends)),
                                       strict=True))
-    return PairPostings(frequent, tables)
+    return PairPostings(frequent, tables, triples)
 
 
 def save(index: Index, path: Path) -> None:

@@ -166,9 +166,12 @@ def build_save_load(recs: list[Record], folder: Path) -> Index:
           f"({catch_s:.2f} s with 500 changed papers); "
           f"index memory {deep_size(index) / 2**20:.0f} MiB")
     tables = index._pairs.tables
+    held = sum(map(len, index._pairs.triples.values()))
+    pair_bytes = sum(sys.getsizeof(k) + sys.getsizeof(v) + 16 for t in tables.values()
+                     for k, v in t.items()) + sum(map(sys.getsizeof, tables.values()))
     print(f"pairs of common words: {sum(map(len, index._pairs.frequent.values()))} frequent words, "
-          f"{sum(map(len, tables.values())):,} pairs, {index._pairs.entries():,} postings entries "
-          f"({index._pairs.entries() * 4 / 2**20:.1f} MiB of postings)")
+          f"{sum(map(len, tables.values())) - held:,} pairs + {held:,} triples, "
+          f"{index._pairs.entries():,} postings entries, {pair_bytes / 2**20:.1f} MiB in all")
     return index
 
 

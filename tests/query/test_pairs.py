@@ -26,10 +26,12 @@ phrase_query = st.one_of(
 )
 
 
-def every_word_frequent(rewarm: float = 2.0) -> Any:
-    """Tiny corpora: make every word frequent so that every adjacent pair is indexed, and update
-    the postings on every add (never start over) unless ``rewarm`` says otherwise."""
-    return mock.patch.multiple("reader.query.pairs", FREQUENT_SHARE=-1.0, REWARM_SHARE=rewarm)
+def every_word_frequent(rewarm: float = 2.0, triple: float = -1.0) -> Any:
+    """Tiny corpora: make every word frequent so that every adjacent pair is indexed (and every
+    triple unless ``triple`` says otherwise), and update the postings on every add (never start
+    over) unless ``rewarm`` says otherwise."""
+    return mock.patch.multiple("reader.query.pairs", FREQUENT_SHARE=-1.0, REWARM_SHARE=rewarm,
+                               TRIPLE_SHARE=triple)
 
 
 def check_exact(index: Index) -> None:
@@ -55,12 +57,13 @@ def agrees(index: Index, recs: list[Record], ctx: Context, texts: list[str]) -> 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
 @given(records(), records(), st.lists(st.sampled_from(IDS), max_size=4), contexts(),
-       st.lists(st.one_of(phrase_query, query_text), min_size=1, max_size=5))
+       st.lists(st.one_of(phrase_query, query_text), min_size=1, max_size=5),
+       st.sampled_from([-1.0, 0.15]))
 def test_pairs_stay_exact_and_agree_with_the_reference(
     tmp_path: Path, first: list[Record], second: list[Record], gone: list[str], ctx: Context,
-    texts: list[str],
+    texts: list[str], triple: float,
 ) -> None:
-    with every_word_frequent():
+    with every_word_frequent(triple=triple):
         index = Index(first)
         check_exact(index)
         index.add(second)  # adds and replaces: the postings are updated, not rebuilt
@@ -74,6 +77,8 @@ def test_pairs_stay_exact_and_agree_with_the_reference(
         loaded = Index.load(tmp_path / "i.bin", recs)
     assert loaded is not None
     assert loaded._pairs.frequent == index._pairs.frequent
+    held = {field: triples for field, triples in index._pairs.triples.items() if triples}
+    assert {f: t for f, t in loaded._pairs.triples.items() if t} == held
     check_exact(loaded)
     agrees(loaded, recs, ctx, texts)
 
@@ -106,6 +111,12 @@ def test_common_pairs_are_indexed_and_decide_two_word_phrases() -> None:
     narrowing = index._pairs.narrowing("abstract", ("of", "the"), exact=True)
     assert narrowing is not None and narrowing[1]  # one exact pair: the whole condition
     assert index._pairs.narrowing("abstract", ("of", "th"), exact=False) is None
+    assert b"state of the" in index._pairs.tables["abstract"]
+    three = index._pairs.narrowing("abstract", ("state", "of", "the"), exact=True)
+    assert three is not None and three[1] and [r for r, _ in three[0]] == ["state of the"]
+    four = index._pairs.narrowing("abstract", ("state", "of", "the", "art"), exact=True)
+    assert four is not None and not four[1]
+    assert [r for r, _ in four[0]] == ["state of the", "of the art"]
     assert index._pairs.narrowing("abstract", ("rare", "words"), exact=True) is None
     odd = [r.id for r in recs[1:10:2]]
     assert index.filter(parse('abstract:"of the"'), ctx) == odd
