@@ -106,10 +106,14 @@ class PairPostings:
                 continue
             seen = PairTable()
             for doc, record in enumerate(records):
-                for run in self._runs(record, field, None):
-                    first, _, rest = run.partition(b" ")
-                    if rest.count(b" ") and run.rpartition(b" ")[0] in pairs and rest in pairs:
-                        seen[run].append(doc)
+                found: set[tuple[bytes, bytes, bytes]] = set()
+                for unit in field_units(record, field):
+                    words = word_list(unit)
+                    # C-level: triples whose two pairs are both common.
+                    common_pair = list(map(pairs.__contains__, map(_JOIN, pairwise(words))))
+                    runs = zip(words, words[1:], words[2:], strict=False)
+                    found.update(compress(runs, map(and_, common_pair, common_pair[1:])))
+                any(map(APPEND, map(seen.__getitem__, map(_JOIN, found)), repeat(doc)))
             held = {run: docs for run, docs in seen.items() if len(docs) > common}
             self.triples[field] = frozenset(held)
             table.update(held)
