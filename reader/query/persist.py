@@ -138,7 +138,8 @@ def save(index: Index, path: Path) -> None:
     toc = marshal.dumps([(name, len(body), zlib.crc32(body)) for name, body in sections.items()])
     header = _HEADER.pack(_MAGIC, *_PLATFORM, len(toc))
     # The index is re-buildable: a lost rename after a power cut only costs a rebuild.
-    atomic_write_bytes(Path(path), b"".join([header, toc, *sections.values()]), sync_dir=False)
+    # Written section by section: joining them first would hold one more copy of the whole file.
+    atomic_write_bytes(Path(path), [header, toc, *sections.values()], sync_dir=False)
 
 
 # --- reading ------------------------------------------------------------------------------------
