@@ -42,25 +42,25 @@ class _Fields:
             self.where, key, type(value).__name__, expected,
         )
 
-    def line(self, key: str) -> str | None:
-        """A one-line string, cleaned; None when missing, null, wrong type or empty."""
+    def _string(self, key: str) -> str | None:
+        """The raw string at ``key``; None (with a warning for a wrong type) otherwise."""
         value = self._get(key)
         if value is _MISSING or value is None:
             return None
         if not isinstance(value, str):
             self._wrong(key, value, "a string")
             return None
-        return clean_line(value) or None
+        return value
+
+    def line(self, key: str) -> str | None:
+        """A one-line string, cleaned; None when missing, null, wrong type or empty."""
+        value = self._string(key)
+        return None if value is None else clean_line(value) or None
 
     def text(self, key: str) -> str | None:
         """An abstract-like string: cleaned and re-flowed."""
-        value = self._get(key)
-        if value is _MISSING or value is None:
-            return None
-        if not isinstance(value, str):
-            self._wrong(key, value, "a string")
-            return None
-        return reflow(value) or None
+        value = self._string(key)
+        return None if value is None else reflow(value) or None
 
     def count(self, key: str) -> int | None:
         """A count: an int (not a bool); a float with no fraction is accepted as JS sends it."""

@@ -41,10 +41,7 @@ class PaperOps:
         except LibraryError as err:
             self._library_failed(err)
             return
-        screen.apply_marks()
-        screen.show_detail(record.id, restart_timer=False)
-        screen.notify("Bookmarked" if on else "Bookmark removed", timeout=2)
-        screen.update_marks()
+        self._marked(record.id, "Bookmarked" if on else "Bookmark removed")
 
     def toggle_read(self) -> None:
         screen, record = self.screen, self._record()
@@ -56,9 +53,14 @@ class PaperOps:
         except LibraryError as err:
             self._library_failed(err)
             return
+        self._marked(record.id, "Marked read" if read else "Marked unread")
+
+    def _marked(self, paper_id: str, message: str) -> None:
+        """After a library change by the user: repaint the marks and detail, say what happened."""
+        screen = self.screen
         screen.apply_marks()
-        screen.show_detail(record.id, restart_timer=False)
-        screen.notify("Marked read" if read else "Marked unread", timeout=2)
+        screen.show_detail(paper_id, restart_timer=False)
+        screen.notify(message, timeout=2)
         screen.update_marks()
 
     def mark_read(self, paper_id: str) -> None:
