@@ -65,6 +65,7 @@ _INDEXED = ("title", "author", "abstract", "kw", "org")
 _SHORT_PREFIX = 2  # prefixes this short cover huge vocabulary ranges: their bitmaps are cached
 _CACHE_LIMIT = 512  # cached bitmaps (each N/8 bytes: 12.5 kB at 100,000 papers)
 _TOP = b"\xff"  # never occurs in UTF-8: sorts after every continuation of a token
+_Ordered = tuple[list[str], Callable[[bytes], tuple[int, ...]]]  # ids, and their flags picker
 _SINGLE_UNIT = {"title": attrgetter("paper.title"), "abstract": attrgetter("paper.summary")}
 
 
@@ -98,7 +99,7 @@ class Index:
         # set object itself, so a new snapshot (a new object) is never mistaken for the old one.
         self._held: dict[str, tuple[Collection[str], int, int]] = {}
         # The TUI filters the same view list on every keystroke: remember its document numbers.
-        self._view: tuple[list[str], Callable[[bytes], tuple[int, ...]]] = ([], pick_none)
+        self._view: tuple[list[str], list[int], dict[str | None, _Ordered]] = _no_view()
         # Removed papers keep their document number (and postings) but never match: renumbering
         # every posting would cost as much as a rebuild. Re-adding one appends a new document.
         self._dead: set[int] = set()
@@ -188,7 +189,7 @@ class Index:
             self._live_bits = None
             self._cache.clear()
             self._held.clear()
-            self._view = ([], pick_none)
+            self._view = _no_view()
             self._refresh(range(start, len(self._ids)), touched)
             self._update_short([*range(start, len(self._ids)), *sorted(touched)])
             self._update_pairs(start, replaced)
@@ -239,7 +240,7 @@ class Index:
             self._live_bits = None
             self._cache.clear()
             self._held.clear()
-            self._view = ([], pick_none)
+            self._view = _no_view()
 
     def _refresh(self, added: range, touched: set[int]) -> None:
         """Bring the sorted structures up to date after ``add``.
@@ -333,30 +334,44 @@ class Index:
         """
         with self._lock:
             n = len(self._ids)
-            if query.expr is None:
-                ids = self.ids if candidates is None else list(candidates)
-            else:
+            if candidates is None:
+                if query.expr is None:
+                    return self.sort_ids(self.ids, query.sort) if query.sort else self.ids
                 flags = flags_of_bits(self._eval(query.expr, self._live(), ctx), n)
-                if candidates is None:
-                    ids = list(compress(self._ids, flags))
-                else:
-                    view, pick = self._view_docs(candidates)
-                    ids = list(compress(view, pick(flags)))
-            return self.sort_ids(ids, query.sort) if query.sort else ids
+                ids = list(compress(self._ids, flags))
+                return self.sort_ids(ids, query.sort) if query.sort else ids
+            view, pick = self._view_docs(candidates, query.sort)
+            if query.expr is None:
+                return list(view)
+            flags = flags_of_bits(self._eval(query.expr, self._live(), ctx), n)
+            return list(compress(view, pick(flags)))
 
     def _view_docs(
-        self, candidates: Sequence[str]
+        self, candidates: Sequence[str], sort: str | None = None
     ) -> tuple[list[str], Callable[[bytes], tuple[int, ...]]]:
-        """``candidates`` as a list, and a function picking their bytes out of ``_flags``."""
+        """``candidates`` (sorted by ``sort`` if given) and a function picking their bytes, in
+        that order, out of a flags buffer.
+
+        The TUI filters the same view on every keystroke, so both are remembered per view and
+        sort key. Sorting the whole view once and then filtering it gives what filtering and
+        then sorting the hits would (the sort is stable), without sorting on every keystroke.
+        """
         view = candidates if isinstance(candidates, list) else list(candidates)
         if view != self._view[0]:  # C-level compare; equal strings are mostly the same objects
             docs = list(map(self._docno.get, view, repeat(len(self._ids))))
-            # itemgetter with many items reads them all in one C call (a map() is ~5x slower),
-            # but with exactly one item it returns it bare.
-            pick = itemgetter(*docs) if len(docs) > 1 else pick_none if not docs else (
-                lambda flags, doc=docs[0]: (flags[doc],))
-            self._view = (list(view), pick)
-        return view, self._view[1]
+            kept = list(view)
+            self._view = (kept, docs, {None: (kept, _picker(docs))})
+        ordered = self._view[2].get(sort)
+        if ordered is None:
+            assert sort is not None  # the unsorted view is always there
+            view, docs = self._view[0], self._view[1]
+            keys = (*self._sort_keys[sort], -1)  # -1 (last): an id that is not indexed
+            values = list(map(keys.__getitem__, docs))
+            order = sorted(range(len(view)), key=values.__getitem__, reverse=True)  # stable
+            ordered = (list(map(view.__getitem__, order)), _picker(list(map(docs.__getitem__,
+                                                                             order))))
+            self._view[2][sort] = ordered
+        return ordered
 
     def count(self, query: Query, ctx: Context) -> int:
         """How many indexed papers match ``query`` (cheap: no id list is built)."""
@@ -371,10 +386,10 @@ class Index:
         if key not in SORT_KEYS:
             raise ValueError(f"unknown sort key {key!r}")
         with self._lock:
-            keys, n = self._sort_keys[key], len(self._ids)
-            values = [keys[d] if d < n else -1 for d in map(self._docno.get, ids, repeat(n))]
-            order = sorted(range(len(ids)), key=values.__getitem__, reverse=True)  # stable
-            return list(map(ids.__getitem__, order))
+            keys, n = (*self._sort_keys[key], -1), len(self._ids)
+            values = list(map(keys.__getitem__, map(self._docno.get, ids, repeat(n))))
+        order = sorted(range(len(values)), key=values.__getitem__, reverse=True)  # stable
+        return list(map(ids.__getitem__, order))
 
     def _eval(self, node: Node, within: int, ctx: Context) -> int:
         """The documents among ``within`` that ``node`` matches, as a bitmap."""
@@ -543,3 +558,20 @@ class Index:
         keep = [doc for doc, record in zip(docs, records, strict=True)
                 if pattern.search(" A ".join(map(fold, field_units(record, field))))]
         return bitmap([keep], n)
+
+
+def _no_view() -> tuple[list[str], list[int], dict[str | None, _Ordered]]:
+    """The remembered view when there is none: an empty one."""
+    return [], [], {None: ([], pick_none)}
+
+
+def _picker(docs: list[int]) -> Callable[[bytes], tuple[int, ...]]:
+    """A function reading the flags of ``docs``, in that order, out of a flags buffer."""
+    # itemgetter with many items reads them all in one C call (a map() is ~5x slower), but with
+    # exactly one item it returns it bare.
+    if len(docs) > 1:
+        return itemgetter(*docs)
+    if not docs:
+        return pick_none
+    doc = docs[0]
+    return lambda flags: (flags[doc],)

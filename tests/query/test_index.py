@@ -107,3 +107,4 @@ def test_empty_index() -> None:
         assert index.filter(parse(text), ctx) == []
     assert "x" not in index
     assert index.get("x") is None
+

@@ -4,6 +4,7 @@ operations, and the index agrees with the reference matcher on random queries an
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from reader.hub.models import Author, Organization, Paper
 from reader.query import Context, Index, Query, QueryError, matches, parse
 from reader.query.fold import fold, token_set, tokens
+from reader.query.matcher import sort_key
 from reader.store.record import Record
 from reader.store.state import LibraryState
 
@@ -159,3 +161,23 @@ def test_index_agrees_with_the_reference(
         assert index.filter(query, ctx) == want, text
         assert index.filter(query, ctx, candidates) == list(reversed(want)), text
         assert index.count(query, ctx) == len(want)
+
+
+@given(records(), contexts(), query_text, st.sampled_from(["upvotes", "date", "trending", "stars"]),
+       st.randoms(use_true_random=False))
+def test_sorted_filtering_within_a_view_is_a_stable_sort_of_the_hits(
+    recs: list[Record], ctx: Context, text: str, key: str, rnd: random.Random
+) -> None:
+    index = Index(recs)
+    by_id = {r.id: r for r in recs}
+    view = [r.id for r in recs] + ["2611.99999"]
+    rnd.shuffle(view)
+    query = parse(f"({text}) sort:{key}")
+    hits = [pid for pid in view if pid in by_id and matches(query, by_id[pid], ctx)]
+    want = sorted(hits, key=lambda pid: sort_key(by_id[pid], key), reverse=True)
+    for _ in range(2):  # the second time from the remembered order of the view
+        assert index.filter(query, ctx, view) == want
+    unknown_last = sorted(view, key=lambda p: sort_key(by_id[p], key) if p in by_id else -1,
+                          reverse=True)
+    assert index.filter(parse(f"sort:{key}"), ctx, view) == unknown_last
+    assert index.sort_ids(view, key) == unknown_last
