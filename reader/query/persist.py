@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("reader.query")
 
-FORMAT_VERSION = 3  # 3: pairs of common words (reader.query.pairs)
+FORMAT_VERSION = 4  # 3: pairs of common words (reader.query.pairs); 4: more of them, per field
 _MAGIC = b"PRINDEX\0"
 # magic, format version, marshal version, Python major*256+minor, item size of "I", big-endian
 _HEADER = struct.Struct("<8sIIIB?Q")  # ... and the length of the table of contents

@@ -78,8 +78,13 @@ def needs_text(node: Node) -> bool:
     return False
 
 
+UNIT_BREAK = "\x00"  # joins the units of a field for one search; never in stored text (C0 is
+# stripped where text enters, reader.hub.text), and a phrase pattern never matches across it
+
+
 def phrase_pattern(node: Text) -> re.Pattern[str]:
-    """A regex over folded text equivalent to ``contains_run`` on its tokens.
+    """A regex over folded text equivalent to ``contains_run`` on its tokens, that never spans
+    a ``UNIT_BREAK``.
 
     It starts with the first word itself so that the regex engine can scan for that literal;
     a leading look-behind would make every search ~15 times slower.
@@ -87,4 +92,5 @@ def phrase_pattern(node: Text) -> re.Pattern[str]:
     words = [re.escape(t) for t in node.tokens]
     start = words[0] + rf"(?<![^\W_]{words[0]})"  # the first word starts a token
     tail = r"(?![^\W_])" if node.exact else ""
-    return re.compile(start + r"[\W_]+" + r"[\W_]+".join(words[1:]) + tail)
+    gap = r"(?:[^\w\x00]|_)+"  # what separates two tokens, except a unit break
+    return re.compile(start + gap + gap.join(words[1:]) + tail)

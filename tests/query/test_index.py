@@ -108,3 +108,14 @@ def test_empty_index() -> None:
     assert "x" not in index
     assert index.get("x") is None
 
+
+
+def test_phrases_match_whatever_the_case_and_accents_of_the_text() -> None:
+    texts = ["We beat the STATE-of-the-Art.", "the state of the art", "Ünïcode state of thé art",
+             "a state of the artist", "state, of the art"]
+    recs = [Record(Paper(f"2611.{i:05d}", title="t", summary=t)) for i, t in enumerate(texts)]
+    index = Index(recs)
+    ctx = Context(now=NOW)
+    want = [recs[i].id for i in (0, 1, 2, 4)]
+    assert index.filter(parse('"state of the art"'), ctx) == want
+    assert [r.id for r in recs if matches(parse('"state of the art"'), r, ctx)] == want

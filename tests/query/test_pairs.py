@@ -3,6 +3,7 @@ and phrase queries through them answer like the reference matcher."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,8 @@ def test_common_pairs_are_indexed_and_decide_two_word_phrases() -> None:
     ctx = Context(now=NOW)
     recs = [_paper(i, "the state of the art" if i % 2 else "of art, the state") for i in range(10)]
     recs.append(_paper(10, "rare words here", ("Of The", "Ann Lee")))
-    index = Index(recs)
+    with mock.patch.dict("reader.query.pairs.FIELD_SHARE", clear=True):  # 10% everywhere
+        index = Index(recs)
     frequent = index._pairs.frequent["abstract"]
     assert {b"the", b"state", b"of", b"art"} <= frequent and b"rare" not in frequent
     assert b"of the" in index._pairs.tables["abstract"]
@@ -128,3 +130,19 @@ def test_common_pairs_are_indexed_and_decide_two_word_phrases() -> None:
     index.add([_paper(1, "of art")])  # a replace drops the paper from "of the"
     assert index.filter(parse('abstract:"of the"'), ctx) == odd[1:]
     assert index.filter(parse('abstract:"of art"'), ctx) == [*even[:1], "2611.00001", *even[1:]]
+
+
+def test_short_fields_hold_the_pairs_of_less_common_words() -> None:
+    recs = [_paper(i, "filler text", ()) for i in range(100)]
+    recs[3] = dataclasses.replace(recs[3], paper=dataclasses.replace(
+        recs[3].paper, title="Knowledge distillation", summary="knowledge distillation"))
+    recs[7] = dataclasses.replace(recs[7], paper=dataclasses.replace(
+        recs[7].paper, title="Distillation of knowledge", summary="distillation of knowledge"))
+    with mock.patch.dict("reader.query.pairs.FIELD_SHARE", {"title": 0.01, "abstract": 0.05}):
+        index = Index(recs)
+    # two papers in 100: more than 1% (title), not more than 5% (abstract)
+    assert b"knowledge distillation" in index._pairs.tables["title"]
+    assert b"knowledge" not in index._pairs.frequent["abstract"]
+    ctx = Context(now=NOW)
+    assert index.filter(parse('title:"knowledge distillation"'), ctx) == [recs[3].id]
+    assert index.filter(parse('abstract:"knowledge distillation"'), ctx) == [recs[3].id]
