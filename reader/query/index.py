@@ -565,6 +565,7 @@ class Index:
             return bitmap([keep], n)
         # Several units (keywords, authors): one search over them joined by a unit break, which
         # no match can span; keywords at C speed (several thousand papers for a common phrase).
+        joined: Iterable[str]
         if field == "kw":
             joined = map(UNIT_BREAK.join, map(_KEYWORDS, records))
         else:
