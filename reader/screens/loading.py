@@ -67,6 +67,29 @@ class Loader:
 
     # --- papers --------------------------------------------------------------------------
 
+    def start(self) -> None:
+        """Show the start-up slice in the first frame, then load the rest.
+
+        recent.json holds a few hundred papers and reads in a few ms, so it is read and
+        filtered right here on the UI thread: no worker, no message round trip, no first frame
+        saying "Loading". Everything heavier (all papers, rules, counts) starts only once that
+        frame is painted: a thread parsing 100,000 papers holds the GIL half the time and would
+        slow the first paint down. A missing or damaged recent.json is rebuilt in a worker.
+        """
+        screen, c = self.screen, self.screen.controller
+        data = c.recent_now()
+        self.report_problems()
+        if data is None:
+            self.load("recent")
+            return
+        c.install(data, None)
+        screen.filter_now()
+        screen.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.marks()
+        self.load("all")
+
     def load(self, stage: str) -> None:
         self.screen.run_worker(lambda: self._load(stage), thread=True, group="data",
                                exclusive=True, exit_on_error=False, description="load papers")
@@ -75,7 +98,7 @@ class Loader:
         c = self.screen.controller
         index: Index | None = None
         if stage == "recent":
-            data, index = c.load_recent()
+            data = c.load_recent()
         elif stage == "all":
             data = c.load_all()
         else:

@@ -97,7 +97,7 @@ class MainScreen(Screen[None]):
         self.status.show_network("offline (--offline)" if self.client is None else "starting…",
                                  style="dim")
         self.paper_list.focus()
-        self.load_data("recent")
+        self.loader.start()
 
     def on_resize(self, event: Resize) -> None:
         narrow = event.size.width < NARROW
@@ -150,13 +150,28 @@ class MainScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(Filtered(result, generation))
 
+    def filter_now(self) -> None:
+        """Filter on the UI thread: only for the start-up slice (a few hundred papers, ~1 ms),
+        whose first frame should already hold its rows."""
+        self.generation += 1
+        c = self.controller
+        try:
+            result = c.run(c.snapshot(), self.view, self.query_obj, SORTS[self.sort_index])
+        except QueryError as err:
+            self.filter_pane.set_error(f"view {self.view.label}: {err.message}", 0)
+            return
+        self.show_result(result)
+
     def on_filtered(self, message: Filtered) -> None:
         if message.generation != self.generation:
             return  # a newer query is on its way: drop the stale result
-        self.result = message.result
+        self.show_result(message.result)
+
+    def show_result(self, result: Result) -> None:
+        self.result = result
         self.paper_list.empty_text = self._empty_text()
         before = self.paper_list.cursor_id
-        self.paper_list.set_records(message.result.records, keep_cursor=True)
+        self.paper_list.set_records(result.records, keep_cursor=True)
         if self.paper_list.cursor_id != before:
             # The list moved the cursor, not the user: showing it is not reading it.
             self._auto_id = self.paper_list.cursor_id
@@ -164,7 +179,7 @@ class MainScreen(Screen[None]):
             # Same paper, newer record (a refresh changed its counts): no stale detail.
             self.show_detail(before, restart_timer=False)
         self.show_summary()
-        if not message.result.records:
+        if not result.records:
             self.detail.show(None, state=self.controller.state)
 
     def _empty_text(self) -> str:

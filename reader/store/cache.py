@@ -355,15 +355,21 @@ class PaperCache:
             self._write_side(path, RECENT_KIND, body, "the start-up slice is")
         self._recent_ids = ids
 
+    def read_recent(self) -> list[Record] | None:
+        """The start-up slice if it can be had at once (a few ms: recent.json alone, or the
+        papers already loaded); None when recent.json is missing or damaged (``load_recent``
+        rebuilds it from the shards)."""
+        with self._lock:
+            if self._records is not None and self._index is not None:
+                return [self._records[i] for i in self._index.recent_ids() if i in self._records]
+        return self._read_side("recent.json", RECENT_KIND, records_from_recent,
+                               "It was rebuilt from the cached papers.")
+
     def load_recent(self) -> list[Record]:
         """The start-up slice: papers of the newest 3 listing days (newest first, in listing
         order), then the last trending list's papers not already among them. Reads only
         recent.json; rebuilds it from the shards (slower, once) if it is missing or damaged."""
-        with self._lock:
-            if self._records is not None and self._index is not None:
-                return [self._records[i] for i in self._index.recent_ids() if i in self._records]
-        recent = self._read_side("recent.json", RECENT_KIND, records_from_recent,
-                                 "It was rebuilt from the cached papers.")
+        recent = self.read_recent()
         if recent is not None:
             return recent
         if not any(shard_paths(self.papers_dir)):
