@@ -63,16 +63,23 @@ class PaperReaderApp(App[None]):
         self.config: Config = load_config(self.config_path)
         self.cache = PaperCache(self.where.papers_dir)
         self.library = Library(self.where.library_file)
-        if offline:
-            self.client: PapersClient | None = None
-        else:
-            from reader.hub.client import PapersClient  # httpx: not needed with --offline
-
-            self.client = client or PapersClient()
+        self._client = client  # made on first use: httpx takes ~60 ms to import
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
                                      config_path=self.config_path,
                                      index_path=self.where.cache_dir / "query-index.bin")
         self._theme_ready = False
+
+    @property
+    def client(self) -> PapersClient | None:
+        """The Papers API client; None with --offline. Made on first use, after the first frame
+        (the network starts once every paper is loaded), so httpx's import does not delay it."""
+        if self.offline:
+            return None
+        if self._client is None:
+            from reader.hub.client import PapersClient
+
+            self._client = PapersClient()
+        return self._client
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -87,11 +94,11 @@ class PaperReaderApp(App[None]):
                         timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._theme_ready = True
-        self.push_screen(MainScreen(self.controller, self.client))
+        self.push_screen(MainScreen(self.controller, online=not self.offline))
 
     async def on_unmount(self) -> None:
-        if self.client is not None:  # the app owns its client, also one handed in
-            await self.client.aclose()
+        if self._client is not None:  # the app owns its client, also one handed in
+            await self._client.aclose()
 
     def _remember_theme(self, theme: Theme) -> None:
         if not self._theme_ready or theme.name == self.config.theme:

@@ -48,10 +48,10 @@ class MainScreen(Screen[None]):
 
     BINDINGS = bindings(MAIN_KEYS)
 
-    def __init__(self, controller: Controller, client: PapersClient | None) -> None:
+    def __init__(self, controller: Controller, *, online: bool) -> None:
         super().__init__()
         self.controller = controller
-        self.client = client
+        self.online = online
         self.view_key = LATEST
         self.query_obj = Query()
         self.sort_index = 0
@@ -79,6 +79,12 @@ class MainScreen(Screen[None]):
         return self.query_one(PaperList)
 
     @property
+    def client(self) -> PapersClient | None:
+        """The app's Papers API client (made on first use); None offline."""
+        client: PapersClient | None = getattr(self.app, "client", None)
+        return client
+
+    @property
     def detail(self) -> PaperDetail:
         return self.query_one(PaperDetail)
 
@@ -94,7 +100,7 @@ class MainScreen(Screen[None]):
         self.controller.begin_visit()
         self.loader.report_problems()
         self.filter_pane.set_views(self.controller.views(), {}, self.view_key)
-        self.status.show_network("offline (--offline)" if self.client is None else "starting…",
+        self.status.show_network("starting…" if self.online else "offline (--offline)",
                                  style="dim")
         self.paper_list.focus()
         self.loader.start()
@@ -185,9 +191,9 @@ class MainScreen(Screen[None]):
     def _empty_text(self) -> str:
         c = self.controller
         if not c.data.records:
-            return "Fetching the newest papers…" if self.client else "No papers cached"
+            return "Fetching the newest papers…" if self.online else "No papers cached"
         if self.view_key == DAY and (c.day or "") not in c.data.days:
-            return f"{c.day} is not cached" + ("" if self.client else " (offline)")
+            return f"{c.day} is not cached" + ("" if self.online else " (offline)")
         if self.result is not None and self.result.hidden:
             return f"All {self.result.hidden:,} papers here are muted: M shows them"
         if not self.query_obj.is_empty:
@@ -435,7 +441,7 @@ class MainScreen(Screen[None]):
             if again:
                 self.net.refresh()
 
-        self.app.push_screen(EmptyScreen(offline=self.client is None), retry)
+        self.app.push_screen(EmptyScreen(offline=not self.online), retry)
 
     def action_refresh(self) -> None:
         self.net.refresh()

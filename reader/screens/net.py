@@ -41,7 +41,7 @@ class Network:
 
     @property
     def client_ok(self) -> bool:
-        return self.screen.client is not None
+        return self.screen.online
 
     def status(self, text: str, *, style: str = "", tooltip: str | None = None) -> None:
         line = self.screen.status

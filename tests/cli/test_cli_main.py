@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib.abc
 import io
+import os
+import subprocess
 import sys
 import types
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -93,6 +96,35 @@ def test_no_command_starts_the_app(
     monkeypatch.setitem(sys.modules, "reader.app", module)
     assert main(list(argv)) == 0
     assert app.calls == [offline]
+
+
+@pytest.mark.parametrize("argv", [["--offline", "--offline"], ["--offline", "list"], ["--bogus"]])
+def test_anything_but_a_bare_start_goes_through_the_full_parser(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _FakeApp()
+    module = types.ModuleType("reader.app")
+    module.run_app = app.run_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "reader.app", module)
+    if argv == ["--bogus"]:
+        with pytest.raises(SystemExit):
+            main(argv)
+        return
+    main(argv)
+    assert app.calls == ([True] if argv[-1] == "--offline" else [])
+
+
+def test_starting_the_reader_loads_neither_httpx_nor_the_sub_commands(tmp_path: Path) -> None:
+    # Each would delay the first frame (httpx alone ~60 ms); the client is made on first use.
+    code = ("import sys\n"
+            "import reader.__main__, reader.app\n"
+            "app = reader.app.PaperReaderApp(offline=False)\n"
+            "print(sorted(m for m in ('httpx', 'reader.cli.parser', 'reader.cli.sync_cmd')"
+            " if m in sys.modules))")
+    env = {**os.environ, "PAPER_READER_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env, cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]"
 
 
 def test_missing_app_is_a_clear_message(
