@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from reader.controller import Marks
 from reader.query.index import Index
 from reader.store.record import Record
-from reader.views import DAY, Data
+from reader.views import DAY, LATEST, TRENDING, Data
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
@@ -161,7 +161,12 @@ class Loader:
         c = self.screen.controller
         snap = c.snapshot()
         marks = c.compute_marks(snap)
-        counts = c.counts(replace(snap, muted=marks.muted), c.views())
+        views = c.views()
+        if not snap.data.complete:
+            # The start-up slice holds the newest days and trending whole, nothing else: other
+            # counts would be wrong until every paper is loaded, so they are left blank.
+            views = [v for v in views if v.key in (LATEST, DAY, TRENDING)]
+        counts = c.counts(replace(snap, muted=marks.muted), views)
         if not get_current_worker().is_cancelled:
             self.screen.post_message(MarksReady(marks, counts))
 

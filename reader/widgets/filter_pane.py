@@ -16,9 +16,10 @@ from reader.views import View
 
 
 def view_prompt(view: View, count: int | None, width: int) -> Content:
-    """``"3 Popular      42"``: the number key, the name (user text: never markup), the count."""
+    """``"3 Popular      42"``: the number key, the name (user text: never markup), the count
+    ("!" for a broken saved view, nothing while it is not known yet)."""
     number = f"{view.number} " if view.number else "  "
-    shown = "!" if count is None else f"{count:,}"
+    shown = "!" if count is None else "" if count < 0 else f"{count:,}"  # < 0: not counted yet
     room = max(1, width - len(number) - len(shown) - 1)
     label = view.label if len(view.label) <= room else view.label[: max(1, room - 1)] + "…"
     gap = " " * max(1, width - len(number) - len(label) - len(shown))
@@ -97,7 +98,7 @@ class FilterPane(Vertical):
         width = max(12, (options.scrollable_content_region.width or self.size.width or 24) - 1)
         keep = options.highlighted
         options.set_options(
-            Option(view_prompt(v, self._counts.get(v.key, 0), width), id=v.key)
+            Option(view_prompt(v, self._counts.get(v.key, -1), width), id=v.key)
             for v in self._views
         )
         index = next((i for i, v in enumerate(self._views) if v.key == self._current), keep)

@@ -122,3 +122,31 @@ async def test_empty_cache_online_fetches_papers(hf_endpoint: FakeHub, make_app:
         screen = main(app)
         assert screen.result is not None and screen.result.records
         assert screen.controller.data.complete
+
+
+async def test_first_frame_has_the_latest_day_and_no_wrong_counts(
+    hf_endpoint: FakeHub, make_app: Any
+) -> None:
+    fill_cache(hf_endpoint.corpus)
+    latest_ids = {item["paper"]["id"] for item in hf_endpoint.corpus.items_on(LATEST)}
+    app = make_app(hf_endpoint.url, offline=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main(app)
+        # Straight after mount, before any worker could finish: rows from recent.json.
+        assert {r.id for r in screen.paper_list.records} == latest_ids
+        assert not screen.controller.data.complete
+        counts = screen.filter_pane.counts
+        assert "all" not in counts and "unread" not in counts  # not known yet: shown blank
+        await settle(pilot)
+        assert screen.controller.data.complete
+        assert screen.filter_pane.counts["all"] == len(screen.controller.data.records)
+
+
+def test_a_count_not_known_yet_is_blank_and_a_broken_view_says_so() -> None:
+    from reader.views import View
+    from reader.widgets.filter_pane import view_prompt
+
+    assert view_prompt(View("all", "All"), -1, 20).plain.rstrip() == "  All"
+    assert view_prompt(View("all", "All"), 0, 20).plain.endswith(" 0")
+    assert view_prompt(View("all", "All"), 12345, 20).plain.endswith(" 12,345")
+    assert view_prompt(View("saved:x", "x", "(", 1), None, 20).plain.endswith(" !")
