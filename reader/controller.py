@@ -45,6 +45,11 @@ class LibraryLike(Protocol):
     def start_visit(self, now: str | None = None) -> str | None: ...
 
 
+def _slice(records: list[Record]) -> Data:
+    """The views' data for the start-up slice (not every paper: ``complete`` is False)."""
+    return build_data({r.id: r for r in records}, complete=False)
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -154,14 +159,13 @@ class Controller:
         """The start-up slice: a few days and trending, without opening the shards. No Index:
         scanning a few hundred papers is instant, and building one (~0.1 s, more while the UI
         thread starts) would only delay the first rows."""
-        records = {r.id: r for r in self.cache.load_recent()}
-        return build_data(records, complete=False)
+        return _slice(self.cache.load_recent())
 
     def recent_now(self) -> Data | None:
         """The start-up slice if it can be had at once (recent.json: a few ms on the UI thread,
         so that the first frame already shows papers); None if it needs rebuilding."""
         records = self.cache.read_recent()
-        return None if records is None else build_data({r.id: r for r in records}, complete=False)
+        return None if records is None else _slice(records)
 
     def load_all(self) -> Data:
         """Every cached paper (seconds at 100,000 papers); the Index is built separately."""

@@ -369,9 +369,7 @@ class Index:
         if ordered is None:
             assert sort is not None  # the unsorted view is always there
             view, docs = self._view[0], self._view[1]
-            keys = (*self._sort_keys[sort], -1)  # -1 (last): an id that is not indexed
-            values = list(map(keys.__getitem__, docs))
-            order = sorted(range(len(view)), key=values.__getitem__, reverse=True)  # stable
+            order = self._order(docs, sort)
             ordered = (list(map(view.__getitem__, order)), _picker(list(map(docs.__getitem__,
                                                                              order))))
             self._view[2][sort] = ordered
@@ -390,10 +388,15 @@ class Index:
         if key not in SORT_KEYS:
             raise ValueError(f"unknown sort key {key!r}")
         with self._lock:
-            keys, n = (*self._sort_keys[key], -1), len(self._ids)
-            values = list(map(keys.__getitem__, map(self._docno.get, ids, repeat(n))))
-        order = sorted(range(len(values)), key=values.__getitem__, reverse=True)  # stable
+            order = self._order(list(map(self._docno.get, ids, repeat(len(self._ids)))), key)
         return list(map(ids.__getitem__, order))
+
+    def _order(self, docs: list[int], key: str) -> list[int]:
+        """Positions of ``docs`` by ``key``, biggest first, ties in their order (a stable sort);
+        document ``len(self)`` stands for an id that is not indexed and goes last."""
+        keys = (*self._sort_keys[key], -1)
+        values = list(map(keys.__getitem__, docs))
+        return sorted(range(len(values)), key=values.__getitem__, reverse=True)
 
     def _eval(self, node: Node, within: int, ctx: Context) -> int:
         """The documents among ``within`` that ``node`` matches, as a bitmap."""

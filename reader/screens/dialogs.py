@@ -59,7 +59,8 @@ class RulesDialog(ModalScreen[tuple[list[str], list[str]] | None]):
             yield Label("Mute and watch rules", classes="dialog-title")
             for kind, what in (("mute", "hide papers matching"), ("watch", "highlight papers "
                                                                           "matching")):
-                yield Label(f"{kind.title()}: {what} any of these queries", classes="dim")
+                yield Label(Content(f"{kind.title()}: {what} any of these queries"),
+                            classes="dim")
                 yield OptionList(id=f"{kind}-rules", classes="rules")
                 yield Input(placeholder=f"new {kind} rule, then Enter", id=f"{kind}-input")
             yield Static("", id="rule-error", markup=False)
