@@ -160,15 +160,20 @@ _AUTHORS: dict[tuple[str, str | None, bool], Author] = {}
 _WORDS: dict[str, str] = {}
 
 
-def _author(a: dict[str, Any]) -> Author:
-    key = (a["name"], a.get("username"), bool(a.get("hidden", False)))
+def author_from_key(key: tuple[str, str | None, bool]) -> Author:
+    """The shared Author for ``(name, username, hidden)``."""
     author = _AUTHORS.get(key)
     if author is None:
         author = _AUTHORS[key] = Author(*key)
     return author
 
 
-def _shared(word: str) -> str:
+def _author(a: dict[str, Any]) -> Author:
+    return author_from_key((a["name"], a.get("username"), bool(a.get("hidden", False))))
+
+
+def shared_word(word: str) -> str:
+    """One string object per distinct keyword."""
     return _WORDS.setdefault(word, word)
 
 
@@ -186,7 +191,7 @@ def paper_from_dict(d: dict[str, Any]) -> Paper:
         upvotes=d.get("upvotes"),
         num_comments=d.get("num_comments"),
         ai_summary=d.get("ai_summary"),
-        ai_keywords=tuple([_shared(k) for k in d.get("ai_keywords", ())]),
+        ai_keywords=tuple([shared_word(k) for k in d.get("ai_keywords", ())]),
         github_repo=d.get("github_repo"),
         github_stars=d.get("github_stars"),
         project_page=d.get("project_page"),

@@ -35,7 +35,7 @@ def _fsync_dir(directory: Path) -> None:
 
 def atomic_write_bytes(
     path: Path, data: bytes | Iterable[bytes], *, sync_dir: bool = True
-) -> None:
+) -> os.stat_result:
     """Replace ``path`` with ``data`` so that a reader (or a crash) sees the old file or the new
     one, never a mix: a temp file in the same directory, fsync, ``os.replace``, fsync the dir.
 
@@ -44,6 +44,10 @@ def atomic_write_bytes(
 
     ``sync_dir=False`` skips the last step for re-fetchable files: after a power cut the rename
     may be lost (the old, complete file is seen), but the new file is never seen half-written.
+
+    Returns the written file's ``fstat`` (taken before the rename, which keeps the inode and
+    times): what identifies this very version of ``path`` even if another process replaces it
+    a moment later.
     """
     path = Path(path)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
@@ -53,6 +57,7 @@ def atomic_write_bytes(
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+            written = os.fstat(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -60,6 +65,7 @@ def atomic_write_bytes(
         raise
     if sync_dir:
         _fsync_dir(path.parent)
+    return written
 
 
 def quarantine(path: Path) -> Path:

@@ -18,6 +18,7 @@ may share a cache; the last writer of a shard wins, which costs at most a re-fet
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from reader.store.atomic import CorruptFile, quarantine, remove_stale_temps
 from reader.store.index import DayIndex, recent_body, records_from_recent
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
+from reader.store.quick import read_quick, write_quick
 from reader.store.record import Record
 from reader.store.shards import Encoded, gc_paused, read_shard, shard_of, shard_paths, write_shard
 from reader.store.storage import NewerFormat, read_json, write_json
@@ -47,6 +49,18 @@ class _Shard:
     next_id: int = 1
     writable: bool = True
     encoded: Encoded | None = None  # see shards.shard_bytes; only for recently written shards
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _same_file(a: os.stat_result, b: os.stat_result | None) -> bool:
+    return b is not None and (a.st_size, a.st_mtime_ns, a.st_ino) == (
+        b.st_size, b.st_mtime_ns, b.st_ino)
 
 
 class PaperCache:
@@ -145,7 +159,11 @@ class PaperCache:
 
     def _load_shard(self, name: str, path: Path, into: dict[str, Record]) -> _Shard:
         what = "Its papers will be fetched again on the next sync."
+        quick = read_quick(path)
+        if quick is not None:
+            return self._fill(quick, into)
         try:
+            before = _stat(path)
             docs, bad = read_shard(path, name)
         except NewerFormat as exc:
             self._report(f"{exc} Its papers are not shown.")
@@ -156,15 +174,26 @@ class PaperCache:
             self._report(f"Could not read the cache file {path} ({err.strerror}); its papers are "
                          "not shown and it is left as it is.")
             return _Shard(writable=False)
-        shard = _Shard()
-        for doc_id, record in docs:
-            into[record.id] = record
-            shard.doc_ids[record.id] = doc_id
-            shard.next_id = max(shard.next_id, doc_id + 1)
+        shard = self._fill(docs, into)
         if bad:
             # Keep the good records, but keep the original bytes too (moved aside), then save.
             shard.writable = self._quarantine(CorruptFile(path, f"{bad} malformed record(s)"), what)
             self._save_shard(name, shard, into, keep_encoded=False)
+        elif docs and before is not None and _same_file(before, _stat(path)):
+            # No usable quick copy (first start after an upgrade, or another instance wrote the
+            # shard): make one, so the next start reads it; only if the shard did not change
+            # while it was read, so that its identity names what was read.
+            write_quick(path, docs, before)
+        return shard
+
+    @staticmethod
+    def _fill(docs: list[tuple[int, Record]], into: dict[str, Record]) -> _Shard:
+        shard = _Shard()
+        for doc_id, record in docs:
+            into[record.id] = record
+            shard.doc_ids[record.id] = doc_id
+        if shard.doc_ids:
+            shard.next_id = max(shard.doc_ids.values()) + 1
         return shard
 
     def _save_shard(

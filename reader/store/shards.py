@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from reader.store.atomic import atomic_write_bytes
+from reader.store.quick import write_quick
 from reader.store.record import Record, record_from_dict, record_to_dict
 from reader.store.storage import FORMAT, META_TABLE, read_db
 
@@ -129,6 +130,8 @@ def shard_bytes(rows: Iterable[tuple[int, Record]], encoded: Encoded | None = No
 def write_shard(
     path: Path, rows: Iterable[tuple[int, Record]], encoded: Encoded | None = None
 ) -> None:
-    """Write a whole shard atomically."""
+    """Write a whole shard atomically, then its quick copy (see reader.store.quick)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, shard_bytes(rows, encoded), sync_dir=False)  # re-fetchable
+    rows = list(rows)
+    written = atomic_write_bytes(path, shard_bytes(rows, encoded), sync_dir=False)  # re-fetchable
+    write_quick(path, rows, written)

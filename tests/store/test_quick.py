@@ -1,0 +1,123 @@
+"""Tests for reader.store.quick: the binary copies of the shards that make a start fast.
+
+What matters: a quick copy is used only for the very shard version it was made from, and
+whatever is wrong with it (stale, damaged, foreign) costs a JSON read, never a paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.hub.models import Author, Organization, Paper
+from reader.store import cache as cache_module
+from reader.store import quick
+from reader.store.cache import PaperCache
+from reader.store.record import Record
+from reader.store.shards import read_shard, write_shard
+
+T0, T1 = "2026-03-01T00:00:00.000Z", "2026-03-02T00:00:00.000Z"
+
+
+def full_record(pid: str, upvotes: int = 12) -> Record:
+    paper = Paper(
+        id=pid, title=f"Title {pid} ünïcødé 数学", summary="Line one.\n\nLine [b]two[/b].",
+        authors=(Author("Ada Lovelace"), Author("Bob", "bob"), Author("Hidden", None, True)),
+        published_at="2026-02-01T00:00:00.000Z", submitted_daily_at="2026-02-03T00:00:00.000Z",
+        submitted_by="akhaliq", upvotes=upvotes, num_comments=3, ai_summary="Short.",
+        ai_keywords=("diffusion", "LLM"), github_repo="https://github.com/a/b", github_stars=7,
+        project_page="https://x.y", organization=Organization("Org", "The Org"),
+        discussion_id="abc", thumbnail="https://t/1.png", media_urls=("https://m/1.mp4",))
+    return Record(paper, listed_on=("2026-02-03", "2026-02-04"),
+                  trending=((3, T0), (1, T1)), first_seen=T0, updated_at=T1)
+
+
+def shard(tmp_path: Path, n: int = 5) -> tuple[Path, list[tuple[int, Record]]]:
+    rows = [(i + 1, full_record(f"2602.{i:05d}")) for i in range(n)]
+    rows.append((n + 1, Record(Paper(id="2602.99999"))))  # every optional field empty
+    path = tmp_path / "2602.json"
+    write_shard(path, rows)
+    return path, rows
+
+
+def test_a_written_shard_reads_back_the_same_records(tmp_path: Path) -> None:
+    path, rows = shard(tmp_path)
+    assert quick.quick_path(path).exists()
+    assert quick.read_quick(path) == rows
+    assert read_shard(path, "2602") == (rows, 0)  # and the JSON says the same
+
+
+def test_authors_and_keywords_are_shared_objects(tmp_path: Path) -> None:
+    path, _ = shard(tmp_path)
+    loaded = quick.read_quick(path)
+    assert loaded is not None
+    first, second = loaded[0][1].paper, loaded[1][1].paper
+    assert first.authors[0] is second.authors[0]
+    assert first.ai_keywords[0] is second.ai_keywords[0]
+
+
+def test_a_shard_written_since_makes_the_copy_stale(tmp_path: Path) -> None:
+    path, rows = shard(tmp_path)
+    old_copy = quick.quick_path(path).read_bytes()
+    changed = [(rows[0][0], full_record(rows[0][1].id, upvotes=99)), *rows[1:]]
+    write_shard(path, changed)
+    quick.quick_path(path).write_bytes(old_copy)  # e.g. an older version wrote only the JSON
+    assert quick.read_quick(path) is None
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "header"])
+def test_a_damaged_copy_is_not_used(tmp_path: Path, damage: str) -> None:
+    path, _ = shard(tmp_path)
+    copy = quick.quick_path(path)
+    raw = bytearray(copy.read_bytes())
+    if damage == "flip":
+        raw[-10] ^= 0xFF
+    elif damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    elif damage == "empty":
+        raw = bytearray()
+    else:
+        raw[8] += 1  # another format version
+    copy.write_bytes(bytes(raw))
+    assert quick.read_quick(path) is None
+
+
+def test_the_cache_reads_the_copy_and_not_the_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    papers = tmp_path / "papers"
+    cache = PaperCache(papers)
+    cache.merge([full_record(f"2602.{i:05d}").paper for i in range(3)], listed_on="2026-02-03",
+                now=T0)
+    expected = cache.load_all()
+
+    def forbidden(*args: object, **kw: object) -> object:
+        raise AssertionError("the JSON shard was parsed")
+
+    monkeypatch.setattr(cache_module, "read_shard", forbidden)
+    assert PaperCache(papers).load_all() == expected
+
+
+def test_a_stale_copy_falls_back_to_the_json_and_is_made_again(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    cache = PaperCache(papers)
+    cache.merge([full_record("2602.00001").paper], listed_on="2026-02-03", now=T0)
+    copy = quick.quick_path(papers / "2602.json")
+    stale = copy.read_bytes()
+    cache.merge([full_record("2602.00002").paper], listed_on="2026-02-03", now=T1)
+    copy.write_bytes(stale)  # as if the quick copy of the second write was lost
+    loaded = PaperCache(papers).load_all()
+    assert sorted(loaded) == ["2602.00001", "2602.00002"]
+    assert copy.read_bytes() != stale  # a fresh copy was made from the JSON
+    assert quick.read_quick(papers / "2602.json") == sorted(
+        ((i + 1, loaded[pid]) for i, pid in enumerate(sorted(loaded))), key=lambda r: r[0])
+
+
+def test_a_copy_that_cannot_be_written_is_harmless(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    quick.quick_path(papers / "2602.json").mkdir()  # a directory where the copy should go
+    cache = PaperCache(papers)
+    cache.merge([full_record("2602.00001").paper], listed_on="2026-02-03", now=T0)
+    assert not cache.problems
+    assert list(PaperCache(papers).load_all()) == ["2602.00001"]
