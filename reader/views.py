@@ -56,7 +56,7 @@ def saved_views(views: Mapping[str, str]) -> list[View]:
 
 
 def _upvotes(record: Record) -> int:
-    return record.paper.upvotes or 0
+    return record.upvotes or 0
 
 
 @dataclass(frozen=True)

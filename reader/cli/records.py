@@ -28,7 +28,7 @@ def record_json(record: Record, state: LibraryState) -> dict[str, Any]:
 
 def newest_first(records: Iterable[Record]) -> list[Record]:
     """Newest listing day first, then most upvotes, then id (so the order is stable)."""
-    return sorted(records, key=lambda r: (r.day, r.paper.upvotes or 0, r.id), reverse=True)
+    return sorted(records, key=lambda r: (r.day, r.upvotes or 0, r.id), reverse=True)
 
 
 def select_view(view: str, records: Mapping[str, Record], state: LibraryState) -> list[Record]:

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("reader.query")
 
-FORMAT_VERSION = 4  # 3: pairs of common words (reader.query.pairs); 4: more of them, per field
+# 3: pairs of common words (reader.query.pairs); 4: more of them, per field; 5: fingerprints
+# from the fields a packed record holds unpacked
+FORMAT_VERSION = 5
 _MAGIC = b"PRINDEX\0"
 # magic, format version, marshal version, Python major*256+minor, item size of "I", big-endian
 _HEADER = struct.Struct("<8sIIIB?Q")  # ... and the length of the table of contents
@@ -54,23 +56,21 @@ class BadIndexFile(Exception):
 def fingerprint(record: Record) -> tuple[Any, ...]:
     """What decides whether a saved document still describes ``record``.
 
-    For records from the store, abstracts, authors and keywords are summarised by their lengths
-    (hashing 150 MB of abstracts would cost more than the whole load): the store moves
-    ``updated_at`` on every change, and a change within the same second that keeps every length
-    is not worth the time. Records without ``updated_at`` are compared in full.
+    For records from the store, ``updated_at`` moves (to the millisecond) on every change, so
+    it and the fields every record carries unpacked decide: comparing 100,000 records this way
+    unpacks none of them (see Record.packed) and costs no hashing of abstracts. Records without
+    ``updated_at`` are compared in full.
     """
+    cheap = (record.updated_at, record.first_seen, record.listed_on, record.trending[-1:],
+             record.upvotes, record.day)
+    if record.updated_at:
+        return cheap
     p = record.paper
     org = p.organization
-    cheap = (
-        record.updated_at, record.first_seen, record.listed_on, record.trending[-1:],
-        p.upvotes, p.github_stars, p.num_comments, p.github_repo, p.project_page,
-        bool(p.ai_summary), p.submitted_daily_at, p.published_at, p.title,
-        None if org is None else (org.name, org.fullname),
-    )
-    if record.updated_at:
-        return (*cheap, len(p.summary), p.summary[-16:], len(p.authors), len(p.ai_keywords))
     authors = tuple((a.name, a.username, a.hidden) for a in p.authors)
-    return (*cheap, p.summary, authors, p.ai_keywords)
+    return (*cheap, p.github_stars, p.num_comments, p.github_repo, p.project_page, p.ai_summary,
+            p.submitted_daily_at, p.published_at, p.title,
+            None if org is None else (org.name, org.fullname), p.summary, authors, p.ai_keywords)
 
 
 # --- writing ------------------------------------------------------------------------------------

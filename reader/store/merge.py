@@ -70,14 +70,15 @@ def merge_record(
             first_seen=now,
             updated_at=now,
         )
-    merged = merge_paper(old.paper, paper)
+    old_paper = old.paper  # read once: a packed record unpacks on each first read
+    merged = merge_paper(old_paper, paper)
     days = old.listed_on
     if listed_on and listed_on not in days:
         days = tuple(sorted((*days, listed_on)))
     trending = old.trending
     if rank is not None:
         trending = (*trending, (rank, now))[-TRENDING_KEEP:]
-    if merged is old.paper and days is old.listed_on and trending is old.trending:
+    if merged is old_paper and days is old.listed_on and trending is old.trending:
         return old
     return Record(
         paper=merged,

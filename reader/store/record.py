@@ -2,46 +2,128 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from reader.hub.models import Paper, paper_from_dict, paper_to_dict
 
 TRENDING_KEEP = 20  # trending sightings kept per paper (newest last)
 
 
-@dataclass(frozen=True, slots=True)
+class Unpacker(Protocol):
+    """A paper not unpacked yet (see reader.store.quick): ``unpack(blob)`` builds it."""
+
+    def unpack(self, blob: bytes) -> Paper: ...
+
+
 class Record:
-    """One paper in the cache.
+    """One paper in the cache. Treat it as immutable (it is shared between threads and its
+    identity tells a changed paper from an unchanged one): a change makes a new Record.
 
     ``listed_on``: the Daily Papers dates (``YYYY-MM-DD``) it was listed on, sorted.
     ``trending``: ``(rank, seen_at)`` pairs, 1-based rank in the trending list, oldest first.
     ``first_seen`` / ``updated_at``: ISO times of the first merge and of the last changing merge.
+
+    A record loaded from a quick copy holds its paper packed (a few hundred bytes instead of a
+    few kB of Python objects) and unpacks it on first use of :attr:`paper`. What the views need
+    for every paper (``id``, ``day``, ``upvotes``, the listing days, trending) is always at
+    hand, so the list of 100,000 papers shows without unpacking more than the rows on screen.
     """
 
-    paper: Paper
-    listed_on: tuple[str, ...] = ()
-    trending: tuple[tuple[int, str], ...] = ()
-    first_seen: str = ""
-    updated_at: str = ""
+    __slots__ = ("_paper", "_packer", "id", "day", "upvotes", "listed_on", "trending",
+                 "first_seen", "updated_at")
+
+    def __init__(
+        self,
+        paper: Paper,
+        listed_on: tuple[str, ...] = (),
+        trending: tuple[tuple[int, str], ...] = (),
+        first_seen: str = "",
+        updated_at: str = "",
+    ) -> None:
+        self._paper: Paper | bytes = paper
+        self._packer: Unpacker | None = None
+        self.id: str = paper.id
+        self.listed_on = listed_on
+        self.trending = trending
+        self.first_seen = first_seen
+        self.updated_at = updated_at
+        self.upvotes: int | None = paper.upvotes
+        self.day: str = _day(listed_on, paper)
+
+    @classmethod
+    def packed(
+        cls, paper_id: str, blob: bytes, packer: Unpacker, *, day: str, upvotes: int | None,
+        listed_on: tuple[str, ...], trending: tuple[tuple[int, str], ...], first_seen: str,
+        updated_at: str,
+    ) -> Record:
+        """A record whose paper is unpacked from ``blob`` by ``packer`` when first needed;
+        ``day`` and ``upvotes`` must be what the paper would give (the quick copy saved them)."""
+        self = cls.__new__(cls)
+        self._paper, self._packer, self.id, self.day, self.upvotes = (
+            blob, packer, paper_id, day, upvotes)
+        self.listed_on, self.trending, self.first_seen, self.updated_at = (
+            listed_on, trending, first_seen, updated_at)
+        return self
 
     @property
-    def id(self) -> str:
-        return self.paper.id
+    def paper(self) -> Paper:
+        paper = self._paper
+        if isinstance(paper, Paper):
+            return paper
+        # One read of one slot: if two threads unpack at once, both get equal papers.
+        packer = self._packer
+        assert packer is not None
+        unpacked = packer.unpack(paper)
+        self._paper = unpacked
+        return unpacked
 
     @property
-    def day(self) -> str:
-        """The date this paper belongs to in date-ordered views: its newest listing day, else the
-        day of its Daily Papers submission, else its arXiv publication day ("" if none known)."""
-        if self.listed_on:
-            return self.listed_on[-1]
-        stamp = self.paper.submitted_daily_at or self.paper.published_at or ""
-        return stamp[:10]
+    def is_packed(self) -> bool:
+        """True while the paper has not been unpacked (it costs ~10 us on first use)."""
+        return not isinstance(self._paper, Paper)
 
     @property
     def trending_rank(self) -> int | None:
         """The rank at the newest trending sighting, if any."""
         return self.trending[-1][0] if self.trending else None
+
+    def replace(self, **changes: Any) -> Record:
+        """A copy with some of the constructor's fields changed (as ``dataclasses.replace``)."""
+        fields: dict[str, Any] = {
+            "paper": self.paper, "listed_on": self.listed_on, "trending": self.trending,
+            "first_seen": self.first_seen, "updated_at": self.updated_at}
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"Record has no field {sorted(unknown)[0]!r}")
+        fields.update(changes)
+        return Record(**fields)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.paper, self.listed_on, self.trending, self.first_seen, self.updated_at)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if not isinstance(other, Record):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.listed_on, self.trending, self.first_seen, self.updated_at))
+
+    def __repr__(self) -> str:
+        state = "packed" if self.is_packed else repr(self._paper)
+        return (f"Record({state}, listed_on={self.listed_on!r}, trending={self.trending!r}, "
+                f"first_seen={self.first_seen!r}, updated_at={self.updated_at!r})")
+
+
+def _day(listed_on: tuple[str, ...], paper: Paper) -> str:
+    """The date a paper belongs to in date-ordered views: its newest listing day, else the day
+    of its Daily Papers submission, else its arXiv publication day ("" if none known)."""
+    if listed_on:
+        return listed_on[-1]
+    stamp = paper.submitted_daily_at or paper.published_at or ""
+    return stamp[:10]
 
 
 def record_to_dict(r: Record) -> dict[str, Any]:

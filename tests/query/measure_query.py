@@ -155,7 +155,7 @@ def build_save_load(recs: list[Record], folder: Path) -> Index:
     assert index is not None and len(index) == n
     changed = dict(by_id)
     for r in recs[:: max(1, n // 500)][:500]:  # 500 papers got new counts since the save
-        changed[r.id] = dataclasses.replace(r, paper=dataclasses.replace(r.paper, upvotes=999),
+        changed[r.id] = r.replace(paper=dataclasses.replace(r.paper, upvotes=999),
                                             updated_at="2026-11-28T00:00:00Z")
     started = time.perf_counter()
     caught_up = Index.load(path, changed)
@@ -211,9 +211,9 @@ def measure(recs: list[Record], folder: Path, freeze: bool) -> None:
     print(f"plain scan with the reference matcher: {' / '.join(f'{t:.0f}' for t in scan)} ms "
           "(has:code / upvotes:>=50 / title:diffusion)")
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    changed = [dataclasses.replace(r, paper=dataclasses.replace(r.paper, upvotes=999))
+    changed = [r.replace(paper=dataclasses.replace(r.paper, upvotes=999))
                for r in recs[: min(500, n)]]
-    fresh = [dataclasses.replace(r, paper=dataclasses.replace(r.paper, id=f"9{r.id}"))
+    fresh = [r.replace(paper=dataclasses.replace(r.paper, id=f"9{r.id}"))
              for r in recs[-min(500, n) :]]
     t0 = time.perf_counter()
     index.add(changed + fresh)

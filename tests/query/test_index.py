@@ -70,7 +70,7 @@ def test_add_appends_and_replaces() -> None:
     assert index.filter(parse("title:v"), CTX) == [IDS["diff"]]
     assert index.filter(parse("upvotes:>100"), CTX) == [IDS["attn"]]
     old = PAPERS["diff"]
-    changed = dataclasses.replace(old, paper=dataclasses.replace(
+    changed = old.replace(paper=dataclasses.replace(
         old.paper, title="Audio Diffusion", upvotes=500, authors=(Author("Bo Li"),)))
     index.add([changed])
     assert len(index) == 3

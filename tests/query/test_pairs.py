@@ -134,9 +134,9 @@ def test_common_pairs_are_indexed_and_decide_two_word_phrases() -> None:
 
 def test_short_fields_hold_the_pairs_of_less_common_words() -> None:
     recs = [_paper(i, "filler text", ()) for i in range(100)]
-    recs[3] = dataclasses.replace(recs[3], paper=dataclasses.replace(
+    recs[3] = recs[3].replace(paper=dataclasses.replace(
         recs[3].paper, title="Knowledge distillation", summary="knowledge distillation"))
-    recs[7] = dataclasses.replace(recs[7], paper=dataclasses.replace(
+    recs[7] = recs[7].replace(paper=dataclasses.replace(
         recs[7].paper, title="Distillation of knowledge", summary="distillation of knowledge"))
     with mock.patch.dict("reader.query.pairs.FIELD_SHARE", {"title": 0.01, "abstract": 0.05}):
         index = Index(recs)

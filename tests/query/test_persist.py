@@ -84,9 +84,9 @@ def test_changes_since_the_save_are_picked_up(
 
 def test_changed_removed_and_new_papers(saved: Path) -> None:
     diff, old = PAPERS["diff"], PAPERS["old"]
-    changed = dataclasses.replace(diff, paper=dataclasses.replace(
+    changed = diff.replace(paper=dataclasses.replace(
         diff.paper, title="Audio Synthesis", upvotes=777))
-    counted = dataclasses.replace(old, paper=dataclasses.replace(old.paper, upvotes=1234))
+    counted = old.replace(paper=dataclasses.replace(old.paper, upvotes=1234))
     new = Record(Paper("2611.55555", title="Brand new survey"))
     recs = {r.id: r for r in PAPERS.values() if r.id != PAPERS["bare"].id}
     recs[diff.id], recs[old.id], recs[new.id] = changed, counted, new

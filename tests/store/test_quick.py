@@ -121,3 +121,46 @@ def test_a_copy_that_cannot_be_written_is_harmless(tmp_path: Path) -> None:
     cache.merge([full_record("2602.00001").paper], listed_on="2026-02-03", now=T0)
     assert not cache.problems
     assert list(PaperCache(papers).load_all()) == ["2602.00001"]
+
+
+def test_loaded_papers_stay_packed_until_used(tmp_path: Path) -> None:
+    path, rows = shard(tmp_path)
+    loaded = quick.read_quick(path)
+    assert loaded is not None
+    records = [r for _, r in loaded]
+    assert all(r.is_packed for r in records)
+    # what the views need of every paper is there without unpacking
+    assert [(r.id, r.day, r.upvotes, r.listed_on, r.trending, r.first_seen, r.updated_at)
+            for r in records] == [
+        (r.id, r.day, r.upvotes, r.listed_on, r.trending, r.first_seen, r.updated_at)
+        for _, r in rows]
+    assert all(r.is_packed for r in records)
+    assert records[0].paper == rows[0][1].paper and not records[0].is_packed
+    assert records[0].paper is records[0].paper  # unpacked once, then kept
+    assert records[-1].day == "" and records[-1].upvotes is None
+
+
+def test_the_views_and_the_saved_index_need_no_unpacking(tmp_path: Path) -> None:
+    from reader.query.index import Index
+    from reader.views import build_data
+
+    papers = tmp_path / "papers"
+    cache = PaperCache(papers)
+    cache.merge([full_record(f"2602.{i:05d}", upvotes=i).paper for i in range(20)],
+                listed_on="2026-02-03", now=T0)
+    Index.build_or_load(tmp_path / "index.bin", cache.load_all())
+    records = PaperCache(papers).load_all()
+    data = build_data(records, complete=True)
+    index, loaded = Index.build_or_load(tmp_path / "index.bin", records)
+    assert loaded and len(index) == 20
+    assert data.by_date[0] == "2602.00019"
+    assert all(r.is_packed for r in records.values())
+
+
+def test_records_compare_and_hash_by_content() -> None:
+    a, b = full_record("2602.00001"), full_record("2602.00001")
+    assert a == b and hash(a) == hash(b) and a is not b
+    assert a != a.replace(updated_at="later")
+    assert a.replace(paper=a.paper) == a
+    with pytest.raises(TypeError):
+        a.replace(nope=1)
