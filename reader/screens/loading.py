@@ -143,6 +143,7 @@ class Loader:
         c.index = message.index
         if message.records is not c.data.records:
             self.build_index(None)  # papers arrived meanwhile: add them, off the UI thread
+        self.marks()  # rules and saved views waited for it (see Controller.index_coming)
         self.screen.show_summary()
 
     # --- rules and counts ----------------------------------------------------------------
@@ -160,8 +161,14 @@ class Loader:
     def _marks(self) -> None:
         c = self.screen.controller
         snap = c.snapshot()
-        marks = c.compute_marks(snap)
         views = c.views()
+        if c.index_coming(snap):
+            # Rules and saved views are queries over every paper: they are worked out once the
+            # Index is in (index_ready asks again), and meanwhile keep what the slice gave.
+            marks = c.marks
+            views = [v for v in views if not v.query]
+        else:
+            marks = c.compute_marks(snap)
         if not snap.data.complete:
             # The start-up slice holds the newest days and trending whole, nothing else: other
             # counts would be wrong until every paper is loaded, so they are left blank.

@@ -150,3 +150,33 @@ def test_a_count_not_known_yet_is_blank_and_a_broken_view_says_so() -> None:
     assert view_prompt(View("all", "All"), 0, 20).plain.endswith(" 0")
     assert view_prompt(View("all", "All"), 12345, 20).plain.endswith(" 12,345")
     assert view_prompt(View("saved:x", "x", "(", 1), None, 20).plain.endswith(" !")
+
+
+async def test_a_restart_unpacks_only_the_papers_it_shows(corpus: Any, make_app: Any) -> None:
+    """Papers come back packed from the quick copies (see Record.packed): the views, the saved
+    Index, the rules and the saved views' counts need none unpacked, so memory stays low."""
+    from reader.query import Context, matches, parse
+    from reader.store.locations import locations
+    from tests.tui.conftest import write_config
+
+    fill_cache(corpus)
+    write_config(locations().config_file, 'mute = ["upvotes:<3"]\n[views]\n"Code" = "has:code"\n')
+    async with make_app(None).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)  # the first start reads the JSON, writes quick copies and the Index
+    app = make_app(None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.switch_view("all")
+        await settle(pilot)
+        c = screen.controller
+        records = c.data.records
+        assert c.data.complete and c.index_loaded
+        unpacked = [r.id for r in records.values() if not r.is_packed]
+        assert len(records) > 200 and len(unpacked) <= 80  # rows on screen, and the detail
+        # ...and the rules and the saved view's count are right all the same
+        muted = {pid for pid, r in records.items() if matches(parse("upvotes:<3"), r, Context())}
+        assert muted and c.marks.muted == muted
+        code = sum(1 for pid, r in records.items()
+                   if pid not in muted and matches(parse("has:code"), r, Context()))
+        assert screen.filter_pane.counts["saved:Code"] == code > 0
