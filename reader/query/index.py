@@ -11,6 +11,7 @@ Costly short prefixes are held (reader.query.prefixes); save/load live in reader
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import compress, repeat
@@ -94,8 +95,9 @@ class Index:
         self._static: dict[str, bytearray] = {name: bytearray() for name in STATIC_FLAGS}
         # Documents sorted by each value (unknown values left out), and ids sorted, for ranges
         # and prefixes by bisection; kept up to date by add(), off the UI thread.
-        self._by_value: dict[str, tuple[list[float], list[int]]] = {}
-        self._by_id: tuple[list[str], list[int]] = ([], [])
+        # The document numbers are arrays: 4 bytes each instead of a 36-byte int object.
+        self._by_value: dict[str, tuple[list[float], Sequence[int]]] = {}
+        self._by_id: tuple[list[str], Sequence[int]] = ([], array("I"))
         self._sort_keys: dict[str, list[int]] = {key: [] for key in SORT_KEYS}
         self._cache: dict[tuple[str, str], int] = {}
         # Bitmaps of the library's id sets (read, bookmarks...), rebuilt per query they would cost
@@ -265,12 +267,13 @@ class Index:
                 docs = [d for d in docs if d not in touched] + sorted(touched)
             docs = [d for d in (*docs, *added) if values[d] is not None]
             docs.sort(key=values.__getitem__)  # type: ignore[arg-type]
-            self._by_value[name] = (list(map(values.__getitem__, docs)), docs)  # type: ignore[arg-type]
+            keys = list(map(values.__getitem__, docs))
+            self._by_value[name] = (keys, array("I", docs))  # type: ignore[assignment]
         if added:
-            lowered = [i.lower() for i in self._ids]
-            docs = self._by_id[1] + list(added)
+            lowered = [i if i.lower() == i else i.lower() for i in self._ids]
+            docs = [*self._by_id[1], *added]
             docs.sort(key=lowered.__getitem__)
-            self._by_id = (list(map(lowered.__getitem__, docs)), docs)
+            self._by_id = (list(map(lowered.__getitem__, docs)), array("I", docs))
 
     @staticmethod
     def _field_tokens(record: Record, field: str) -> set[bytes]:
@@ -478,8 +481,8 @@ class Index:
             del self._cache[next(iter(self._cache))]  # the oldest entry
         self._cache[key] = bits
 
-    def _sorted_by(self, name: str) -> tuple[list[float], list[int]]:
-        return self._by_value.get(name, ([], []))
+    def _sorted_by(self, name: str) -> tuple[list[float], Sequence[int]]:
+        return self._by_value.get(name, ([], ()))
 
     def _range(self, name: str, lo: float | None, hi: float | None) -> int:
         keys, docs = self._sorted_by(name)

@@ -220,18 +220,29 @@ def _restore(cls: type[Index], path: Path) -> tuple[Index, list[Any]]:
     index._sort_keys = meta["sort_keys"]
     index._static = {name: bytearray(flags) for name, flags in meta["static"].items()}
     for name, values in index._values.items():
-        docs = array("I", meta["by_value"][name]).tolist()
+        docs = array("I", meta["by_value"][name])
         index._by_value[name] = (list(map(values.__getitem__, docs)), docs)  # type: ignore[arg-type]
     index._short = ShortPrefixes({prefix: int.from_bytes(bits, "little")
                                   for prefix, bits in meta["short"].items()})
     index._pairs = _pairs_of(pairs, n)
-    by_id = array("I", meta["by_id"]).tolist()
-    index._by_id = ([ids[d].lower() for d in by_id], by_id)
+    by_id = array("I", meta["by_id"])
+    index._by_id = ([], by_id)  # the keys once the ids are the records' own (_load_checked)
     sizes = {len(v) for v in index._values.values()} | {len(v) for v in index._sort_keys.values()}
     sizes |= {len(v) for v in index._static.values()}
     if sizes - {n} or len(by_id) != n or any(d >= n for d in index._dead):
         raise BadIndexFile("sizes do not match")
     return index, fps
+
+
+def _lowered(ids: list[str], docs: Sequence[int]) -> list[str]:
+    """The ids of ``docs`` in lower case; an id already lower case (every arXiv id) is the same
+    string object, not a copy (100,000 copies: 6 MB)."""
+    out = []
+    for doc in docs:
+        paper_id = ids[doc]
+        lower = paper_id.lower()
+        out.append(paper_id if lower == paper_id else lower)
+    return out
 
 
 @contextmanager
@@ -266,7 +277,7 @@ def _load_checked(
         log.info("saved query index %s not used: %s", Path(path).name, err)
         return None
     current = records if isinstance(records, Mapping) else {r.id: r for r in records}
-    docno, slots, dead = index._docno, index._records, index._dead
+    docno, slots, dead, ids = index._docno, index._records, index._dead, index._ids
     removed = False
     for doc, (paper_id, saved) in enumerate(zip(index._ids, fps, strict=True)):
         record = current.get(paper_id)
@@ -278,8 +289,10 @@ def _load_checked(
             removed = True
         else:
             slots.append(record)
+            paper_id = ids[doc] = record.id  # one string per id, the record's (6 MB at 100k)
             docno[paper_id] = doc
     index._live_bits = None
+    index._by_id = (_lowered(ids, index._by_id[1]), index._by_id[1])
     fresh = [r for paper_id, r in current.items() if paper_id not in docno]
     index.add(fresh)
     return index, removed or bool(fresh)
