@@ -135,11 +135,8 @@ def read_quick(shard_path: Path) -> Rows | None:
         return None
     try:
         packed, unpacker = Record.packed, _UNPACKER
-        return [(doc_id, packed(pid, blob, unpacker, day=day, upvotes=upvotes,
-                                listed_on=listed_on, trending=trending, first_seen=first_seen,
-                                updated_at=updated_at))
-                for doc_id, pid, blob, day, upvotes, listed_on, trending, first_seen, updated_at
-                in marshal.loads(payload)]
+        return [(row[0], packed(row[1], row[2], unpacker, *row[3:]))
+                for row in marshal.loads(payload)]
     except (ValueError, TypeError, EOFError) as err:
         # Checksummed, so only a bug could get here: log it and fall back to the JSON.
         log.warning("unusable quick copy of %s: %s", shard_path.name, err)

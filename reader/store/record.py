@@ -52,9 +52,9 @@ class Record:
 
     @classmethod
     def packed(
-        cls, paper_id: str, blob: bytes, packer: Unpacker, *, day: str, upvotes: int | None,
+        cls, paper_id: str, blob: bytes, packer: Unpacker, day: str, upvotes: int | None,
         listed_on: tuple[str, ...], trending: tuple[tuple[int, str], ...], first_seen: str,
-        updated_at: str,
+        updated_at: str, /,
     ) -> Record:
         """A record whose paper is unpacked from ``blob`` by ``packer`` when first needed;
         ``day`` and ``upvotes`` must be what the paper would give (the quick copy saved them)."""
