@@ -10,9 +10,10 @@ TRENDING_KEEP = 20  # trending sightings kept per paper (newest last)
 
 
 class Unpacker(Protocol):
-    """A paper not unpacked yet (see reader.store.quick): ``unpack(blob)`` builds it."""
+    """Where packed papers come from (see reader.store.quick): ``unpack(ref, paper_id)``
+    builds the paper that ``ref`` points at."""
 
-    def unpack(self, blob: bytes) -> Paper: ...
+    def unpack(self, ref: Any, paper_id: str) -> Paper: ...
 
 
 class Record:
@@ -40,7 +41,7 @@ class Record:
         first_seen: str = "",
         updated_at: str = "",
     ) -> None:
-        self._paper: Paper | bytes = paper
+        self._paper: Paper | object = paper
         self._packer: Unpacker | None = None
         self.id: str = paper.id
         self.listed_on = listed_on
@@ -52,15 +53,15 @@ class Record:
 
     @classmethod
     def packed(
-        cls, paper_id: str, blob: bytes, packer: Unpacker, day: str, upvotes: int | None,
+        cls, paper_id: str, ref: object, packer: Unpacker, day: str, upvotes: int | None,
         listed_on: tuple[str, ...], trending: tuple[tuple[int, str], ...], first_seen: str,
         updated_at: str, /,
     ) -> Record:
-        """A record whose paper is unpacked from ``blob`` by ``packer`` when first needed;
+        """A record whose paper ``packer`` unpacks from ``ref`` when first needed;
         ``day`` and ``upvotes`` must be what the paper would give (the quick copy saved them)."""
         self = cls.__new__(cls)
         self._paper, self._packer, self.id, self.day, self.upvotes = (
-            blob, packer, paper_id, day, upvotes)
+            ref, packer, paper_id, day, upvotes)
         self.listed_on, self.trending, self.first_seen, self.updated_at = (
             listed_on, trending, first_seen, updated_at)
         return self
@@ -73,7 +74,7 @@ class Record:
         # One read of one slot: if two threads unpack at once, both get equal papers.
         packer = self._packer
         assert packer is not None
-        unpacked = packer.unpack(paper)
+        unpacked = packer.unpack(paper, self.id)
         self._paper = unpacked
         return unpacked
 

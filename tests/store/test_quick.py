@@ -71,7 +71,7 @@ def test_a_damaged_copy_is_not_used(tmp_path: Path, damage: str) -> None:
     copy = quick.quick_path(path)
     raw = bytearray(copy.read_bytes())
     if damage == "flip":
-        raw[-10] ^= 0xFF
+        raw[quick._HEADER.size + 20] ^= 0xFF  # in the heads
     elif damage == "truncate":
         raw = raw[: len(raw) // 2]
     elif damage == "empty":
@@ -164,3 +164,37 @@ def test_records_compare_and_hash_by_content() -> None:
     assert a.replace(paper=a.paper) == a
     with pytest.raises(TypeError):
         a.replace(nope=1)
+
+
+@pytest.mark.parametrize("lazy", [True, False])
+def test_papers_are_read_from_the_file_when_used_or_at_load(tmp_path: Path, lazy: bool) -> None:
+    path, rows = shard(tmp_path)
+    loaded = quick.read_quick(path, lazy=lazy)
+    assert loaded is not None
+    quick.quick_path(path).unlink()  # an open file stays readable; bytes read at load too
+    assert loaded == rows
+
+
+def test_a_paper_damaged_on_disk_after_loading_comes_from_the_json(tmp_path: Path) -> None:
+    path, rows = shard(tmp_path)
+    loaded = quick.read_quick(path)
+    assert loaded is not None
+    with quick.quick_path(path).open("r+b") as f:  # the disk changes the bytes in place
+        f.seek(-5, 2)
+        f.write(b"\xff" * 5)
+    assert loaded[-1][1].paper == rows[-1][1].paper  # checksum failed: read from the JSON
+    assert loaded[0][1].paper == rows[0][1].paper  # an intact one is still unpacked
+
+
+def test_a_copy_replaced_after_loading_leaves_loaded_records_right(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    first = PaperCache(papers)
+    first.merge([full_record(f"2602.{i:05d}").paper for i in range(3)], listed_on="2026-02-03",
+                now=T0)
+    expected = {pid: r.paper for pid, r in first.load_all().items()}
+    loaded = PaperCache(papers).load_all()  # packed, reading 2602.quick as it is now
+    other = PaperCache(papers)  # a second instance rewrites the shard and its quick copy
+    other.merge([full_record("2602.00001", upvotes=99).paper,
+                 Paper(id="2602.00007", title="A much longer title " * 20)], now=T1)
+    assert {pid: r.paper for pid, r in loaded.items()} == expected
+    assert PaperCache(papers).get("2602.00001").paper.upvotes == 99  # type: ignore[union-attr]
