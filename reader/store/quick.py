@@ -63,6 +63,7 @@ _KEYWORDS = _PAPER_FIELDS.index("ai_keywords")
 _paper_values = attrgetter(*_PAPER_FIELDS)
 # Keep the file open and read papers lazily only where a replaced file stays readable.
 LAZY = os.name == "posix"
+_FIRST_READ = 1 << 20  # the header and, usually, the heads (~150 bytes a paper)
 
 Rows = list[tuple[int, Record]]
 
@@ -153,25 +154,26 @@ def read_quick(shard_path: Path, *, lazy: bool = LAZY) -> Rows | None:
 
 
 def _read_heads(papers: _Papers, shard_path: Path) -> Rows | None:
+    # Few system calls: at start-up each one hands the interpreter lock to the UI thread and
+    # waits to get it back. The header and the heads usually come in one read.
     fd = papers.fd
     try:
         shard = os.stat(shard_path)
     except FileNotFoundError:
         return None
-    size = os.fstat(fd).st_size
-    raw = _pread(fd, _HEADER.size, 0)
+    raw = _pread(fd, _FIRST_READ, 0)
     if len(raw) < _HEADER.size:
         return None
-    magic, version, marshal_version, python, schema, *ident, length, crc, blobs = (
-        _HEADER.unpack(raw))
+    magic, version, marshal_version, python, schema, *ident, length, crc, _ = (
+        _HEADER.unpack_from(raw))
     if (magic, version, marshal_version, python, schema) != (
             _MAGIC, FORMAT_VERSION, marshal.version, sys.hexversion >> 16, _SCHEMA):
         return None
     if tuple(ident) != _identity(shard):
         return None  # the shard was written since (by another instance, or an older version)
-    if size != _HEADER.size + length + blobs:
-        return None
-    payload = _pread(fd, length, _HEADER.size)
+    end = _HEADER.size + length
+    payload = memoryview(raw)[_HEADER.size:end] if len(raw) >= end else _pread(
+        fd, length, _HEADER.size)
     if len(payload) != length or zlib.crc32(payload) != crc:
         return None
     papers.base = _HEADER.size + length
@@ -204,7 +206,7 @@ class _Papers:
 
     def read_all(self) -> None:
         size = os.fstat(self.fd).st_size - self.base
-        self._data = _pread(self.fd, size, self.base)
+        self._data = _pread(self.fd, size, self.base)  # a short read fails the blobs' checks
 
     def unpack(self, ref: tuple[int, int, int], paper_id: str) -> Paper:
         offset, length, crc = ref

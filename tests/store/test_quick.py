@@ -73,7 +73,7 @@ def test_a_damaged_copy_is_not_used(tmp_path: Path, damage: str) -> None:
     if damage == "flip":
         raw[quick._HEADER.size + 20] ^= 0xFF  # in the heads
     elif damage == "truncate":
-        raw = raw[: len(raw) // 2]
+        raw = raw[: quick._HEADER.size + 10]  # into the heads (a cut in the papers: below)
     elif damage == "empty":
         raw = bytearray()
     else:
@@ -198,3 +198,11 @@ def test_a_copy_replaced_after_loading_leaves_loaded_records_right(tmp_path: Pat
                  Paper(id="2602.00007", title="A much longer title " * 20)], now=T1)
     assert {pid: r.paper for pid, r in loaded.items()} == expected
     assert PaperCache(papers).get("2602.00001").paper.upvotes == 99  # type: ignore[union-attr]
+
+
+def test_a_copy_cut_short_in_its_papers_gives_the_papers_from_the_json(tmp_path: Path) -> None:
+    path, rows = shard(tmp_path)
+    copy = quick.quick_path(path)
+    copy.write_bytes(copy.read_bytes()[:-30])
+    loaded = quick.read_quick(path)
+    assert loaded == rows
