@@ -66,7 +66,7 @@ class PaperReaderApp(App[None]):
         self._client = client  # made on first use: httpx takes ~60 ms to import
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
                                      config_path=self.config_path,
-                                     index_path=self.where.cache_dir / "query-index.bin")
+                                     index_path=self.where.index_file)
         self._theme_ready = False
 
     @property

@@ -5,16 +5,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 
 import orjson
 
 from reader.cli.common import library_state, open_cache, report_problems
 from reader.cli.output import EXIT_OK, EXIT_USAGE, CliError, is_tty, terminal_width, truncate
 from reader.cli.records import VIEWS, record_json, select_view
-from reader.query import Context, QueryError, matches, parse
+from reader.query import Context, Query, QueryError, matches, parse
+from reader.query.index import Index
 from reader.query.matcher import sort_key
+from reader.store.locations import locations
 from reader.store.record import Record
 from reader.store.state import LibraryState
+
+INDEX_MAX_STALE = 0.05  # use the saved Index if at most this share of papers is not in it
 
 EPILOG = """\
 examples:
@@ -72,19 +78,16 @@ def run(args: argparse.Namespace) -> int:
         query = parse(text)
     except QueryError as exc:
         raise CliError(caret_message(text, exc.pos, exc.message), EXIT_USAGE) from None
-    cache = open_cache()
+    where = locations()
+    cache = open_cache(where)
     records = cache.load_all()
     report_problems(cache.problems)
     state = library_state()
     ordered = select_view(args.view, records, state)
-    if not query.is_empty:
-        # One query, once: the reference matcher beats building an Index (seconds at 100k).
+    if not query.is_empty or query.sort:
         ctx = Context(library=state, now=dt.datetime.now(dt.UTC),
                       fulltext_ids=frozenset(cache.fulltext_ids()))
-        ordered = [r for r in ordered if matches(query, r, ctx)]
-    if query.sort:
-        key = query.sort
-        ordered.sort(key=lambda r: sort_key(r, key), reverse=True)  # stable: ties keep order
+        ordered = _filter(query, ctx, ordered, records, where.index_file)
     if args.limit is not None:
         ordered = ordered[: args.limit]
     if args.json:
@@ -92,6 +95,25 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_lines(ordered)
     return EXIT_OK
+
+
+def _filter(query: Query, ctx: Context, ordered: list[Record], records: Mapping[str, Record],
+            index_file: Path) -> list[Record]:
+    """``ordered`` narrowed by ``query`` (and sorted by its sort key, stably).
+
+    The reader's saved Index answers in milliseconds once loaded (about a second at 100,000
+    papers) and needs no paper unpacked; scanning with the reference matcher unpacks and
+    checks every one (seconds at 100k). The Index is used when it covers nearly every paper:
+    bringing a stale one up to date would cost as much as a build, so then the scan it is.
+    """
+    index = Index.load(index_file, records, max_stale=INDEX_MAX_STALE)
+    if index is not None:
+        return [records[pid] for pid in index.filter(query, ctx, [r.id for r in ordered])]
+    found = [r for r in ordered if matches(query, r, ctx)]
+    if query.sort:
+        key = query.sort
+        found.sort(key=lambda r: sort_key(r, key), reverse=True)  # stable: ties keep order
+    return found
 
 
 def _print_json(records: list[Record], state: LibraryState) -> None:

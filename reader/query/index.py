@@ -154,16 +154,20 @@ class Index:
             save(self, path)
 
     @classmethod
-    def load(cls, path: Path, records: Sequence[Record] | Mapping[str, Record]) -> Index | None:
+    def load(
+        cls, path: Path, records: Sequence[Record] | Mapping[str, Record],
+        max_stale: float | None = None,
+    ) -> Index | None:
         """The index saved at ``path`` brought up to date with ``records``, or None when the file
-        is missing, damaged, of another format or Python version (never raises for a bad file).
+        is missing, damaged, of another format or Python version (never raises for a bad file),
+        or when more than ``max_stale`` (a share) of ``records`` would need indexing.
 
         Papers saved but no longer in ``records`` are removed; new ones, and ones whose record
         changed since the save, are (re-)indexed and come after the others in insertion order.
         """
         from reader.query.persist import load
 
-        return load(cls, path, records)
+        return load(cls, path, records, max_stale)
 
     @classmethod
     def build_or_load(

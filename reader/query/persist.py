@@ -259,15 +259,19 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_checked(
-    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record]
+    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record],
+    max_stale: float | None = None,
 ) -> tuple[Index, bool] | None:
-    """``(index, caught_up)`` or None; ``caught_up``: papers had to be added or removed."""
+    """``(index, caught_up)`` or None; ``caught_up``: papers had to be added or removed. With
+    ``max_stale``, also None when more than that share of ``records`` would have to be indexed
+    (new or changed since the save): then the caller may do better without an index."""
     with _gc_paused():
-        return _load_checked(cls, path, records)
+        return _load_checked(cls, path, records, max_stale)
 
 
 def _load_checked(
-    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record]
+    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record],
+    max_stale: float | None = None,
 ) -> tuple[Index, bool] | None:
     try:
         index, fps = _restore(cls, path)
@@ -294,15 +298,18 @@ def _load_checked(
     index._live_bits = None
     index._by_id = (_lowered(ids, index._by_id[1]), index._by_id[1])
     fresh = [r for paper_id, r in current.items() if paper_id not in docno]
+    if max_stale is not None and len(fresh) > max_stale * max(1, len(current)):
+        return None
     index.add(fresh)
     return index, removed or bool(fresh)
 
 
 def load(
-    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record]
+    cls: type[Index], path: Path, records: Sequence[Record] | Mapping[str, Record],
+    max_stale: float | None = None,
 ) -> Index | None:
     """See ``Index.load``."""
-    loaded = load_checked(cls, path, records)
+    loaded = load_checked(cls, path, records, max_stale)
     return None if loaded is None else loaded[0]
 
 

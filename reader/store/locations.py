@@ -33,6 +33,11 @@ class Locations:
         return self.cache_dir / "papers"
 
     @property
+    def index_file(self) -> Path:
+        """The reader's saved query index (see reader.query.persist)."""
+        return self.cache_dir / "query-index.bin"
+
+    @property
     def fulltext_dir(self) -> Path:
         return self.cache_dir / "fulltext"
 

@@ -97,6 +97,48 @@ def test_list_query_filters_and_sorts(imported: list[dict[str, Any]],
     assert imported[0]["paper"]["id"] in {d["id"] for d in hits}
 
 
+@pytest.mark.parametrize("queries", [
+    ["upvotes:>=20", "sort:upvotes"], ["has:code", "OR", "upvotes:<5"], ['"the"', "sort:stars"],
+    ["sort:date"], ["NOT", "kw:llm"],
+])
+def test_list_answers_the_same_with_the_readers_saved_index(
+    imported: list[dict[str, Any]], capsys: pytest.CaptureFixture[str], queries: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reader.cli import list_cmd
+    from reader.query.index import Index
+
+    scanned = listed(capsys, *queries)  # no saved index yet: the reference matcher
+    records = PaperCache(locations().papers_dir).load_all()
+    Index.build_or_load(locations().index_file, records)  # as the reader leaves it
+    used: list[bool] = []
+    real = Index.load
+
+    def spy(*args: Any, **kw: Any) -> Index | None:
+        found = real(*args, **kw)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(list_cmd.Index, "load", spy)
+    assert listed(capsys, *queries) == scanned
+    assert used == [True]
+
+
+def test_list_scans_when_the_saved_index_is_stale(
+    imported: list[dict[str, Any]], capsys: pytest.CaptureFixture[str],
+) -> None:
+    from reader.query.index import Index
+
+    records = PaperCache(locations().papers_dir).load_all()
+    ids = sorted(records)
+    Index.build_or_load(locations().index_file, {i: records[i] for i in ids[: len(ids) // 2]})
+    before = locations().index_file.read_bytes()
+    expected = [it["paper"]["id"] for it in imported if it["paper"]["upvotes"] >= 20]
+    assert sorted(d["id"] for d in listed(capsys, "upvotes:>=20")) == sorted(expected)
+    assert Index.load(locations().index_file, records, max_stale=0.05) is None
+    assert locations().index_file.read_bytes() == before  # list never writes the index
+
+
 def test_list_views_latest_and_trending(imported: list[dict[str, Any]], corpus: Corpus,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     newest = corpus.dates()[-1]
