@@ -58,7 +58,7 @@ def _all_view(rows: _Rows, f: Figure) -> str:
     n = f.size
     load = rows.value("All view step: PaperCache.load_all", n)
     views = rows.value("All view step: views.build_data", n)
-    index = rows.value("All view step: query Index build", n)
+    index = rows.value("All view step: load the saved query Index", n)
     text = (f"- **\"All\" view at {size_text(n)}**: {fmt(f.median, 's')} from launch "
             f"(target {f.target_text}).")
     if load is not None:
@@ -68,8 +68,8 @@ def _all_view(rows: _Rows, f: Figure) -> str:
         text += (", and both come before the All view can show; in the app they run in worker "
                  "threads that share one interpreter lock with the UI.")
     if index is not None:
-        text += (f" The filter index ({fmt(index, 's')} in-process) is built after the view "
-                 "shows; filters scan until it is ready.")
+        text += (f" The saved filter index ({fmt(index, 's')} in-process) is loaded after the "
+                 "view shows; filters scan until it is ready.")
     return text
 
 
@@ -83,10 +83,10 @@ def _memory(rows: _Rows, f: Figure) -> str:
         values = [s.median for s in steps if s is not None and s.median is not None]
         records = values[1] - values[0]
         text += (f" In a fresh process: {values[0]:.0f} MB after the imports, +{records:.0f} MB "
-                 f"for the records (~{records * 1024 / (n or 1):.1f} KB a paper: every "
-                 f"abstract, author and keyword as Python objects), +{values[2] - values[1]:.0f} "
-                 f"MB for the views' orderings, +{values[3] - values[2]:.0f} MB for the filter "
-                 "index. The records are most of it.")
+                 f"for the records (~{records * 1024 / (n or 1):.1f} KB a paper: what the views "
+                 "need, the papers themselves stay packed on disk until used), "
+                 f"+{values[2] - values[1]:.0f} MB for the views' orderings, "
+                 f"+{values[3] - values[2]:.0f} MB for the filter index.")
         gap = (f.median or 0) - values[3]
         if gap > 50:
             text += (f" The app peaks {gap:.0f} MB above the sum of these steps: memory held "

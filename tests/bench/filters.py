@@ -122,4 +122,35 @@ def filter_figures(
             note="`model sort:KEY` just after switching views: the view is sorted once per key "
                  "and remembered, so the following keystrokes cost what the rows above say"))
         del records
+        cold = cold_phrases(home, state, queries["phrase"])
+        if cold:
+            rows.append(Figure(
+                "Filter: phrase, first queries after a start", home.n, "ms", cold, on="p95",
+                target=target_ms if home.n >= 100_000 else None,
+                note=f"the {len(cold)} phrase queries once each, in a fresh load with the saved "
+                     "index, as the app has them after a start: papers still packed on disk, so "
+                     "a phrase check reads the text of the papers it checks first (once each)"))
     return rows
+
+
+def cold_phrases(home: Home, state: LibraryState, texts: Sequence[str]) -> list[float]:
+    """Each phrase query once (ms) over freshly loaded records and the home's saved index, as
+    in the app right after a start; [] if the home has no saved index (launch skipped)."""
+    from reader.query import Context, Index, parse
+
+    loc = home_locations(home.path)
+    if not loc.index_file.exists():
+        return []
+    records = PaperCache(loc.papers_dir).load_all()
+    index = Index.load(loc.index_file, records)
+    if index is None:
+        return []
+    ctx = Context(library=state, now=dt.datetime.now(dt.UTC), fulltext_ids=frozenset())
+    view = index.sort_ids(list(records), "date")
+    index.filter(parse("x"), ctx, view)  # the view's order, as the app has it after a start
+    out = []
+    for text in texts:
+        t0 = time.perf_counter()
+        index.filter(parse(text), ctx, view)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
