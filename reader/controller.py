@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -223,6 +223,21 @@ class Controller:
             index.add(changed)
             self.save_index(index)
         return data, index
+
+    @staticmethod
+    def warm_texts(records: Iterable[Record], cancelled: Callable[[], bool]) -> int:
+        """Read the abstract of every record that has not read it yet (thread worker; about
+        0.5 s and 130 MB at 100,000 papers); returns how many were read. Phrase checks on
+        abstracts then never wait for the disk: the first heavy phrase query after a start
+        would otherwise read thousands of them (~0.1 s)."""
+        read = 0
+        for i, record in enumerate(records):
+            if record.needs_summary:
+                record.summary  # noqa: B018 - read and kept by the record
+                read += 1
+            if i % 4096 == 0 and cancelled():
+                break
+        return read
 
     def install(self, data: Data, index: Index | None) -> None:
         """Swap in newly built data (UI thread); None: filter by scanning until the Index is

@@ -71,7 +71,8 @@ _Ordered = tuple[list[str], Callable[[bytes], tuple[int, ...]]]  # ids, and thei
 # A phrase is looked for in the cheap fields first: what they find the abstracts need not check.
 _PHRASE_ORDER = ("title", "kw", "author", "abstract")
 _KEYWORDS = attrgetter("paper.ai_keywords")
-_SINGLE_UNIT = {"title": attrgetter("paper.title"), "abstract": attrgetter("paper.summary")}
+# Abstracts come from Record.summary: a packed record reads its abstract alone, not the paper.
+_SINGLE_UNIT = {"title": attrgetter("paper.title"), "abstract": attrgetter("summary")}
 
 
 class Index:

@@ -70,11 +70,11 @@ def day_ordinal(record: Record) -> int | None:
 
 def field_units(record: Record, name: str) -> list[str]:
     """The separate texts of field ``name`` (a phrase never spans two authors or keywords)."""
+    if name == "abstract":
+        return [record.summary]  # read alone: a packed paper stays packed
     paper = record.paper
     if name == "title":
         return [paper.title]
-    if name == "abstract":
-        return [paper.summary]
     if name == "author":
         names = [a.name for a in paper.visible_authors]
         return names + [a.username for a in paper.visible_authors if a.username]

@@ -75,6 +75,7 @@ class Loader:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.loaded = False  # the first complete load happened (the network may start)
+        self.warmed = False  # the abstracts were read in after the first Index
         self.indexing = False  # one Index build at a time: a cancelled thread keeps running
 
     def report_problems(self) -> None:
@@ -178,6 +179,15 @@ class Loader:
             self.build_index(None)  # papers arrived meanwhile: add them, off the UI thread
         self.marks()  # rules and saved views waited for it (see Controller.index_coming)
         self.screen.show_summary()
+        if not self.warmed:
+            self.warmed = True
+            self.screen.run_worker(self._warm_texts, thread=True, group="warm", exclusive=True,
+                                   exit_on_error=False, description="read abstracts")
+
+    def _warm_texts(self) -> None:
+        worker = get_current_worker()
+        records = list(self.screen.controller.data.records.values())
+        self.screen.controller.warm_texts(records, lambda: worker.is_cancelled)
 
     # --- rules and counts ----------------------------------------------------------------
 

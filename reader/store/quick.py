@@ -48,7 +48,9 @@ from reader.store.storage import NewerFormat
 log = logging.getLogger("reader.store")
 
 SUFFIX = ".quick"
-FORMAT_VERSION = 5  # 4: each paper packed on its own; 5: heads first, papers read on demand
+# 4: each paper packed on its own; 5: heads first, papers read on demand; 6: abstracts apart;
+# 7: one checksummed region per paper, named by one number
+FORMAT_VERSION = 7
 _MAGIC = b"PRQUICK\0"
 _PAPER_FIELDS = tuple(f.name for f in fields(Paper))
 _RECORD_FIELDS = Record.__slots__
@@ -57,7 +59,9 @@ _SCHEMA = zlib.crc32(",".join((*_PAPER_FIELDS, "|", *_RECORD_FIELDS)).encode())
 # magic, format, marshal version, Python major*256+minor, schema; the shard's size, mtime_ns
 # and inode; the heads' length and CRC-32; the papers part's length.
 _HEADER = struct.Struct("<8sIIIIQqQQIQ")
+_LENGTH = struct.Struct("<I")
 _AUTHORS = _PAPER_FIELDS.index("authors")
+_SUMMARY = _PAPER_FIELDS.index("summary")
 _ORG = _PAPER_FIELDS.index("organization")
 _KEYWORDS = _PAPER_FIELDS.index("ai_keywords")
 _paper_values = attrgetter(*_PAPER_FIELDS)
@@ -86,14 +90,16 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int]:
 
 def _pack(paper: Paper) -> bytes:
     values = list(_paper_values(paper))
+    values[_SUMMARY] = ""  # stored apart, as UTF-8: read alone for phrase checks
     values[_AUTHORS] = tuple([(a.name, a.username, a.hidden) for a in values[_AUTHORS]])
     org = values[_ORG]
     values[_ORG] = None if org is None else (org.name, org.fullname)
     return marshal.dumps(tuple(values))
 
 
-def _unpack(blob: bytes) -> Paper:
+def _unpack(blob: bytes, summary: str) -> Paper:
     values = list(marshal.loads(blob))
+    values[_SUMMARY] = summary
     values[_AUTHORS] = tuple([author_from_key(a) for a in values[_AUTHORS]])
     # Keywords recur across papers: one string per keyword, as the JSON path does.
     values[_KEYWORDS] = tuple([shared_word(word) for word in values[_KEYWORDS]])
@@ -105,13 +111,21 @@ def _unpack(blob: bytes) -> Paper:
 
 def quick_bytes(rows: Rows, shard: os.stat_result) -> list[bytes]:
     """The quick copy of ``rows`` (doc id, record) made for the shard version ``shard``, as
-    chunks to write one after the other: header, heads, papers."""
-    blobs = [_pack(record.paper) for _, record in rows]
+    chunks to write one after the other: header, heads, then one region per paper.
+
+    A region: the CRC-32 of the rest, the abstract's length, the abstract (UTF-8), the rest of
+    the paper (marshalled). A record names its region by one number (offset << 32 | length).
+    """
+    blobs: list[bytes] = []
     heads, offset = [], 0
-    for (doc_id, r), blob in zip(rows, blobs, strict=True):
-        heads.append((doc_id, r.id, (offset, len(blob), zlib.crc32(blob)), r.day, r.upvotes,
-                      r.listed_on, r.trending, r.first_seen, r.updated_at))
-        offset += len(blob)
+    for doc_id, r in rows:
+        summary = r.summary.encode()
+        body = _LENGTH.pack(len(summary)) + summary + _pack(r.paper)
+        blobs.append(_LENGTH.pack(zlib.crc32(body)) + body)
+        ref = offset << 32 | (len(body) + _LENGTH.size)
+        offset += len(body) + _LENGTH.size
+        heads.append((doc_id, r.id, ref, r.day, r.upvotes, r.listed_on, r.trending,
+                      r.first_seen, r.updated_at))
     payload = marshal.dumps(heads)
     head = _HEADER.pack(_MAGIC, FORMAT_VERSION, marshal.version, sys.hexversion >> 16, _SCHEMA,
                         *_identity(shard), len(payload), zlib.crc32(payload), offset)
@@ -179,7 +193,7 @@ def _read_heads(papers: _Papers, shard_path: Path) -> Rows | None:
     papers.base = _HEADER.size + length
     try:
         packed = Record.packed
-        return [(row[0], packed(row[1], row[2], papers, *row[3:]))
+        return [(row[0], packed(row[1], row[2], row[2], papers, *row[3:]))
                 for row in marshal.loads(payload)]
     except (ValueError, TypeError, EOFError) as err:
         # Checksummed, so only a bug could get here: log it and fall back to the JSON.
@@ -208,16 +222,39 @@ class _Papers:
         size = os.fstat(self.fd).st_size - self.base
         self._data = _pread(self.fd, size, self.base)  # a short read fails the blobs' checks
 
-    def unpack(self, ref: tuple[int, int, int], paper_id: str) -> Paper:
-        offset, length, crc = ref
+    def _read(self, ref: int) -> tuple[bytes, int] | None:
+        """The region ``ref`` names and where its marshalled part starts, or None if it fails
+        its checksum."""
+        offset, length = ref >> 32, ref & 0xFFFFFFFF
         data = self._data
         if data is not None:
-            blob = data[offset:offset + length]
+            region = data[offset:offset + length]
         else:
-            blob = _pread(self.fd, length, self.base + offset)
-        if len(blob) == length and zlib.crc32(blob) == crc:
+            region = _pread(self.fd, length, self.base + offset)
+        if len(region) != length or length < 2 * _LENGTH.size:
+            return None
+        (crc,) = _LENGTH.unpack_from(region)
+        if zlib.crc32(memoryview(region)[_LENGTH.size:]) != crc:
+            return None
+        (summary,) = _LENGTH.unpack_from(region, _LENGTH.size)
+        return region, 2 * _LENGTH.size + summary
+
+    def text(self, ref: int, paper_id: str) -> str:
+        found = self._read(ref)
+        if found is not None:
+            region, end = found
             try:
-                return _unpack(blob)
+                return region[2 * _LENGTH.size:end].decode()
+            except UnicodeDecodeError as err:
+                log.warning("unusable abstract of %s: %s", paper_id, err)
+        return self._from_json(paper_id).summary
+
+    def unpack(self, ref: int, paper_id: str, summary: str) -> Paper:
+        found = self._read(ref)
+        if found is not None:
+            region, end = found
+            try:
+                return _unpack(region[end:], summary)
             except (ValueError, TypeError, EOFError) as err:
                 log.warning("unusable packed paper %s: %s", paper_id, err)
         return self._from_json(paper_id)

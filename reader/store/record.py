@@ -10,10 +10,11 @@ TRENDING_KEEP = 20  # trending sightings kept per paper (newest last)
 
 
 class Unpacker(Protocol):
-    """Where packed papers come from (see reader.store.quick): ``unpack(ref, paper_id)``
-    builds the paper that ``ref`` points at."""
+    """Where packed papers come from (see reader.store.quick): ``text(ref, paper_id)`` reads
+    an abstract, ``unpack(ref, paper_id, summary)`` builds the rest of the paper."""
 
-    def unpack(self, ref: Any, paper_id: str) -> Paper: ...
+    def text(self, ref: Any, paper_id: str) -> str: ...
+    def unpack(self, ref: Any, paper_id: str, summary: str) -> Paper: ...
 
 
 class Record:
@@ -24,14 +25,15 @@ class Record:
     ``trending``: ``(rank, seen_at)`` pairs, 1-based rank in the trending list, oldest first.
     ``first_seen`` / ``updated_at``: ISO times of the first merge and of the last changing merge.
 
-    A record loaded from a quick copy holds its paper packed (a few hundred bytes instead of a
-    few kB of Python objects) and unpacks it on first use of :attr:`paper`. What the views need
-    for every paper (``id``, ``day``, ``upvotes``, the listing days, trending) is always at
-    hand, so the list of 100,000 papers shows without unpacking more than the rows on screen.
+    A record loaded from a quick copy holds its paper packed (on disk: a reference to it) and
+    unpacks it on first use of :attr:`paper`. What the views need for every paper (``id``,
+    ``day``, ``upvotes``, the listing days, trending) is always at hand, so the list of 100,000
+    papers shows without unpacking more than the rows on screen. The abstract is read on its
+    own (:attr:`summary`, a few us): phrase checks and scans need it without the rest.
     """
 
-    __slots__ = ("_paper", "_packer", "id", "day", "upvotes", "listed_on", "trending",
-                 "first_seen", "updated_at")
+    __slots__ = ("_paper", "_summary", "_packer", "id", "day", "upvotes", "listed_on",
+                 "trending", "first_seen", "updated_at")
 
     def __init__(
         self,
@@ -42,6 +44,7 @@ class Record:
         updated_at: str = "",
     ) -> None:
         self._paper: Paper | object = paper
+        self._summary: str | object = paper.summary
         self._packer: Unpacker | None = None
         self.id: str = paper.id
         self.listed_on = listed_on
@@ -53,15 +56,16 @@ class Record:
 
     @classmethod
     def packed(
-        cls, paper_id: str, ref: object, packer: Unpacker, day: str, upvotes: int | None,
-        listed_on: tuple[str, ...], trending: tuple[tuple[int, str], ...], first_seen: str,
-        updated_at: str, /,
+        cls, paper_id: str, ref: object, summary: object, packer: Unpacker, day: str,
+        upvotes: int | None, listed_on: tuple[str, ...], trending: tuple[tuple[int, str], ...],
+        first_seen: str, updated_at: str, /,
     ) -> Record:
-        """A record whose paper ``packer`` unpacks from ``ref`` when first needed;
-        ``day`` and ``upvotes`` must be what the paper would give (the quick copy saved them)."""
+        """A record whose paper ``packer`` unpacks from ``ref`` (its abstract from ``summary``)
+        when first needed; ``day`` and ``upvotes`` must be what the paper would give (the quick
+        copy saved them)."""
         self = cls.__new__(cls)
-        self._paper, self._packer, self.id, self.day, self.upvotes = (
-            ref, packer, paper_id, day, upvotes)
+        self._paper, self._summary, self._packer, self.id, self.day, self.upvotes = (
+            ref, summary, packer, paper_id, day, upvotes)
         self.listed_on, self.trending, self.first_seen, self.updated_at = (
             listed_on, trending, first_seen, updated_at)
         return self
@@ -74,9 +78,26 @@ class Record:
         # One read of one slot: if two threads unpack at once, both get equal papers.
         packer = self._packer
         assert packer is not None
-        unpacked = packer.unpack(paper, self.id)
+        unpacked = packer.unpack(paper, self.id, self.summary)
         self._paper = unpacked
         return unpacked
+
+    @property
+    def needs_summary(self) -> bool:
+        """True while the abstract is still on disk (see :attr:`summary`)."""
+        return not isinstance(self._summary, str)
+
+    @property
+    def summary(self) -> str:
+        """The abstract (``paper.summary``), read without unpacking the rest of the paper."""
+        summary = self._summary
+        if isinstance(summary, str):
+            return summary
+        packer = self._packer
+        assert packer is not None
+        text = packer.text(summary, self.id)
+        self._summary = text
+        return text
 
     @property
     def is_packed(self) -> bool:

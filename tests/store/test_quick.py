@@ -135,6 +135,8 @@ def test_loaded_papers_stay_packed_until_used(tmp_path: Path) -> None:
         (r.id, r.day, r.upvotes, r.listed_on, r.trending, r.first_seen, r.updated_at)
         for _, r in rows]
     assert all(r.is_packed for r in records)
+    assert records[1].needs_summary and records[1].summary == rows[1][1].paper.summary
+    assert records[1].is_packed and not records[1].needs_summary  # the abstract alone
     assert records[0].paper == rows[0][1].paper and not records[0].is_packed
     assert records[0].paper is records[0].paper  # unpacked once, then kept
     assert records[-1].day == "" and records[-1].upvotes is None
@@ -206,3 +208,15 @@ def test_a_copy_cut_short_in_its_papers_gives_the_papers_from_the_json(tmp_path:
     copy.write_bytes(copy.read_bytes()[:-30])
     loaded = quick.read_quick(path)
     assert loaded == rows
+
+
+def test_an_abstract_damaged_on_disk_comes_from_the_json(tmp_path: Path) -> None:
+    path, rows = shard(tmp_path)
+    loaded = quick.read_quick(path)
+    assert loaded is not None
+    raw = quick.quick_path(path).read_bytes()
+    at = raw.rindex("Line one.".encode())  # the last full record's abstract
+    with quick.quick_path(path).open("r+b") as f:
+        f.seek(at)
+        f.write(b"\xff\xfe")
+    assert loaded[-2][1].summary == rows[-2][1].paper.summary

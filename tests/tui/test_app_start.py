@@ -174,6 +174,8 @@ async def test_a_restart_unpacks_only_the_papers_it_shows(corpus: Any, make_app:
         assert c.data.complete and c.index_loaded
         unpacked = [r.id for r in records.values() if not r.is_packed]
         assert len(records) > 200 and len(unpacked) <= 80  # rows on screen, and the detail
+        # the abstracts were read in after the Index, for phrase checks
+        assert not any(r.needs_summary for r in records.values())
         # ...and the rules and the saved view's count are right all the same
         muted = {pid for pid, r in records.items() if matches(parse("upvotes:<3"), r, Context())}
         assert muted and c.marks.muted == muted
