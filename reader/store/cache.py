@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reader.hub.models import LinkedRepos, Paper
-from reader.store import fulltext
+from reader.store import fulltext, quick
 from reader.store.atomic import CorruptFile, quarantine, remove_stale_temps
 from reader.store.index import DayIndex, recent_body, records_from_recent
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
-from reader.store.quick import read_quick, write_quick
 from reader.store.record import Record
 from reader.store.shards import Encoded, gc_paused, read_shard, shard_of, shard_paths, write_shard
 from reader.store.storage import NewerFormat, read_json, write_json
@@ -150,18 +149,24 @@ class PaperCache:
                 loaded: dict[str, Record] = {}
                 shards: dict[str, _Shard] = {}
                 remove_stale_temps(self.papers_dir)
+                paths = list(shard_paths(self.papers_dir))
+                # A lazily read quick copy keeps its file open: that many for the newest months
+                # at most, well within the open-file limit (256 by default on macOS).
+                eager = len(paths) - quick.open_files_allowed()
                 with gc_paused():
-                    for name, path in shard_paths(self.papers_dir):
-                        shards[name] = self._load_shard(name, path, loaded)
+                    for i, (name, path) in enumerate(paths):
+                        shards[name] = self._load_shard(name, path, loaded, lazy=i >= eager)
                 with self._lock:
                     self._records, self._shards = loaded, shards
             return self._records
 
-    def _load_shard(self, name: str, path: Path, into: dict[str, Record]) -> _Shard:
+    def _load_shard(
+        self, name: str, path: Path, into: dict[str, Record], *, lazy: bool = quick.LAZY
+    ) -> _Shard:
         what = "Its papers will be fetched again on the next sync."
-        quick = read_quick(path)
-        if quick is not None:
-            return self._fill(quick, into)
+        copy = quick.read_quick(path, lazy=lazy and quick.LAZY)
+        if copy is not None:
+            return self._fill(copy, into)
         try:
             before = _stat(path)
             docs, bad = read_shard(path, name)
@@ -183,7 +188,7 @@ class PaperCache:
             # No usable quick copy (first start after an upgrade, or another instance wrote the
             # shard): make one, so the next start reads it; only if the shard did not change
             # while it was read, so that its identity names what was read.
-            write_quick(path, docs, before)
+            quick.write_quick(path, docs, before)
         return shard
 
     @staticmethod

@@ -72,6 +72,17 @@ _FIRST_READ = 1 << 20  # the header and, usually, the heads (~150 bytes a paper)
 Rows = list[tuple[int, Record]]
 
 
+def open_files_allowed() -> int:
+    """How many quick copies may stay open for lazy reads: a quarter of this process's limit
+    on open files (the UI, the network and the library need the rest)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows, where LAZY is off anyway
+        return 0
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return max(0, soft // 4) if soft != resource.RLIM_INFINITY else 1024
+
+
 def quick_path(shard_path: Path) -> Path:
     """Where the quick copy of a shard lives: beside it, ``2602.json`` -> ``2602.quick``."""
     return shard_path.with_suffix(SUFFIX)

@@ -220,3 +220,17 @@ def test_an_abstract_damaged_on_disk_comes_from_the_json(tmp_path: Path) -> None
         f.seek(at)
         f.write(b"\xff\xfe")
     assert loaded[-2][1].summary == rows[-2][1].paper.summary
+
+
+def test_only_the_newest_copies_stay_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    papers = tmp_path / "papers"
+    cache = PaperCache(papers)
+    cache.merge([full_record("2601.00001").paper, full_record("2602.00001").paper],
+                listed_on="2026-02-03", now=T0)
+    expected = cache.load_all()
+    monkeypatch.setattr(quick, "open_files_allowed", lambda: 1)
+    loaded = PaperCache(papers).load_all()
+    old, new = loaded["2601.00001"], loaded["2602.00001"]
+    assert old._packer._data is not None  # type: ignore[attr-defined]  # read at load, closed
+    assert new._packer._data is None  # type: ignore[attr-defined]  # kept open, read on use
+    assert loaded == expected
