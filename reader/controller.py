@@ -245,12 +245,17 @@ class Controller:
         self.data, self.index = data, index
 
     def index_coming(self, snap: Snapshot) -> bool:
-        """True while every paper is loaded but not the Index, and a saved one is being loaded
-        (about a second at 100,000 papers). Queries over every paper had better wait for it than
-        scan: scanning unpacks every paper (~250 MB more at 100k, see Record.packed), loading the
-        saved Index unpacks none. Without a saved Index, the build unpacks them all anyway."""
-        return (snap.data.complete and snap.index is None and self.index_path is not None
-                and self.index_path.exists())
+        """True while every paper is loaded but not the Index, and a saved one this version can
+        read is being loaded (about a second at 100,000 papers). Queries over every paper had
+        better wait for it than scan: scanning unpacks every paper (~250 MB more at 100k, see
+        Record.packed), loading the saved Index unpacks none. Without a usable saved Index
+        (first start, after an upgrade) the build unpacks them all anyway and takes tens of
+        seconds: then the scan it is, as before."""
+        if not snap.data.complete or snap.index is not None or self.index_path is None:
+            return False
+        from reader.query.persist import looks_usable
+
+        return looks_usable(self.index_path)
 
     def compute_marks(self, snap: Snapshot) -> Marks:
         """Which papers the mute and watch rules match (thread worker)."""

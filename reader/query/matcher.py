@@ -88,9 +88,9 @@ def field_units(record: Record, name: str) -> list[str]:
 
 def number_value(record: Record, name: str) -> int | None:
     """The count ``name`` (upvotes, stars, comments, authors) of a record, None if unknown."""
-    paper = record.paper
     if name == "upvotes":
-        return paper.upvotes
+        return record.upvotes  # record-level: a packed paper stays packed
+    paper = record.paper
     if name == "stars":
         return paper.github_stars
     if name == "comments":
@@ -102,9 +102,9 @@ def number_value(record: Record, name: str) -> int | None:
 
 def static_flag(record: Record, name: str) -> bool:
     """Flags that depend on the record alone (the others need the Context)."""
-    paper = record.paper
     if name == "trending":
         return bool(record.trending)
+    paper = record.paper
     if name == "code":
         return bool(paper.github_repo)
     if name == "project":
@@ -123,11 +123,11 @@ def sort_key(record: Record, key: str) -> int:
     "trending" puts the newest trending list first, in rank order: a paper seen at rank 3 an hour
     ago comes before one that was at rank 1 last week.
     """
-    paper = record.paper
-    if key == "upvotes":
-        return -1 if paper.upvotes is None else paper.upvotes
+    if key == "upvotes":  # record-level: a packed paper stays packed
+        return -1 if record.upvotes is None else record.upvotes
     if key == "stars":
-        return -1 if paper.github_stars is None else paper.github_stars
+        stars = record.paper.github_stars
+        return -1 if stars is None else stars
     if key == "date":
         day = day_ordinal(record)
         return -1 if day is None else day

@@ -157,6 +157,20 @@ def _checked(data: bytes | array[int], crc: int) -> None:
         raise BadIndexFile("checksum mismatch")
 
 
+def looks_usable(path: Path) -> bool:
+    """True if ``path`` holds a saved index this version can load (its header says so): a
+    cheap look (one small read), not a guarantee. False for a missing file."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEADER.size)
+    except OSError:
+        return False
+    if len(head) != _HEADER.size:
+        return False
+    magic, *platform, _ = _HEADER.unpack(head)
+    return magic == _MAGIC and tuple(platform) == _PLATFORM
+
+
 def _read(path: Path) -> tuple[dict[str, Any], list[Any], Any, dict[str, Postings],
                                 dict[str, list[bytes]]]:
     """(meta, fingerprints, pairs, postings, vocabularies) from the file, or BadIndexFile."""

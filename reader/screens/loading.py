@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -51,6 +52,8 @@ class MarksReady(Message):
 
 
 SWITCH_INTERVAL_S = 0.0005  # while loading every paper; Python's default is 0.005
+_switches = {"depth": 0, "before": 0.0}
+_switches_lock = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -60,13 +63,20 @@ def _short_switches() -> Iterator[None]:
     The load makes a few hundred short system calls, and after each one its thread waits for
     the lock until the UI thread (busy with its first frames and the user's first keys) is
     asked to let go: 5 ms each by default, which made a 0.2 s load take up to a second. The UI
-    thread pays only a few more switches."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    thread pays only a few more switches. Loads may overlap (a cancelled worker runs on): the
+    interval comes back when the last one ends."""
+    with _switches_lock:
+        if _switches["depth"] == 0:
+            _switches["before"] = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
+        _switches["depth"] += 1
     try:
         yield
     finally:
-        sys.setswitchinterval(before)
+        with _switches_lock:
+            _switches["depth"] -= 1
+            if _switches["depth"] == 0:
+                sys.setswitchinterval(_switches["before"])
 
 
 class Loader:

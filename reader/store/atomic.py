@@ -34,7 +34,7 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes | Iterable[bytes], *, sync_dir: bool = True
+    path: Path, data: bytes | Iterable[bytes], *, sync_dir: bool = True, durable: bool = True
 ) -> os.stat_result:
     """Replace ``path`` with ``data`` so that a reader (or a crash) sees the old file or the new
     one, never a mix: a temp file in the same directory, fsync, ``os.replace``, fsync the dir.
@@ -44,6 +44,8 @@ def atomic_write_bytes(
 
     ``sync_dir=False`` skips the last step for re-fetchable files: after a power cut the rename
     may be lost (the old, complete file is seen), but the new file is never seen half-written.
+    ``durable=False`` skips the file's fsync too: only for files whose readers check them
+    (checksums) and can do without them.
 
     Returns the written file's ``fstat`` (taken before the rename, which keeps the inode and
     times): what identifies this very version of ``path`` even if another process replaces it
@@ -56,7 +58,8 @@ def atomic_write_bytes(
             for chunk in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
                 handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
             written = os.fstat(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:

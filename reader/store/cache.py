@@ -58,8 +58,7 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def _same_file(a: os.stat_result, b: os.stat_result | None) -> bool:
-    return b is not None and (a.st_size, a.st_mtime_ns, a.st_ino) == (
-        b.st_size, b.st_mtime_ns, b.st_ino)
+    return b is not None and quick.identity(a) == quick.identity(b)
 
 
 class PaperCache:
@@ -205,6 +204,12 @@ class PaperCache:
         self, name: str, shard: _Shard, records: dict[str, Record], *, keep_encoded: bool = True
     ) -> None:
         if not shard.writable:
+            return
+        if quick.MADE_UP and not quick.MADE_UP.isdisjoint(shard.doc_ids):
+            shard.writable = False
+            self._report(f"Some papers of the cache file {name}.json could be read neither from "
+                         "it nor from its quick copy; it is left as it is (delete it and sync "
+                         "again to fetch them anew).")
             return
         path = self.papers_dir / f"{name}.json"
         rows = ((doc_id, records[pid]) for pid, doc_id in shard.doc_ids.items())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reader.hub.models import Paper
@@ -85,5 +85,18 @@ def merge_record(
         listed_on=days,
         trending=trending,
         first_seen=old.first_seen or now,
-        updated_at=now,
+        updated_at=after(old.updated_at, now),
     )
+
+
+def after(previous: str, now: str) -> str:
+    """``now``, or a millisecond after ``previous`` if that is not earlier: a record's
+    ``updated_at`` moves on every change, even two changes in one sync run (one ``now``), so
+    that it tells versions apart (the saved query index relies on it)."""
+    if not previous or previous < now:
+        return now
+    try:
+        when = datetime.fromisoformat(previous) + timedelta(milliseconds=1)
+    except ValueError:
+        return now  # not ours: the next change puts it right
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

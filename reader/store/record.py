@@ -18,8 +18,9 @@ class Unpacker(Protocol):
 
 
 class Record:
-    """One paper in the cache. Treat it as immutable (it is shared between threads and its
-    identity tells a changed paper from an unchanged one): a change makes a new Record.
+    """One paper in the cache. Never change one (nothing stops you, but records are shared
+    between threads and their identity tells a changed paper from an unchanged one): a change
+    makes a new Record (see :meth:`replace`).
 
     ``listed_on``: the Daily Papers dates (``YYYY-MM-DD``) it was listed on, sorted.
     ``trending``: ``(rank, seen_at)`` pairs, 1-based rank in the trending list, oldest first.
@@ -72,14 +73,17 @@ class Record:
 
     @property
     def paper(self) -> Paper:
+        # The packer is read first: it is let go only once the paper and the abstract are
+        # both in, so if it is gone, the paper read next is in. Two threads unpacking at once
+        # both get an equal paper (not the same object); the last one is kept.
+        packer = self._packer
         paper = self._paper
         if isinstance(paper, Paper):
             return paper
-        # One read of one slot: if two threads unpack at once, both get equal papers.
-        packer = self._packer
         assert packer is not None
         unpacked = packer.unpack(paper, self.id, self.summary)
         self._paper = unpacked
+        self._packer = None  # the file may close once no record needs it
         return unpacked
 
     @property
@@ -90,10 +94,10 @@ class Record:
     @property
     def summary(self) -> str:
         """The abstract (``paper.summary``), read without unpacking the rest of the paper."""
+        packer = self._packer  # first: see paper
         summary = self._summary
         if isinstance(summary, str):
             return summary
-        packer = self._packer
         assert packer is not None
         text = packer.text(summary, self.id)
         self._summary = text

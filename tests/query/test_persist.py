@@ -166,3 +166,16 @@ def test_remove() -> None:
     index.add([recs[0]])  # comes back at the end
     assert index.ids == [r.id for r in recs[1:]] + [recs[0].id]
     answers(index, recs[1:] + recs[:1], CTX, QUERIES)
+
+
+def test_looks_usable_reads_only_the_header(tmp_path: Path) -> None:
+    from reader.query.persist import looks_usable
+
+    path = tmp_path / "index.bin"
+    assert not looks_usable(path)
+    Index([]).save(path)
+    assert looks_usable(path)
+    raw = bytearray(path.read_bytes())
+    raw[8] += 1  # another format version
+    path.write_bytes(bytes(raw))
+    assert not looks_usable(path)

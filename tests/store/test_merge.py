@@ -139,3 +139,16 @@ def test_merge_result_counts(tmp_path: Path) -> None:
     got_c, got_a = cache.get(c.id), cache.get(a.id)
     assert got_c is not None and got_c.trending == ((1, T2),)
     assert got_a is not None and got_a.trending == ((2, T2),)
+
+
+def test_two_changes_with_one_stamp_still_move_updated_at() -> None:
+    from reader.hub.models import Paper
+    from reader.store.merge import merge_record
+
+    now = "2026-03-06T03:55:12.777Z"
+    first = merge_record(None, Paper(id="2602.00001", title="a"), now=now)
+    second = merge_record(first, Paper(id="2602.00001", title="b"), now=now)
+    third = merge_record(second, Paper(id="2602.00001", title="c"), now=now)
+    assert first.updated_at < second.updated_at < third.updated_at
+    assert second.updated_at == "2026-03-06T03:55:12.778Z"
+    assert merge_record(third, Paper(id="2602.00001", title="c"), now=now) is third

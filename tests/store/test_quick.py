@@ -5,6 +5,7 @@ whatever is wrong with it (stale, damaged, foreign) costs a JSON read, never a p
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,7 @@ def test_an_abstract_damaged_on_disk_comes_from_the_json(tmp_path: Path) -> None
     loaded = quick.read_quick(path)
     assert loaded is not None
     raw = quick.quick_path(path).read_bytes()
-    at = raw.rindex("Line one.".encode())  # the last full record's abstract
+    at = raw.rindex(b"Line one.")  # the last full record's abstract
     with quick.quick_path(path).open("r+b") as f:
         f.seek(at)
         f.write(b"\xff\xfe")
@@ -234,3 +235,51 @@ def test_only_the_newest_copies_stay_open(tmp_path: Path, monkeypatch: pytest.Mo
     assert old._packer._data is not None  # type: ignore[attr-defined]  # read at load, closed
     assert new._packer._data is None  # type: ignore[attr-defined]  # kept open, read on use
     assert loaded == expected
+
+
+def test_a_read_error_after_loading_gives_the_paper_from_the_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, rows = shard(tmp_path)
+    loaded = quick.read_quick(path)
+    assert loaded is not None
+
+    def failing(fd: int, length: int, offset: int) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(quick, "_pread", failing)  # the disk fails under the open copy
+    assert loaded[0][1].paper == rows[0][1].paper
+
+
+def test_a_paper_lost_everywhere_is_shown_empty_and_its_month_never_written(
+    tmp_path: Path,
+) -> None:
+    papers = tmp_path / "papers"
+    cache = PaperCache(papers)
+    cache.merge([full_record("2602.00001").paper, full_record("2602.00002").paper],
+                listed_on="2026-02-03", now=T0)
+    again = PaperCache(papers)
+    loaded = again.load_all()
+    copy = quick.quick_path(papers / "2602.json")
+    with copy.open("r+b") as f:  # the disk damages the copy's papers...
+        f.seek(-5, 2)
+        f.write(b"\xff" * 5)
+    json_bytes = (papers / "2602.json").read_bytes()
+    (papers / "2602.json").write_bytes(b"{}")  # ...and the JSON is gone too
+    damaged = next(r for r in loaded.values() if r.paper.title == "")
+    assert damaged.id in quick.MADE_UP
+    again.merge([Paper(id="2602.00003", title="new")], listed_on="2026-02-04", now=T1)
+    assert (papers / "2602.json").read_bytes() == b"{}"  # not written over
+    assert any("2602.json" in p and "left as it is" in p for p in again.problems)
+    quick.MADE_UP.discard(damaged.id)
+    assert json_bytes
+
+
+def test_a_record_lets_its_file_go_once_fully_read(tmp_path: Path) -> None:
+    path, rows = shard(tmp_path)
+    loaded = quick.read_quick(path)
+    assert loaded is not None
+    record = loaded[0][1]
+    assert record._packer is not None
+    assert record.summary == rows[0][1].paper.summary and record._packer is not None
+    assert record.paper == rows[0][1].paper and record._packer is None
