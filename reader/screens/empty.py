@@ -9,7 +9,9 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from reader.widgets.key_bar import KeyBar
 
 
 def explanation(*, offline: bool, endpoint: str) -> Content:
@@ -44,7 +46,7 @@ class EmptyScreen(Screen[bool]):
         with Center(), Vertical(id="empty-box"):
             yield Static(explanation(offline=self.offline, endpoint=endpoint), id="empty-text",
                          markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def action_retry(self) -> None:
         if self.offline:

@@ -12,7 +12,6 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from reader.controller import Controller, Result
@@ -24,6 +23,7 @@ from reader.screens.paper_ops import PaperOps
 from reader.store.record import Record
 from reader.views import DAY, LATEST, SEARCH, View
 from reader.widgets.filter_pane import FilterPane
+from reader.widgets.key_bar import KeyBar
 from reader.widgets.paper_detail import PaperDetail
 from reader.widgets.paper_list import PaperList
 from reader.widgets.status_line import StatusLine
@@ -72,7 +72,7 @@ class MainScreen(Screen[None]):
             yield PaperList(id="paper-list", empty_text="Loading papers…")
             yield PaperDetail(id="paper-detail")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def paper_list(self) -> PaperList:
