@@ -56,6 +56,7 @@ from reader.query.postings import (
     bitmap,
     bits_of_flags,
     flags_of_bits,
+    lowered,
     needs_text,
     phrase_pattern,
     pick_none,
@@ -275,10 +276,10 @@ class Index:
             keys = list(map(values.__getitem__, docs))
             self._by_value[name] = (keys, array("I", docs))  # type: ignore[assignment]
         if added:
-            lowered = [i if i.lower() == i else i.lower() for i in self._ids]
+            low = lowered(self._ids)
             docs = [*self._by_id[1], *added]
-            docs.sort(key=lowered.__getitem__)
-            self._by_id = (list(map(lowered.__getitem__, docs)), array("I", docs))
+            docs.sort(key=low.__getitem__)
+            self._by_id = (list(map(low.__getitem__, docs)), array("I", docs))
 
     @staticmethod
     def _field_tokens(record: Record, field: str) -> set[bytes]:

@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from reader.hub.models import Paper
 from reader.query.pairs import PairPostings, PairTable
-from reader.query.postings import Postings
+from reader.query.postings import Postings, lowered
 from reader.query.prefixes import ShortPrefixes
 from reader.store.atomic import atomic_write_bytes
 from reader.store.record import Record
@@ -248,17 +248,6 @@ def _restore(cls: type[Index], path: Path) -> tuple[Index, list[Any]]:
     return index, fps
 
 
-def _lowered(ids: list[str], docs: Sequence[int]) -> list[str]:
-    """The ids of ``docs`` in lower case; an id already lower case (every arXiv id) is the same
-    string object, not a copy (100,000 copies: 6 MB)."""
-    out = []
-    for doc in docs:
-        paper_id = ids[doc]
-        lower = paper_id.lower()
-        out.append(paper_id if lower == paper_id else lower)
-    return out
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Loading allocates ~a million objects: each full collection the allocations trigger would
@@ -310,7 +299,7 @@ def _load_checked(
             paper_id = ids[doc] = record.id  # one string per id, the record's (6 MB at 100k)
             docno[paper_id] = doc
     index._live_bits = None
-    index._by_id = (_lowered(ids, index._by_id[1]), index._by_id[1])
+    index._by_id = (lowered(map(ids.__getitem__, index._by_id[1])), index._by_id[1])
     fresh = [r for paper_id, r in current.items() if paper_id not in docno]
     if max_stale is not None and len(fresh) > max_stale * max(1, len(current)):
         return None
