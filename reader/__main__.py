@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -12,9 +13,13 @@ from reader.cli.output import EXIT_FAILED, CliError, error
 
 def start_app(args: argparse.Namespace) -> int:
     """Start the terminal reader (imported lazily: the headless commands never load Textual)."""
+    # Importing Textual and the app makes ~400,000 objects that live as long as the process:
+    # no collector passes while they are made (run_app freezes them, then turns it back on).
+    gc.disable()
     try:
         from reader.app import run_app
     except ImportError as exc:
+        gc.enable()
         # Only a missing reader.app means "not available"; a broken dependency is a real error.
         if exc.name != "reader.app":
             raise
