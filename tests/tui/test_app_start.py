@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from reader.app import PaperReaderApp
 from reader.screens.empty import EmptyScreen
 from reader.screens.main import MainScreen
@@ -125,18 +127,31 @@ async def test_empty_cache_online_fetches_papers(hf_endpoint: FakeHub, make_app:
 
 
 async def test_first_frame_has_the_latest_day_and_no_wrong_counts(
-    hf_endpoint: FakeHub, make_app: Any
+    hf_endpoint: FakeHub, make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import threading
+
+    from reader.controller import Controller
+
     fill_cache(hf_endpoint.corpus)
     latest_ids = {item["paper"]["id"] for item in hf_endpoint.corpus.items_on(LATEST)}
+    go = threading.Event()  # the full load waits until the first frame has been checked
+    real_load_all = Controller.load_all
+
+    def held_load_all(self: Controller) -> Any:
+        go.wait(10)
+        return real_load_all(self)
+
+    monkeypatch.setattr(Controller, "load_all", held_load_all)
     app = make_app(hf_endpoint.url, offline=True)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main(app)
-        # Straight after mount, before any worker could finish: rows from recent.json.
+        # Straight after mount, before the full load: rows from recent.json.
         assert {r.id for r in screen.paper_list.records} == latest_ids
         assert not screen.controller.data.complete
         counts = screen.filter_pane.counts
         assert "all" not in counts and "unread" not in counts  # not known yet: shown blank
+        go.set()
         await settle(pilot)
         assert screen.controller.data.complete
         assert screen.filter_pane.counts["all"] == len(screen.controller.data.records)
