@@ -95,12 +95,21 @@ def _memory(rows: _Rows, f: Figure) -> str:
     return text
 
 
-def _filter(f: Figure) -> str:
+def _filter(rows: _Rows, f: Figure) -> str:
     slowest = f.note.split("slowest: ", 1)[-1] if "slowest: " in f.note else ""
     text = (f"- **{f.label} at {size_text(f.size)}**: p95 {fmt(f.p95, f.unit)}, median "
             f"{fmt(f.median, f.unit)} (target {f.target_text}).")
     if slowest:
         text += f" The tail is a few queries: {slowest}."
+    if f.label == "Filter: phrase, first queries after a start":
+        warm = rows.get("Filter: phrase", f.size)
+        text += (" Right after a start the abstracts are still on disk (the papers load packed, "
+                 "see reader.store.quick): a phrase that must be checked in thousands of "
+                 "abstracts reads each of them once (a few us each). The app reads every "
+                 "abstract in the background as soon as its saved index is loaded (about 0.4 s "
+                 "at 100k, a second or two after launch); from then on phrase queries cost what "
+                 "the `Filter: phrase` row says")
+        text += f" (p95 {fmt(warm.p95, warm.unit)})." if warm is not None else "."
     return text
 
 
@@ -136,7 +145,7 @@ def notes(figures: Sequence[Figure]) -> list[str]:
         elif f.label.startswith("Peak memory"):
             out.append(_memory(rows, f))
         elif f.label.startswith("Filter: "):
-            out.append(_filter(f))
+            out.append(_filter(rows, f))
         elif f.label.startswith("Scroll: ") and f.unit == "x":
             pass  # explained with the press figures below
         elif f.label != "First paper row on screen":
