@@ -197,3 +197,17 @@ async def test_a_restart_unpacks_only_the_papers_it_shows(corpus: Any, make_app:
         code = sum(1 for pid, r in records.items()
                    if pid not in muted and matches(parse("has:code"), r, Context()))
         assert screen.filter_pane.counts["saved:Code"] == code > 0
+
+
+def test_the_short_switch_interval_survives_overlapping_loads() -> None:
+    import sys
+
+    from reader.screens.loading import SWITCH_INTERVAL_S, _short_switches
+
+    before = sys.getswitchinterval()
+    with _short_switches():
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_S
+        with _short_switches():  # a cancelled load still running while the next one starts
+            assert sys.getswitchinterval() == SWITCH_INTERVAL_S
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_S  # the outer load is still on
+    assert sys.getswitchinterval() == before
