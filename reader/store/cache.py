@@ -160,10 +160,10 @@ class PaperCache:
             return self._records
 
     def _load_shard(
-        self, name: str, path: Path, into: dict[str, Record], *, lazy: bool = quick.LAZY
+        self, name: str, path: Path, into: dict[str, Record], *, lazy: bool = True
     ) -> _Shard:
         what = "Its papers will be fetched again on the next sync."
-        copy = quick.read_quick(path, lazy=lazy and quick.LAZY)
+        copy = quick.read_quick(path, lazy=lazy)
         if copy is not None:
             return self._fill(copy, into)
         try:

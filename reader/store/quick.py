@@ -167,10 +167,12 @@ def write_quick(shard_path: Path, rows: Rows, shard: os.stat_result) -> bool:
     return True
 
 
-def read_quick(shard_path: Path, *, lazy: bool = LAZY) -> Rows | None:
+def read_quick(shard_path: Path, *, lazy: bool = True) -> Rows | None:
     """The shard's (doc id, record) pairs from its quick copy, or None when there is no usable
     copy for the shard as it is now (then read the JSON). The records' papers stay packed
-    until first used; with ``lazy`` they are not even read from the file until then."""
+    until first used; with ``lazy`` (honoured where :data:`LAZY`) they are not even read from
+    the file until then."""
+    lazy = lazy and LAZY
     try:
         fd = os.open(quick_path(shard_path), os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except OSError:
@@ -201,7 +203,7 @@ def _read_heads(papers: _Papers, shard_path: Path) -> Rows | None:
     raw = _pread(fd, _FIRST_READ, 0)
     if len(raw) < _HEADER.size:
         return None
-    magic, version, marshal_version, python, schema, *ident, length, crc, _ = (
+    magic, version, marshal_version, python, schema, *ident, length, crc, size = (
         _HEADER.unpack_from(raw))
     if (magic, version, marshal_version, python, schema) != (
             _MAGIC, FORMAT_VERSION, marshal.version, sys.hexversion >> 16, _SCHEMA):
@@ -213,10 +215,10 @@ def _read_heads(papers: _Papers, shard_path: Path) -> Rows | None:
         fd, length, _HEADER.size)
     if len(payload) != length or zlib.crc32(payload) != crc:
         return None
-    papers.base = _HEADER.size + length
+    papers.base, papers.size = _HEADER.size + length, size
     try:
         packed = Record.packed
-        return [(row[0], packed(row[1], row[2], row[2], papers, *row[3:]))
+        return [(row[0], packed(row[1], row[2], papers, *row[3:]))
                 for row in marshal.loads(payload)]
     except (ValueError, TypeError, EOFError) as err:
         # Checksummed, so only a bug could get here: log it and fall back to the JSON.
@@ -231,7 +233,8 @@ class _Papers:
 
     def __init__(self, fd: int, shard_path: Path) -> None:
         self.fd = fd
-        self.base = 0
+        self.base = 0  # where the papers part starts, and its length (from the header)
+        self.size = 0
         self.shard_path = shard_path
         self._data: bytes | None = None
         self._fallback: dict[str, Paper] | None = None
@@ -242,8 +245,7 @@ class _Papers:
         self._close()
 
     def read_all(self) -> None:
-        size = os.fstat(self.fd).st_size - self.base
-        self._data = _pread(self.fd, size, self.base)  # a short read fails the blobs' checks
+        self._data = _pread(self.fd, self.size, self.base)  # a short read fails the checksums
 
     def _read(self, ref: int) -> tuple[bytes, int] | None:
         """The region ``ref`` names and where its marshalled part starts, or None if it fails

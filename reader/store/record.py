@@ -57,16 +57,15 @@ class Record:
 
     @classmethod
     def packed(
-        cls, paper_id: str, ref: object, summary: object, packer: Unpacker, day: str,
-        upvotes: int | None, listed_on: tuple[str, ...], trending: tuple[tuple[int, str], ...],
-        first_seen: str, updated_at: str, /,
+        cls, paper_id: str, ref: object, packer: Unpacker, day: str, upvotes: int | None,
+        listed_on: tuple[str, ...], trending: tuple[tuple[int, str], ...], first_seen: str,
+        updated_at: str, /,
     ) -> Record:
-        """A record whose paper ``packer`` unpacks from ``ref`` (its abstract from ``summary``)
-        when first needed; ``day`` and ``upvotes`` must be what the paper would give (the quick
-        copy saved them)."""
+        """A record whose paper and abstract ``packer`` reads from ``ref`` when first needed;
+        ``day`` and ``upvotes`` must be what the paper would give (the quick copy saved them)."""
         self = cls.__new__(cls)
         self._paper, self._summary, self._packer, self.id, self.day, self.upvotes = (
-            ref, summary, packer, paper_id, day, upvotes)
+            ref, ref, packer, paper_id, day, upvotes)
         self.listed_on, self.trending, self.first_seen, self.updated_at = (
             listed_on, trending, first_seen, updated_at)
         return self
