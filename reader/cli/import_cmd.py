@@ -14,8 +14,9 @@ from reader.cli.jsonstream import BadJSON, iter_values
 from reader.cli.output import EXIT_FAILED, EXIT_OK, CliError, Progress
 from reader.hub.models import Paper
 from reader.hub.parse import paper_from_api, paper_from_item
+from reader.hub.times import NewestTime, listing_day
 from reader.store.cache import PaperCache
-from reader.sync import listing_day
+from reader.store.merge import now_iso
 
 BATCH = 5000  # papers per write batch (and progress step); merged day by day within it
 
@@ -27,8 +28,10 @@ examples:
 
 Each item may be a daily item (with "paper"), a search result (wrapped or the old slim
 shape) or a bare paper object (/api/papers/ID). Papers are listed on the day of their
-paper.submittedOnDailyAt. Items that are not papers are skipped and counted. If the file
-is not valid JSON, nothing is imported.
+Daily Papers submission (paper.submittedOnDailyAt; before March 2025 the item's own
+publishedAt). Items that are not papers are skipped and counted. If the file is not valid
+JSON, nothing is imported. The file counts as observed at the newest time it holds, so an
+old capture never overwrites newer counts, abstracts, authors or links in the cache.
 """
 
 
@@ -50,11 +53,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 @dataclass
 class Collected:
-    """The papers read from a file, grouped by listing day, and how many items were skipped."""
+    """The papers read from a file, grouped by listing day, how many items were skipped, and
+    the newest time the file holds (it was captured no earlier; None if it holds none)."""
 
     by_day: dict[str | None, list[Paper]] = field(default_factory=dict)
     papers: int = 0
     skipped: int = 0
+    newest: str | None = None
 
 
 def paper_of(value: Any) -> Paper | None:
@@ -70,14 +75,25 @@ def collect(values: Iterable[Any]) -> Collected:
     """Parse every value; the whole input is read before anything is merged, so a file that
     turns out to be broken half-way leaves the cache untouched."""
     out = Collected()
+    newest = NewestTime()
     for value in values:
         paper = paper_of(value)
         if paper is None:
             out.skipped += 1
             continue
+        newest.add(value)
         out.papers += 1
         out.by_day.setdefault(listing_day(paper), []).append(paper)
+    out.newest = newest.value
     return out
+
+
+def observed_time(collected: Collected, now: str) -> str:
+    """When the file's data was observed: the newest time it holds, else ``now`` (a time
+    after ``now`` proves nothing but a wrong clock or a forged file)."""
+    if collected.newest is None:
+        return now
+    return min(collected.newest, now)
 
 
 def batches(by_day: dict[str | None, list[Paper]], size: int = BATCH
@@ -102,10 +118,11 @@ def merge_all(cache: PaperCache, collected: Collected, progress: Progress | None
     updated: set[str] = set()
     seen: set[str] = set()
     done = 0
+    observed = observed_time(collected, now_iso())
     for batch in batches(collected.by_day):
         with cache.batch():  # one write per touched month shard per batch, not per day
             for day, papers in batch:
-                result = cache.merge(papers, listed_on=day)
+                result = cache.merge(papers, listed_on=day, observed=observed)
                 new.update(result.new)
                 updated.update(result.updated)
                 seen.update(p.id for p in papers)
