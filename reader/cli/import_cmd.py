@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,13 +26,16 @@ examples:
   paper-reader import dump.json          a JSON array of daily items, search items or papers
   paper-reader import papers.jsonl       the same as JSON lines, one item per line
   curl -s "https://huggingface.co/api/daily_papers?date=2025-03-06" | paper-reader import -
+  paper-reader import --date 2025-03-11 saved-answer.json
 
 Each item may be a daily item (with "paper"), a search result (wrapped or the old slim
 shape) or a bare paper object (/api/papers/ID). Papers are listed on the day of their
 Daily Papers submission (paper.submittedOnDailyAt; before March 2025 the item's own
-publishedAt). Items that are not papers are skipped and counted. If the file is not valid
-JSON, nothing is imported. The file counts as observed at the newest time it holds, so an
-old capture never overwrites newer counts, abstracts, authors or links in the cache.
+publishedAt); --date D lists them all on D instead, as `sync --date D` does (for a saved
+answer to /api/daily_papers?date=D). Items that are not papers are skipped and counted.
+If the file is not valid JSON, nothing is imported. The file counts as observed at the
+newest time it holds, so an old capture never overwrites newer counts, abstracts, authors
+or links in the cache.
 """
 
 
@@ -48,6 +52,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE", help="a .json or .jsonl file, or - for stdin")
+    p.add_argument("--date", metavar="YYYY-MM-DD", type=_date,
+                   help="list every paper on this Daily Papers day, whatever the items say")
     p.set_defaults(run=run)
 
 
@@ -62,6 +68,13 @@ class Collected:
     newest: str | None = None
 
 
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def paper_of(value: Any) -> Paper | None:
     """The paper in one item of any accepted shape, or None if it is not one."""
     if not isinstance(value, dict):
@@ -71,9 +84,10 @@ def paper_of(value: Any) -> Paper | None:
     return paper_from_api(value)  # a bare paper object or an old slim search item
 
 
-def collect(values: Iterable[Any]) -> Collected:
+def collect(values: Iterable[Any], date: str | None = None) -> Collected:
     """Parse every value; the whole input is read before anything is merged, so a file that
-    turns out to be broken half-way leaves the cache untouched."""
+    turns out to be broken half-way leaves the cache untouched. Papers are grouped by their
+    listing day, or all under ``date`` if given."""
     out = Collected()
     newest = NewestTime()
     for value in values:
@@ -83,7 +97,7 @@ def collect(values: Iterable[Any]) -> Collected:
             continue
         newest.add(value)
         out.papers += 1
-        out.by_day.setdefault(listing_day(paper), []).append(paper)
+        out.by_day.setdefault(date or listing_day(paper), []).append(paper)
     out.newest = newest.value
     return out
 
@@ -149,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
     name = "stdin" if args.file == "-" else args.file
     stream = _open(args.file)
     try:
-        collected = collect(iter_values(stream))
+        collected = collect(iter_values(stream), args.date)
     except BadJSON as exc:
         raise CliError(f"{name}: {exc}; nothing was imported") from None
     finally:
