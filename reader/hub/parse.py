@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from reader.hub.ids import InvalidPaperId, normalize_id
 from reader.hub.models import Author, LinkedRepo, LinkedRepos, Organization, Paper, SearchHit
 from reader.hub.text import clean_fragment, clean_line, reflow
+from reader.hub.times import old_submission_time
 
 __all__ = ["linked_repos_from_api", "paper_from_api", "paper_from_item", "search_hit_from_item"]
 
@@ -25,9 +26,6 @@ _MISSING = object()
 # The largest count kept: JavaScript's largest exact integer. A bigger number (a 100-digit
 # integer, 1e300) is no real count, and beyond 64 bits it could not even be stored.
 MAX_COUNT = 2**53 - 1
-# The first listing day on which a daily item's top-level ``publishedAt`` stopped being the
-# Daily Papers submission time (it became the arXiv time shifted to New York).
-ITEM_TIME_CHANGED = datetime(2025, 3, 11, tzinfo=UTC)
 # A Hub repo id: "name" or "owner/name". It becomes part of a URL, so nothing else gets in.
 _REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*(?:/[A-Za-z0-9][A-Za-z0-9._\-]*)?")
 
@@ -269,8 +267,8 @@ def paper_from_item(item: Any) -> Paper | None:
 
     Reads the paper's own fields; takes ``numComments``, the thumbnail, the media and the
     submitter from the item. The item's top-level ``publishedAt`` is read only where it was the
-    Daily Papers submission time (see :func:`_old_submission_time`). An object without a
-    ``paper`` key is taken to be a bare paper (the 2024 search shape, or an E3 object).
+    Daily Papers submission time (see :func:`reader.hub.times.old_submission_time`). An object
+    without a ``paper`` key is a bare paper (the 2024 search shape, or an E3 object).
     """
     if not isinstance(item, dict):
         log.warning("expected a paper item, got %s; ignored", type(item).__name__)
@@ -300,7 +298,8 @@ def paper_from_item(item: Any) -> Paper | None:
         title=paper.title or f.line("title") or "",
         summary=paper.summary or f.text("summary") or "",
         num_comments=f.count("numComments") if "numComments" in item else paper.num_comments,
-        submitted_daily_at=paper.submitted_daily_at or _old_submission_time(f, paper),
+        submitted_daily_at=paper.submitted_daily_at or old_submission_time(
+            f.time("publishedAt"), paper.published_at),
         submitted_by=submitter or paper.submitted_by,
         thumbnail=thumbnail,
         media_urls=media_urls,
@@ -311,29 +310,6 @@ def paper_from_item(item: Any) -> Paper | None:
 def _is_thumbnail(url: str) -> bool:
     """True for the paper thumbnails Hugging Face renders itself (not a submitter's upload)."""
     return url.lower().startswith("https://cdn-thumbnails.huggingface.co/")
-
-
-def _utc(stamp: str) -> datetime:
-    when = datetime.fromisoformat(stamp)
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
-
-
-def _old_submission_time(item: _Fields, paper: Paper) -> str | None:
-    """The item's top-level ``publishedAt`` when it is the Daily Papers submission time.
-
-    Until the listing of 2025-03-10 it was (items then had no ``paper.submittedOnDailyAt``);
-    from 2025-03-11 on it is the arXiv time shifted back 4 or 5 hours. A submission comes after
-    the arXiv publication, a shifted time before it: so the item's time counts only if it is
-    before 2025-03-11 and later than the paper's own ``publishedAt``.
-    """
-    stamp = item.time("publishedAt")
-    if stamp is None or paper.published_at is None:
-        return None
-    try:
-        when, published = _utc(stamp), _utc(paper.published_at)
-    except ValueError:  # pragma: no cover - both passed _Fields.time
-        return None
-    return stamp if published < when < ITEM_TIME_CHANGED else None
 
 
 def _segments(value: Any) -> tuple[tuple[str, bool], ...]:

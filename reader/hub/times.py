@@ -7,7 +7,7 @@ from typing import Any
 
 from reader.hub.models import Paper
 
-__all__ = ["OLD_DAY_SHIFT", "NewestTime", "iso_utc", "listing_day"]
+__all__ = ["OLD_DAY_SHIFT", "NewestTime", "iso_utc", "listing_day", "old_submission_time"]
 
 # Until March 2025 a listing day began the evening before, in UTC: of the 169 items of the
 # captured daily answers for 2024-03-12 .. 2025-03-04, every one was submitted between 21:35
@@ -16,7 +16,32 @@ __all__ = ["OLD_DAY_SHIFT", "NewestTime", "iso_utc", "listing_day"]
 # puts all 169 on the day the website listed them. From the listings of March 2025 on,
 # ``submittedOnDailyAt`` falls on its listing day in UTC (7,077 of 7,077 items).
 OLD_DAY_SHIFT = dt.timedelta(hours=5)
+# The first listing day on which a daily item's top-level ``publishedAt`` stopped being the
+# Daily Papers submission time (it became the arXiv time shifted to New York).
 _NEW_RULES = dt.datetime(2025, 3, 11, tzinfo=dt.UTC)
+
+
+def _utc(stamp: str) -> dt.datetime:
+    when = dt.datetime.fromisoformat(stamp)
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
+
+
+def old_submission_time(item_time: str | None, published_at: str | None) -> str | None:
+    """A daily item's top-level ``publishedAt`` (``item_time``) if it is the Daily Papers
+    submission time, else None.
+
+    Until the listing of 2025-03-10 it was (items then had no ``paper.submittedOnDailyAt``);
+    from 2025-03-11 on it is the arXiv time shifted back 4 or 5 hours. A submission comes after
+    the arXiv publication (``published_at``), a shifted time before it: so the item's time
+    counts only if it is before 2025-03-11 and later than the paper's own time.
+    """
+    if not item_time or not published_at:
+        return None
+    try:
+        when, published = _utc(item_time), _utc(published_at)
+    except ValueError:
+        return None
+    return item_time if published < when < _NEW_RULES else None
 
 
 def listing_day(paper: Paper) -> str | None:
@@ -26,12 +51,9 @@ def listing_day(paper: Paper) -> str | None:
     if not stamp:
         return None
     try:
-        when = dt.datetime.fromisoformat(stamp)
+        when = _utc(stamp).astimezone(dt.UTC)
     except ValueError:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    when = when.astimezone(dt.UTC)
     if when < _NEW_RULES:
         when += OLD_DAY_SHIFT
     return when.date().isoformat()
