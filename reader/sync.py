@@ -14,6 +14,7 @@ from typing import Protocol
 
 from reader.hub.errors import HubError
 from reader.hub.models import Paper
+from reader.hub.times import listing_day
 from reader.store.cache import MergeResult
 
 FIRST_DAILY_DATE = dt.date(2023, 5, 4)  # the first Daily Papers date on huggingface.co
@@ -231,17 +232,6 @@ async def _sync_trending(run: _Run, client: Client) -> None:
     run.report.fetched += len(papers)
     run.merged(run.cache.merge(papers, trending=True, now=run.now))
     run.finished("trending", None)
-
-
-def listing_day(paper: Paper) -> str | None:
-    """The Daily Papers day a paper was listed on, from its submission time (None if unknown)."""
-    stamp = paper.submitted_daily_at or ""
-    day = stamp[:10]
-    try:
-        dt.date.fromisoformat(day)
-    except ValueError:
-        return None
-    return day
 
 
 async def sync(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,8 +15,9 @@ from reader.cli.jsonstream import BadJSON, iter_values
 from reader.cli.output import EXIT_FAILED, EXIT_OK, CliError, Progress
 from reader.hub.models import Paper
 from reader.hub.parse import paper_from_api, paper_from_item
+from reader.hub.times import NewestTime, listing_day
 from reader.store.cache import PaperCache
-from reader.sync import listing_day
+from reader.store.merge import now_iso
 
 BATCH = 5000  # papers per write batch (and progress step); merged day by day within it
 
@@ -24,11 +26,16 @@ examples:
   paper-reader import dump.json          a JSON array of daily items, search items or papers
   paper-reader import papers.jsonl       the same as JSON lines, one item per line
   curl -s "https://huggingface.co/api/daily_papers?date=2025-03-06" | paper-reader import -
+  paper-reader import --date 2025-03-11 saved-answer.json
 
 Each item may be a daily item (with "paper"), a search result (wrapped or the old slim
 shape) or a bare paper object (/api/papers/ID). Papers are listed on the day of their
-paper.submittedOnDailyAt. Items that are not papers are skipped and counted. If the file
-is not valid JSON, nothing is imported.
+Daily Papers submission (paper.submittedOnDailyAt; before March 2025 the item's own
+publishedAt); --date D lists them all on D instead, as `sync --date D` does (for a saved
+answer to /api/daily_papers?date=D). Items that are not papers are skipped and counted.
+If the file is not valid JSON, nothing is imported. The file counts as observed at the
+newest time it holds, so an old capture never overwrites newer counts, abstracts, authors
+or links in the cache.
 """
 
 
@@ -45,16 +52,27 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE", help="a .json or .jsonl file, or - for stdin")
+    p.add_argument("--date", metavar="YYYY-MM-DD", type=_date,
+                   help="list every paper on this Daily Papers day, whatever the items say")
     p.set_defaults(run=run)
 
 
 @dataclass
 class Collected:
-    """The papers read from a file, grouped by listing day, and how many items were skipped."""
+    """The papers read from a file, grouped by listing day, how many items were skipped, and
+    the newest time the file holds (it was captured no earlier; None if it holds none)."""
 
     by_day: dict[str | None, list[Paper]] = field(default_factory=dict)
     papers: int = 0
     skipped: int = 0
+    newest: str | None = None
+
+
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def paper_of(value: Any) -> Paper | None:
@@ -66,18 +84,30 @@ def paper_of(value: Any) -> Paper | None:
     return paper_from_api(value)  # a bare paper object or an old slim search item
 
 
-def collect(values: Iterable[Any]) -> Collected:
+def collect(values: Iterable[Any], date: str | None = None) -> Collected:
     """Parse every value; the whole input is read before anything is merged, so a file that
-    turns out to be broken half-way leaves the cache untouched."""
+    turns out to be broken half-way leaves the cache untouched. Papers are grouped by their
+    listing day, or all under ``date`` if given."""
     out = Collected()
+    newest = NewestTime()
     for value in values:
         paper = paper_of(value)
         if paper is None:
             out.skipped += 1
             continue
+        newest.add(value)
         out.papers += 1
-        out.by_day.setdefault(listing_day(paper), []).append(paper)
+        out.by_day.setdefault(date or listing_day(paper), []).append(paper)
+    out.newest = newest.value
     return out
+
+
+def observed_time(collected: Collected, now: str) -> str:
+    """When the file's data was observed: the newest time it holds, else ``now`` (a time
+    after ``now`` proves nothing but a wrong clock or a forged file)."""
+    if collected.newest is None:
+        return now
+    return min(collected.newest, now)
 
 
 def batches(by_day: dict[str | None, list[Paper]], size: int = BATCH
@@ -102,10 +132,11 @@ def merge_all(cache: PaperCache, collected: Collected, progress: Progress | None
     updated: set[str] = set()
     seen: set[str] = set()
     done = 0
+    observed = observed_time(collected, now_iso())
     for batch in batches(collected.by_day):
         with cache.batch():  # one write per touched month shard per batch, not per day
             for day, papers in batch:
-                result = cache.merge(papers, listed_on=day)
+                result = cache.merge(papers, listed_on=day, observed=observed)
                 new.update(result.new)
                 updated.update(result.updated)
                 seen.update(p.id for p in papers)
@@ -132,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
     name = "stdin" if args.file == "-" else args.file
     stream = _open(args.file)
     try:
-        collected = collect(iter_values(stream))
+        collected = collect(iter_values(stream), args.date)
     except BadJSON as exc:
         raise CliError(f"{name}: {exc}; nothing was imported") from None
     finally:

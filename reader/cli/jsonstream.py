@@ -111,6 +111,9 @@ def _array(reader: _Chars) -> Iterator[Any]:
             after = _skip_space(reader.buf, end)
             complete = (isinstance(value, dict | list | str) or reader.eof
                         or (after < len(reader.buf) and reader.buf[after] in ",]"))
+        except RecursionError:
+            # The stdlib decoder recurses once per level: its own limit, raised on purpose.
+            raise BadJSON(f"item {count + 1} is nested too deeply") from None
         except json.JSONDecodeError as exc:
             if reader.eof:
                 if not reader.buf[exc.pos:].strip() or exc.msg.startswith("Unterminated"):

@@ -16,12 +16,16 @@ from typing import Any
 from reader.hub.ids import InvalidPaperId, normalize_id
 from reader.hub.models import Author, LinkedRepo, LinkedRepos, Organization, Paper, SearchHit
 from reader.hub.text import clean_fragment, clean_line, reflow
+from reader.hub.times import old_submission_time
 
 __all__ = ["linked_repos_from_api", "paper_from_api", "paper_from_item", "search_hit_from_item"]
 
 log = logging.getLogger("reader.hub")
 
 _MISSING = object()
+# The largest count kept: JavaScript's largest exact integer. A bigger number (a 100-digit
+# integer, 1e300) is no real count, and beyond 64 bits it could not even be stored.
+MAX_COUNT = 2**53 - 1
 # A Hub repo id: "name" or "owner/name". It becomes part of a URL, so nothing else gets in.
 _REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*(?:/[A-Za-z0-9][A-Za-z0-9._\-]*)?")
 
@@ -63,7 +67,8 @@ class _Fields:
         return None if value is None else reflow(value) or None
 
     def count(self, key: str) -> int | None:
-        """A count: an int (not a bool); a float with no fraction is accepted as JS sends it."""
+        """A count: an int (not a bool) from 0 to :data:`MAX_COUNT`; a float with no fraction
+        is accepted as JS sends it. Anything else is dropped with a warning."""
         value = self._get(key)
         if value is _MISSING or value is None:
             return None
@@ -74,8 +79,17 @@ class _Fields:
             if not value.is_integer():
                 self._wrong(key, value, "a whole number")
                 return None
+            if not 0 <= value <= MAX_COUNT:  # compared as a float: int(1e300) is 300 digits
+                self._out_of_range(key)
+                return None
             return int(value)
+        if not 0 <= value <= MAX_COUNT:
+            self._out_of_range(key)
+            return None
         return value
+
+    def _out_of_range(self, key: str) -> None:
+        log.warning("%s: field %r is out of range (0 to %d); ignored", self.where, key, MAX_COUNT)
 
     def flag(self, key: str) -> bool | None:
         value = self._get(key)
@@ -87,11 +101,17 @@ class _Fields:
         return value
 
     def url(self, key: str) -> str | None:
-        """An http(s) URL; anything else (``javascript:``, ``file:``) is refused."""
-        value = self.line(key)
+        """An http(s) URL; anything else (``javascript:``, ``file:``) is refused.
+
+        Whitespace inside is removed, not refused: a URL cannot contain it, and real bodies
+        carry links broken by a line break (``"https://github.com/\\nowner/repo"``)."""
+        value = self._string(key)
         if value is None:
             return None
-        if not value.lower().startswith(("https://", "http://")) or " " in value:
+        value = "".join(clean_line(value).split())
+        if not value:
+            return None
+        if not value.lower().startswith(("https://", "http://")):
             log.warning("%s: field %r is not an http(s) URL; ignored", self.where, key)
             return None
         return value
@@ -132,8 +152,10 @@ class _Fields:
         dropped = 0
         for value in self.items(key):
             cleaned = clean_line(value) if isinstance(value, str) else ""
-            if urls and not cleaned.lower().startswith(("https://", "http://")):
-                cleaned = ""
+            if urls:
+                cleaned = "".join(cleaned.split())
+                if not cleaned.lower().startswith(("https://", "http://")):
+                    cleaned = ""
             if cleaned:
                 out.append(cleaned)
             elif value != "":
@@ -194,8 +216,8 @@ def _authors(fields: _Fields) -> tuple[Author, ...]:
     return tuple(authors)
 
 
-def _organization(fields: _Fields) -> Organization | None:
-    raw = fields.mapping("organization")
+def _organization(fields: _Fields, key: str = "organization") -> Organization | None:
+    raw = fields.mapping(key)
     if raw is None:
         return None
     org = _Fields(raw, f"{fields.where} organization")
@@ -243,9 +265,10 @@ def paper_from_api(obj: Any) -> Paper | None:
 def paper_from_item(item: Any) -> Paper | None:
     """A :class:`Paper` from a daily or search item (the paper nested under ``item["paper"]``).
 
-    Reads the paper's own fields, never the item's shifted top-level ``publishedAt``; takes
-    ``numComments``, the thumbnail and the submitter from the item. An object without a
-    ``paper`` key is taken to be a bare paper (the 2024 search shape, or an E3 object).
+    Reads the paper's own fields; takes ``numComments``, the thumbnail, the media and the
+    submitter from the item. The item's top-level ``publishedAt`` is read only where it was the
+    Daily Papers submission time (see :func:`reader.hub.times.old_submission_time`). An object
+    without a ``paper`` key is a bare paper (the 2024 search shape, or an E3 object).
     """
     if not isinstance(item, dict):
         log.warning("expected a paper item, got %s; ignored", type(item).__name__)
@@ -257,17 +280,36 @@ def paper_from_item(item: Any) -> Paper | None:
         return None
     f = _Fields(item, f"item {paper.id}")
     submitter = _user_name(f.mapping("submittedBy"), f.where, "fullname", "name")
-    org = paper.organization or _organization(f)
+    # "submitterOrganization" is what Sept-Oct 2025 items called the organisation.
+    org = (paper.organization or _organization(f)
+           or _organization(f, "submitterOrganization"))
+    thumbnail = f.url("thumbnail") or paper.thumbnail
+    media_urls = paper.media_urls or f.strings("mediaUrls", urls=True)
+    # Until June 2024 an item had one "mediaUrl" string: the thumbnail, or (rarely) the
+    # submitter's own upload, which is a media URL and must not be lost.
+    media = f.url("mediaUrl")
+    if media is not None:
+        if _is_thumbnail(media):
+            thumbnail = thumbnail or media
+        elif media not in media_urls:
+            media_urls = (*media_urls, media)
     return replace(
         paper,
         title=paper.title or f.line("title") or "",
         summary=paper.summary or f.text("summary") or "",
         num_comments=f.count("numComments") if "numComments" in item else paper.num_comments,
+        submitted_daily_at=paper.submitted_daily_at or old_submission_time(
+            f.time("publishedAt"), paper.published_at),
         submitted_by=submitter or paper.submitted_by,
-        thumbnail=f.url("thumbnail") or paper.thumbnail,
-        media_urls=paper.media_urls or f.strings("mediaUrls", urls=True),
+        thumbnail=thumbnail,
+        media_urls=media_urls,
         organization=org,
     )
+
+
+def _is_thumbnail(url: str) -> bool:
+    """True for the paper thumbnails Hugging Face renders itself (not a submitter's upload)."""
+    return url.lower().startswith("https://cdn-thumbnails.huggingface.co/")
 
 
 def _segments(value: Any) -> tuple[tuple[str, bool], ...]:

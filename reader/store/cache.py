@@ -248,12 +248,14 @@ class PaperCache:
         listed_on: str | None = None,
         trending: bool = False,
         now: str | None = None,
+        observed: str | None = None,
     ) -> MergeResult:
         """Fold freshly fetched papers in (rules in :mod:`reader.store.merge`) and save: one write
         per touched shard, then index.json and recent.json if they changed.
 
         ``listed_on``: the Daily Papers date they were listed on. ``trending``: they are the
-        trending list in rank order (paper i has rank i+1).
+        trending list in rank order (paper i has rank i+1). ``observed``: when the papers' data
+        was observed, if before ``now`` (an imported capture).
         """
         records = self._ensure_loaded()
         index = self._ensure_index()
@@ -264,7 +266,8 @@ class PaperCache:
                 old = records.get(paper.id)
                 before.setdefault(paper.id, old)
                 rank = i + 1 if trending else None
-                record = merge_record(old, paper, listed_on=listed_on, rank=rank, now=stamp)
+                record = merge_record(old, paper, listed_on=listed_on, rank=rank, now=stamp,
+                                      observed=observed)
                 if record is not old:
                     records[paper.id] = record
             result = MergeResult()

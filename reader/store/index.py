@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.store.atomic import CorruptFile
+from reader.store.checked import checked_doc
 from reader.store.record import Record, record_from_dict, record_to_dict
 
 RECENT_DAYS = 3  # listing days in the start-up slice
@@ -121,7 +122,14 @@ def records_from_recent(path: Path, body: Mapping[str, Any]) -> list[Record]:
     docs = body.get("records")
     if not isinstance(docs, list):
         raise CorruptFile(path, "start-up slice has the wrong shape")
-    try:
-        return [record_from_dict(doc) for doc in docs]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise CorruptFile(path, f"start-up slice has a malformed record ({exc!r})") from exc
+    records = []
+    for doc in docs:
+        checked, bad = checked_doc(doc)
+        if checked is None or bad:
+            # A derived file: rebuilt from the shards (which are checked on their own).
+            raise CorruptFile(path, f"start-up slice has a malformed record ({', '.join(bad)})")
+        try:
+            records.append(record_from_dict(checked))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # pragma: no cover
+            raise CorruptFile(path, f"start-up slice has a malformed record ({exc!r})") from exc
+    return records

@@ -147,7 +147,7 @@ def quick_bytes(rows: Rows, shard: os.stat_result) -> list[bytes]:
         ref = offset << 32 | (len(body) + _LENGTH.size)
         offset += len(body) + _LENGTH.size
         heads.append((doc_id, r.id, ref, r.day, r.upvotes, r.listed_on, r.trending,
-                      r.first_seen, r.updated_at))
+                      r.first_seen, r.updated_at, r.observed_at))
     payload = marshal.dumps(heads)
     head = _HEADER.pack(_MAGIC, FORMAT_VERSION, marshal.version, sys.hexversion >> 16, _SCHEMA,
                         *identity(shard), len(payload), zlib.crc32(payload), offset)

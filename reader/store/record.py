@@ -25,6 +25,8 @@ class Record:
     ``listed_on``: the Daily Papers dates (``YYYY-MM-DD``) it was listed on, sorted.
     ``trending``: ``(rank, seen_at)`` pairs, 1-based rank in the trending list, oldest first.
     ``first_seen`` / ``updated_at``: ISO times of the first merge and of the last changing merge.
+    ``observed_at``: when the newest data in it was observed (a sync's time, or the newest time
+    an imported file proves); "" if unknown. An older observation never overwrites a newer one.
 
     A record loaded from a quick copy holds its paper packed (on disk: a reference to it) and
     unpacks it on first use of :attr:`paper`. What the views need for every paper (``id``,
@@ -34,7 +36,7 @@ class Record:
     """
 
     __slots__ = ("_paper", "_summary", "_packer", "id", "day", "upvotes", "listed_on",
-                 "trending", "first_seen", "updated_at")
+                 "trending", "first_seen", "updated_at", "observed_at")
 
     def __init__(
         self,
@@ -43,6 +45,7 @@ class Record:
         trending: tuple[tuple[int, str], ...] = (),
         first_seen: str = "",
         updated_at: str = "",
+        observed_at: str = "",
     ) -> None:
         self._paper: Paper | object = paper
         self._summary: str | object = paper.summary
@@ -52,6 +55,7 @@ class Record:
         self.trending = trending
         self.first_seen = first_seen
         self.updated_at = updated_at
+        self.observed_at = observed_at
         self.upvotes: int | None = paper.upvotes
         self.day: str = _day(listed_on, paper)
 
@@ -59,15 +63,15 @@ class Record:
     def packed(
         cls, paper_id: str, ref: object, packer: Unpacker, day: str, upvotes: int | None,
         listed_on: tuple[str, ...], trending: tuple[tuple[int, str], ...], first_seen: str,
-        updated_at: str, /,
+        updated_at: str, observed_at: str = "", /,
     ) -> Record:
         """A record whose paper and abstract ``packer`` reads from ``ref`` when first needed;
         ``day`` and ``upvotes`` must be what the paper would give (the quick copy saved them)."""
         self = cls.__new__(cls)
         self._paper, self._summary, self._packer, self.id, self.day, self.upvotes = (
             ref, ref, packer, paper_id, day, upvotes)
-        self.listed_on, self.trending, self.first_seen, self.updated_at = (
-            listed_on, trending, first_seen, updated_at)
+        self.listed_on, self.trending, self.first_seen, self.updated_at, self.observed_at = (
+            listed_on, trending, first_seen, updated_at, observed_at)
         return self
 
     @property
@@ -116,7 +120,8 @@ class Record:
         """A copy with some of the constructor's fields changed (as ``dataclasses.replace``)."""
         fields: dict[str, Any] = {
             "paper": self.paper, "listed_on": self.listed_on, "trending": self.trending,
-            "first_seen": self.first_seen, "updated_at": self.updated_at}
+            "first_seen": self.first_seen, "updated_at": self.updated_at,
+            "observed_at": self.observed_at}
         unknown = set(changes) - set(fields)
         if unknown:
             raise TypeError(f"Record has no field {sorted(unknown)[0]!r}")
@@ -124,7 +129,8 @@ class Record:
         return Record(**fields)
 
     def _key(self) -> tuple[object, ...]:
-        return (self.paper, self.listed_on, self.trending, self.first_seen, self.updated_at)
+        return (self.paper, self.listed_on, self.trending, self.first_seen, self.updated_at,
+                self.observed_at)
 
     def __eq__(self, other: object) -> bool:
         if other is self:
@@ -139,7 +145,8 @@ class Record:
     def __repr__(self) -> str:
         state = "packed" if self.is_packed else repr(self._paper)
         return (f"Record({state}, listed_on={self.listed_on!r}, trending={self.trending!r}, "
-                f"first_seen={self.first_seen!r}, updated_at={self.updated_at!r})")
+                f"first_seen={self.first_seen!r}, updated_at={self.updated_at!r}, "
+                f"observed_at={self.observed_at!r})")
 
 
 def _day(listed_on: tuple[str, ...], paper: Paper) -> str:
@@ -162,6 +169,8 @@ def record_to_dict(r: Record) -> dict[str, Any]:
         d["first_seen"] = r.first_seen
     if r.updated_at:
         d["updated_at"] = r.updated_at
+    if r.observed_at:
+        d["observed_at"] = r.observed_at
     return d
 
 
@@ -173,4 +182,5 @@ def record_from_dict(d: dict[str, Any]) -> Record:
         trending=tuple((int(rank), str(at)) for rank, at in d.get("trending", ())),
         first_seen=d.get("first_seen", ""),
         updated_at=d.get("updated_at", ""),
+        observed_at=d.get("observed_at", ""),
     )

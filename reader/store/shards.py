@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from reader.store.atomic import atomic_write_bytes
+from reader.store.checked import checked_doc
 from reader.store.quick import write_quick
 from reader.store.record import Record, record_from_dict, record_to_dict
 from reader.store.storage import FORMAT, META_TABLE, read_db
@@ -74,28 +75,21 @@ def shard_paths(papers_dir: Path) -> Iterator[tuple[str, Path]]:
         yield name.removesuffix(".json"), papers_dir / name
 
 
-def _record(doc: dict[str, Any], shard: str) -> Record | None:
-    # Only the fields whose type matters downstream (sorting, joining) are checked: a record
-    # with a wrong one is dropped rather than crash the list or the query index later.
-    pid = doc.get("id")
-    if not isinstance(pid, str) or shard_of(pid) != shard:
-        return None
-    if not isinstance(doc.get("title", ""), str) or not isinstance(doc.get("summary", ""), str):
-        return None
-    for key in ("upvotes", "num_comments", "github_stars"):
-        value = doc.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            return None
-    if not isinstance(doc.get("listed_on", ()), list | tuple):
-        return None
+def _record(doc: Any, shard: str) -> tuple[Record | None, bool]:
+    """The record of one document and whether it was malformed: a field of the wrong type is
+    dropped and the rest kept (see reader.store.checked); no usable id, no record."""
+    checked, bad = checked_doc(doc)
+    if checked is None or shard_of(checked["id"]) != shard:
+        return None, True
     try:
-        return record_from_dict(doc)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
+        return record_from_dict(checked), bool(bad)
+    except (KeyError, TypeError, ValueError, AttributeError):  # pragma: no cover - checked
+        return None, True
 
 
 def read_shard(path: Path, name: str) -> tuple[list[tuple[int, Record]], int]:
-    """The (doc id, record) pairs of a shard, and how many documents were malformed.
+    """The (doc id, record) pairs of a shard, and how many documents were malformed (a record
+    with a bad field is kept without it; one without a usable id is left out).
     Raises ``CorruptFile`` / ``NewerFormat`` (see :func:`reader.store.storage.read_db`)."""
     data = read_db(path, kind=KIND)
     if data is None:
@@ -103,10 +97,11 @@ def read_shard(path: Path, name: str) -> tuple[list[tuple[int, Record]], int]:
     rows: list[tuple[int, Record]] = []
     bad = 0
     for doc_id, doc in data.get(TABLE, {}).items():
-        record = _record(doc, name)
-        if record is None:
-            bad += 1
-        else:
+        record, malformed = _record(doc, name)
+        if not (doc_id.isascii() and doc_id.isdigit()):  # TinyDB's doc ids are numbers
+            record, malformed = None, True
+        bad += malformed
+        if record is not None:
             rows.append((int(doc_id), record))
     return rows, bad
 

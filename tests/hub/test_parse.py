@@ -394,3 +394,129 @@ def test_every_corpus_item_parses_clean() -> None:
     assert "Red alert: ANSI blinking in titles" in titles
     assert any(len(p.authors) == 500 for p in hostile)
     assert any(len(p.summary) >= 50_000 for p in hostile)
+
+
+# --- real captures (snippets of ../shared/realdata, see SOURCES.md there) ---------------------
+
+# 2024-05-27 daily answer: no submittedOnDailyAt; the item's publishedAt is the submission time.
+ITEM_2024 = {
+    "paper": {"id": "2405.15738", "publishedAt": "2024-05-24T17:34:15.000Z", "upvotes": 32,
+              "title": "ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large "
+                       "Multimodal\n  Models"},
+    "publishedAt": "2024-05-27T03:50:58.348Z",
+    "title": "ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models",
+    "mediaUrl": "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2405.15738.png",
+    "numComments": 3,
+}
+# 2025-01-13 daily answer: submitted the evening before (UTC), listed on the 13th.
+ITEM_2025_01 = {
+    "paper": {"id": "2501.05874", "publishedAt": "2025-01-10T11:17:15.000Z", "upvotes": 19,
+              "title": "VideoRAG: Retrieval-Augmented Generation over Video Corpus"},
+    "publishedAt": "2025-01-12T21:47:33.594Z",
+    "numComments": 1,
+    "submittedBy": {"fullname": "Jinheon Baek", "name": "jinheon"},
+}
+# 2025-03-11 daily answer: the item's publishedAt is the arXiv time shifted back 5 hours.
+ITEM_2025_03_11 = {
+    "paper": {"id": "2503.03601", "publishedAt": "2025-03-05T15:33:52.000Z", "upvotes": 58},
+    "publishedAt": "2025-03-05T10:33:52.000Z",
+    "numComments": 1,
+}
+# 2025-10-08 daily answer: a GitHub link with a line break inside.
+ITEM_2025_10 = {
+    "paper": {"id": "2510.05342", "publishedAt": "2025-10-06T20:09:37.000Z",
+              "submittedOnDailyAt": "2025-10-08T00:16:22.419Z",
+              "githubRepo": "https://github.com/sirano1004/\n"
+                            "Margin-Apative-Direct-Preference-Optimization",
+              "projectPage": " https://sites.google.com/view/adc-robot"},
+    "publishedAt": "2025-10-06T16:09:37.000Z",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "item", "submitted", "day"),
+    [
+        ("2024: the item's time is the submission", ITEM_2024, "2024-05-27T03:50:58.348Z",
+         "2024-05-27"),
+        ("2025-01: submitted the evening before", ITEM_2025_01, "2025-01-12T21:47:33.594Z",
+         "2025-01-13"),
+        ("2025-03-11: a shifted arXiv time is no submission", ITEM_2025_03_11, None, None),
+        ("2025-10: submittedOnDailyAt", ITEM_2025_10, "2025-10-08T00:16:22.419Z", "2025-10-08"),
+        ("search hit (May 2025): shifted", SEARCH_ITEM, None, None),
+        ("no paper time: the item's time proves nothing",
+         {"paper": {"id": "2405.15738"}, "publishedAt": "2024-05-27T03:50:58.348Z"}, None, None),
+        ("a 2024-style time after the change is not trusted",
+         {"paper": {"id": "2503.00001", "publishedAt": "2025-03-10T18:00:00.000Z"},
+          "publishedAt": "2025-03-11T01:00:00.000Z"}, None, None),
+    ],
+)
+def test_the_listing_day_of_every_era(
+    name: str, item: dict[str, Any], submitted: str | None, day: str | None
+) -> None:
+    from reader.hub.times import listing_day
+
+    p = paper_from_item(item)
+    assert p is not None
+    assert p.submitted_daily_at == submitted, name
+    assert listing_day(p) == day, name
+    assert p.published_at == item["paper"].get("publishedAt")  # never the item's time
+
+
+def test_links_broken_by_whitespace_are_mended() -> None:
+    p = paper_from_item(ITEM_2025_10)
+    assert p is not None
+    assert p.github_repo == (
+        "https://github.com/sirano1004/Margin-Apative-Direct-Preference-Optimization")
+    assert p.project_page == "https://sites.google.com/view/adc-robot"
+    q = paper_from_api({"id": "2510.18940", "mediaUrls": ["https://x.org/\na.mp4", "ftp://x"],
+                        "githubRepo": "https://github.com/\nFightingFighting/NeuroAda.git"})
+    assert q is not None and q.github_repo == "https://github.com/FightingFighting/NeuroAda.git"
+    assert q.media_urls == ("https://x.org/a.mp4",)
+
+
+def test_the_2024_media_url_string() -> None:
+    thumb = paper_from_item(ITEM_2024)
+    assert thumb is not None
+    assert thumb.thumbnail == ITEM_2024["mediaUrl"] and thumb.media_urls == ()
+    # 2024-03-12, 2403.06634: the submitter's own upload, not a thumbnail.
+    upload = "https://cdn-uploads.huggingface.co/production/uploads/60f1abe7544c2adfd699860c/" \
+             "dhiUnxDGTRatavk4pKf9h.png"
+    p = paper_from_item({"paper": {"id": "2403.06634"}, "mediaUrl": upload})
+    assert p is not None and p.media_urls == (upload,) and p.thumbnail is None
+
+
+def test_submitter_organization_is_the_organization() -> None:
+    # 2025-09-29 daily answer, 2509.22622: before it was renamed "organization".
+    org = {"_id": "60262b67268c201cdc8b7d43", "name": "nvidia", "fullname": "NVIDIA",
+           "avatar": "https://cdn-uploads.huggingface.co/production/uploads/x.png"}
+    p = paper_from_item({"paper": {"id": "2509.22622"}, "submitterOrganization": org})
+    assert p is not None and p.organization == Organization("nvidia", "NVIDIA")
+    both = paper_from_item({"paper": {"id": "2509.22622", "organization": {"name": "a"}},
+                            "submitterOrganization": org})
+    assert both is not None and both.organization == Organization("a")
+
+
+@pytest.mark.parametrize(
+    "value", [10**30, 2**64, 2**63, 1e300, 1e23, -1, -(2**70), float("inf"), float("nan")],
+)
+def test_counts_out_of_range_are_dropped_with_a_warning(
+    value: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 13, item 4: a 100-digit integer or 1e300 used to reach the cache and kill the
+    write ("Integer exceeds 64-bit range")."""
+    item = {"paper": {"id": "2602.00001", "upvotes": value, "githubStars": value},
+            "numComments": value}
+    with caplog.at_level(logging.WARNING, logger="reader.hub"):
+        p = paper_from_item(item)
+    assert p is not None
+    assert (p.upvotes, p.github_stars, p.num_comments) == (None, None, None)
+    assert "upvotes" in caplog.text and "numComments" in caplog.text
+    repos = linked_repos_from_api({"models": [{"id": "a/b", "likes": value, "downloads": 3}]})
+    assert repos.models[0].likes is None and repos.models[0].downloads == 3
+
+
+def test_the_largest_exact_count_is_kept() -> None:
+    from reader.hub.parse import MAX_COUNT
+
+    p = paper_from_api({"id": "2602.00001", "upvotes": MAX_COUNT, "githubStars": 0})
+    assert p is not None and p.upvotes == MAX_COUNT and p.github_stars == 0

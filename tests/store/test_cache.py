@@ -206,6 +206,9 @@ def test_damaged_shard_is_quarantined(papers_dir: Path, damage: str) -> None:
 
 
 def test_malformed_records_are_dropped_and_the_rest_kept(papers_dir: Path) -> None:
+    """A record without a usable id is dropped; one with a field of the wrong type is kept
+    without that field (reader.store.checked). Either way the file is moved aside, reported,
+    and written again from what was kept."""
     filled(papers_dir)
     shard = papers_dir / "2601.json"
     data = orjson.loads(shard.read_bytes())
@@ -215,11 +218,14 @@ def test_malformed_records_are_dropped_and_the_rest_kept(papers_dir: Path) -> No
     shard.write_bytes(orjson.dumps(data))
     cache = PaperCache(papers_dir)
     ids = set(cache.load_all())
-    assert "2601.00001" in ids and "2601.00002" not in ids and "2602.00077" not in ids
+    assert "2601.00001" in ids and "2601.00002" in ids and "2602.00077" not in ids
+    kept = cache.get("2601.00002")
+    assert kept is not None and kept.paper.upvotes is None and kept.paper.title
     assert len(cache.problems) == 1 and "3 malformed" in cache.problems[0]
     assert len(list(papers_dir.glob("2601.json.corrupt-*"))) == 1
     saved = orjson.loads(shard.read_bytes())["papers"]
-    assert [d["id"] for d in saved.values()] == ["2601.00001"]
+    assert [d["id"] for d in saved.values()] == ["2601.00001", "2601.00002"]
+    assert "upvotes" not in saved["2"]
 
 
 def test_newer_format_shard_is_left_alone(papers_dir: Path) -> None:

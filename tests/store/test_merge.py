@@ -83,16 +83,16 @@ def _rec(**kw: Any) -> Record:
     ("name", "old", "paper", "listed_on", "rank", "want"),
     [
         ("new paper", None, DAILY, "2026-03-01", None,
-         Record(DAILY, ("2026-03-01",), (), T2, T2)),
-        ("new trending paper", None, DAILY, None, 3, Record(DAILY, (), ((3, T2),), T2, T2)),
+         Record(DAILY, ("2026-03-01",), (), T2, T2, T2)),
+        ("new trending paper", None, DAILY, None, 3, Record(DAILY, (), ((3, T2),), T2, T2, T2)),
         ("nothing new: untouched, updated_at kept", _rec(listed_on=("2026-03-01",)), SLIM_HIT,
          "2026-03-01", None, _rec(listed_on=("2026-03-01",))),
         ("listed_on is a sorted union", _rec(listed_on=("2026-03-02",)), SLIM_HIT, "2026-03-01",
-         None, _rec(listed_on=("2026-03-01", "2026-03-02"), updated_at=T2)),
+         None, _rec(listed_on=("2026-03-01", "2026-03-02"), updated_at=T2, observed_at=T2)),
         ("first_seen set once", _rec(), SEARCH_HIT, None, None,
-         _rec(paper=merge_paper(DAILY, SEARCH_HIT), updated_at=T2)),
+         _rec(paper=merge_paper(DAILY, SEARCH_HIT), updated_at=T2, observed_at=T2)),
         ("trending sighting appended", _rec(trending=((5, T0),)), SLIM_HIT, None, 2,
-         _rec(trending=((5, T0), (2, T2)), updated_at=T2)),
+         _rec(trending=((5, T0), (2, T2)), updated_at=T2, observed_at=T2)),
     ],
 )
 def test_merge_record(
@@ -126,7 +126,7 @@ def test_merge_result_counts(tmp_path: Path) -> None:
     assert second.new == [c.id]
     assert second.updated == [b.id]
     assert second.unchanged == 1  # a, counted once although given twice
-    assert cache.get(a.id) == Record(a, ("2026-03-01",), (), T0, T0)
+    assert cache.get(a.id) == Record(a, ("2026-03-01",), (), T0, T0, T0)
     got_b = cache.get(b.id)
     assert got_b is not None and got_b.paper.upvotes == 9 and got_b.paper.title == "t2"
     assert (got_b.first_seen, got_b.updated_at) == (T0, T1)
@@ -152,3 +152,67 @@ def test_two_changes_with_one_stamp_still_move_updated_at() -> None:
     assert first.updated_at < second.updated_at < third.updated_at
     assert second.updated_at == "2026-03-06T03:55:12.778Z"
     assert merge_record(third, Paper(id="2602.00001", title="c"), now=now) is third
+
+
+# --- observations: an older capture never overwrites a newer one (issue 10) -------------------
+
+NEWER = Paper(id="2407.21783", title="The Llama 3 Herd of Models", upvotes=115, num_comments=6,
+              authors=tuple(Author(f"A{i}", f"a{i}" if i < 15 else None) for i in range(20)),
+              summary="Newer abstract.", github_repo="https://github.com/meta-llama/llama3")
+OLDER = Paper(id=NEWER.id, title="The Llama 3 Herd of Models", upvotes=49, num_comments=4,
+              authors=tuple(Author(f"A{i}", f"a{i}" if i < 5 else None) for i in range(20)),
+              summary="Older abstract.", github_repo="https://github.com/old/old",
+              submitted_by="AK", submitted_daily_at="2024-08-01T02:04:43.000Z",
+              thumbnail="https://cdn-thumbnails.huggingface.co/x.png")
+SEARCH_SEEN, DAILY_SEEN = "2025-05-18T00:00:00.000Z", "2024-08-01T02:04:43.000Z"
+
+
+@pytest.mark.parametrize("order", ["newer first", "older first"])
+def test_an_older_observation_never_overwrites_a_newer_one(order: str) -> None:
+    """Import a May 2025 search answer and the 2024-08-01 daily answer, in either order: the
+    newer counts, authors, abstract and link stay; the older one only fills what was missing."""
+    steps = [(NEWER, SEARCH_SEEN), (OLDER, DAILY_SEEN)]
+    if order == "older first":
+        steps.reverse()
+    record = None
+    for i, (paper, seen) in enumerate(steps):
+        record = merge_record(record, paper, listed_on="2024-08-01" if paper is OLDER else None,
+                              now=f"2026-11-30T00:00:0{i}.000Z", observed=seen)
+    assert record is not None
+    p = record.paper
+    assert (p.upvotes, p.num_comments, p.summary, p.github_repo) == (
+        115, 6, "Newer abstract.", "https://github.com/meta-llama/llama3")
+    assert sum(1 for a in p.authors if a.username) == 15
+    assert (p.submitted_by, p.submitted_daily_at, p.thumbnail) == (
+        "AK", OLDER.submitted_daily_at, OLDER.thumbnail)  # filled in from the older capture
+    assert record.listed_on == ("2024-08-01",)
+    assert record.observed_at == SEARCH_SEEN
+
+
+def test_an_older_observation_that_brings_nothing_new_changes_nothing() -> None:
+    record = merge_record(None, NEWER, now=T1, observed=SEARCH_SEEN)
+    assert merge_record(record, OLDER.__class__(id=NEWER.id, upvotes=3), now=T2,
+                        observed=DAILY_SEEN) is record
+
+
+def test_a_record_of_unknown_observation_takes_any_observation_as_newer() -> None:
+    legacy = Record(OLDER, ("2024-08-01",), (), T0, T0)  # written before observed_at existed
+    record = merge_record(legacy, NEWER, now=T1, observed=SEARCH_SEEN)
+    assert record.paper.upvotes == 115 and record.observed_at == SEARCH_SEEN
+
+
+def test_the_same_observation_seen_again_does_not_touch_the_record() -> None:
+    record = merge_record(None, NEWER, now=T1)
+    assert record.observed_at == T1
+    assert merge_record(record, NEWER, now=T2) is record  # a later sync, nothing changed
+
+
+def test_observed_at_round_trips_through_the_shard_and_its_quick_copy(tmp_path: Path) -> None:
+    cache = PaperCache(tmp_path / "papers")
+    cache.merge([NEWER], now=T2, observed=SEARCH_SEEN)
+    for _ in range(2):  # the first load reads the JSON (and writes the quick copy), then quick
+        again = PaperCache(tmp_path / "papers").get(NEWER.id)
+        assert again is not None and again.observed_at == SEARCH_SEEN
+    cache.merge([OLDER], now=T2, observed=DAILY_SEEN)
+    reread = PaperCache(tmp_path / "papers").get(NEWER.id)
+    assert reread is not None and reread.paper.upvotes == 115
