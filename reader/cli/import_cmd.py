@@ -148,6 +148,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     report_problems(cache.problems)
+    lost = cache.not_saved()
+    if lost:
+        raise CliError(f"{lost} of {total} papers were not saved (see above); import again "
+                       "once the cause is fixed", EXIT_FAILED)
     print(f"imported {total} papers ({new} new, {updated} updated), "
           f"skipped {collected.skipped} invalid items")
     return EXIT_OK
