@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from filelock import FileLock, Timeout
 from reader.hub.models import LinkedRepos, Paper
 from reader.store import fulltext, quick
 from reader.store.atomic import CorruptFile, fsync_dir, quarantine, remove_stale_temps
+from reader.store.derived.keeper import Keeper
+from reader.store.derived.store import NoFts5, Progress
 from reader.store.index import DayIndex, recent_body, records_from_recent
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
@@ -97,6 +100,7 @@ class PaperCache:
         self._index_seen: Stamp | None = None  # index.json as last read or written
         self._writer = FileLock(str(self.papers_dir.parent / LOCK_NAME),
                                 timeout=WRITE_LOCK_TIMEOUT)
+        self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report)
 
     # --- problems and paths -----------------------------------------------------------------
 
@@ -259,6 +263,19 @@ class PaperCache:
         with self._lock:
             return dict(records)
 
+    def records_for(self, ids: Sequence[str]) -> dict[str, Record]:
+        """The records of ``ids`` (those cached), reading only their shards if the cache is
+        not loaded yet: what a query answered by the derived store needs to print its hits."""
+        if self._records is not None:
+            records = self._records
+        else:
+            records = {}
+            wanted = {shard_of(pid) for pid in ids}
+            for name, path in shard_paths(self.papers_dir):
+                if name in wanted:
+                    self._load_shard(name, path, records, lazy=False)
+        return {pid: records[pid] for pid in ids if pid in records}
+
     def get(self, paper_id: str) -> Record | None:
         """One paper, or None."""
         return self._ensure_loaded().get(paper_id)
@@ -369,6 +386,9 @@ class PaperCache:
                     self._unsaved.difference_update(shard.doc_ids)
                 else:
                     self._unsaved.update(i for i in shard.doc_ids if i in self._pending_changed)
+        saved = [records[i] for i in self._pending_changed if i not in self._unsaved]
+        if saved:
+            self.derived.update(saved)  # the same step as the shards: see reader.store.derived
         if self._pending_complete:
             self._complete_saved_days(written)
         if self._pending_index:
@@ -425,6 +445,18 @@ class PaperCache:
                                  "It was rebuilt from the cached papers.")
         if theirs is not None:
             fold_index(self._index, theirs)
+
+    def search_store(self, progress: Progress | None = None) -> sqlite3.Connection:
+        """A connection to the derived store for queries (reader.query.sql), rebuilt from the
+        shards first if it is missing, damaged or old (``progress(done, total)`` per shard).
+        Raises NoFts5 when this SQLite cannot search (then scan), sqlite3.Error or Timeout."""
+        self.papers_dir.mkdir(parents=True, exist_ok=True)
+        if not self.derived.ensure_quick():
+            with self._writer:
+                if not self.derived.ensure(progress):
+                    raise NoFts5() if self.derived.unavailable else sqlite3.OperationalError(
+                        "the search store could not be built (see the problems reported)")
+        return self.derived.reader()
 
     def not_saved(self) -> int:
         """How many papers changed in this session could not be written (see ``problems``)."""
