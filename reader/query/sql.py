@@ -42,7 +42,6 @@ from reader.store.derived.schema import (
     PROJECT,
     SORT_COLUMNS,
     TRENDING,
-    UNIT_BITS,
     VIEW_ORDER,
 )
 
@@ -114,7 +113,7 @@ class _Compiler:
             return self.ids(pid for pid, note in notes.items()
                             if contains_run(tokens(note), node.tokens, node.exact))
         match = self.bind(fts_phrase(node))
-        return f"p.rid IN (SELECT rowid >> {UNIT_BITS} FROM units WHERE units MATCH {match})"
+        return f"p.rid IN (SELECT rowid FROM units WHERE units MATCH {match})"
 
     def flag(self, node: Flag) -> str:
         lib, name = self.ctx.library, node.name
@@ -162,8 +161,17 @@ def compile_query(query: Query, ctx: Context, view: str = "all") -> tuple[str, l
     return sql + f" ORDER BY {order}", c.params
 
 
-def search(conn: sqlite3.Connection, query: Query, ctx: Context, view: str = "all"
-           ) -> list[str]:
-    """The ids of ``view`` that ``query`` matches, in order (see :func:`compile_query`)."""
+def search(conn: sqlite3.Connection, query: Query, ctx: Context, view: str = "all",
+           limit: int | None = None) -> list[str]:
+    """The ids of ``view`` that ``query`` matches, in order (see :func:`compile_query`); the
+    first ``limit`` only if given (a page of a list: SQLite stops early)."""
     sql, params = compile_query(query, ctx, view)
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
     return [row[0] for row in conn.execute(sql, params)]
+
+
+def count(conn: sqlite3.Connection, query: Query, ctx: Context, view: str = "all") -> int:
+    """How many ids :func:`search` would return, without fetching them."""
+    sql, params = compile_query(query, ctx, view)
+    return int(conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])

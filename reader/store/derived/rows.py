@@ -7,7 +7,7 @@ import zlib
 from typing import Any
 
 from reader.query.fold import tokens
-from reader.store.derived.schema import AI, CODE, MAX_UNITS, PROJECT, TRENDING
+from reader.store.derived.schema import AI, CODE, PROJECT, TRENDING, UNIT_BREAK
 from reader.store.record import Record
 
 FIRST_AUTHORS = 3  # names kept in the list snapshot
@@ -51,7 +51,7 @@ def units(record: Record) -> list[tuple[int, str]]:
     if paper.organization is not None:
         org = paper.organization
         out += [(4, org.name)] + ([(4, org.fullname)] if org.fullname else [])
-    return [(col, _words(text)) for col, text in out if text][:MAX_UNITS]
+    return [(col, _words(text)) for col, text in out if text]
 
 
 def signature(parts: list[tuple[int, str]]) -> int:
@@ -84,11 +84,10 @@ def paper_row(record: Record, rid: int, sig: int) -> tuple[Any, ...]:
             ", ".join(a.name for a in authors[:FIRST_AUTHORS]), sig)
 
 
-def unit_rows(rid: int, parts: list[tuple[int, str]]) -> list[tuple[Any, ...]]:
-    """The ``units`` rows of a record: (rowid, title, author, abstract, kw, org)."""
-    rows = []
-    for k, (col, text) in enumerate(parts):
-        cells: list[str | None] = [None] * len(COLUMNS)
-        cells[col] = text
-        rows.append(((rid << 16) | k, *cells))
-    return rows
+def fts_row(rid: int, parts: list[tuple[int, str]]) -> tuple[Any, ...]:
+    """The ``units`` row of a record: (rowid, title, author, abstract, kw, org), the units of
+    one column joined with a break token that no query word can match (see schema)."""
+    cells: list[list[str]] = [[] for _ in COLUMNS]
+    for col, text in parts:
+        cells[col].append(text)
+    return (rid, *(UNIT_BREAK.join(c) if c else None for c in cells))

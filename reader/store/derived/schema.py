@@ -6,8 +6,10 @@ import sqlite3
 
 SCHEMA_VERSION = 1  # PRAGMA user_version; a file with another one is rebuilt
 FILE_NAME = "papers.sqlite"
-UNIT_BITS = 16  # a text unit's FTS rowid is (paper rid << UNIT_BITS) | its number
-MAX_UNITS = (1 << UNIT_BITS) - 1
+# Between two units of one column (two authors, two keywords): a token of its own that no
+# query word can equal or start with (query words are runs of letters and digits; U+2063 is
+# neither), so a phrase never runs from one author into the next, as in the matcher.
+UNIT_BREAK = " \u2063 "
 
 # Flag bits of papers.flags (has:code, has:project, has:ai, is:trending).
 CODE, PROJECT, AI, TRENDING = 1, 2, 4, 8
@@ -53,12 +55,12 @@ CREATE INDEX listed_id ON listed (id);
 CREATE TABLE sightings (id TEXT NOT NULL, rank INTEGER NOT NULL, seen_at TEXT NOT NULL);
 CREATE INDEX sightings_id ON sightings (id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- One row per text unit (a title, one author, the abstract, one keyword, an organisation name),
--- in its field's column: a phrase never spans two units, as in the reference matcher. The text
--- is stored already folded and split by reader.query.fold, so the ascii tokenizer (split on
--- ASCII punctuation and space, every other character part of a word) sees exactly its words.
+-- One row per paper (rowid = papers.rid), a column per field, the units of a field (authors,
+-- keywords) separated by UNIT_BREAK. The text is stored already folded and split by
+-- reader.query.fold, so the ascii tokenizer (splits on ASCII punctuation and space, every other
+-- character is part of a word) sees exactly the matcher's words.
 CREATE VIRTUAL TABLE units USING fts5 (
-    title, author, abstract, kw, org, tokenize = 'ascii', prefix = '1 2 3', columnsize = 0
+    title, author, abstract, kw, org, tokenize = 'ascii', prefix = '2', columnsize = 0
 );
 PRAGMA user_version = {SCHEMA_VERSION};
 """

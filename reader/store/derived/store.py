@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reader.store.derived import schema
-from reader.store.derived.rows import paper_row, signature, unit_rows, units
+from reader.store.derived.rows import fts_row, paper_row, signature, units
 from reader.store.record import Record
 
 BATCH = 5000  # records per transaction while rebuilding from memory
@@ -96,13 +96,12 @@ def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
             rid, old_sig = known[record.id]
             old_ids.append((record.id,))
             if old_sig != sig:
-                first = rid << schema.UNIT_BITS
-                stale.append((first, first | schema.MAX_UNITS))
-                fts.extend(unit_rows(rid, parts))
+                stale.append((rid,))
+                fts.append(fts_row(rid, parts))
         else:
             top += 1
             rid = top
-            fts.extend(unit_rows(rid, parts))
+            fts.append(fts_row(rid, parts))
         papers.append(paper_row(record, rid, sig))
         listed.extend((record.id, day) for day in record.listed_on)
         seen.extend((record.id, rank, at) for rank, at in record.trending)
@@ -110,7 +109,7 @@ def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
         conn.executemany("DELETE FROM listed WHERE id = ?", old_ids)
         conn.executemany("DELETE FROM sightings WHERE id = ?", old_ids)
     if stale:
-        conn.executemany("DELETE FROM units WHERE rowid BETWEEN ? AND ?", stale)
+        conn.executemany("DELETE FROM units WHERE rowid = ?", stale)
     conn.executemany(f"INSERT OR REPLACE INTO papers VALUES ({','.join('?' * 17)})", papers)
     conn.executemany("INSERT INTO units (rowid, title, author, abstract, kw, org) "
                      "VALUES (?, ?, ?, ?, ?, ?)", fts)
