@@ -376,21 +376,21 @@ class PaperCache:
             self._pending_complete = {}
 
     def _flush_locked(self, records: dict[str, Record]) -> None:
-        written = False
+        written: dict[str, str] = {}  # shard name -> version written
         with gc_paused():
             for name in sorted(self._pending_shards):
                 shard = self._shards[name]
                 self._fold_disk(name, shard, records)
                 if self._save_shard(name, shard, records):
-                    written = True
+                    written[name] = ":".join(map(str, shard.seen or ()))
                     self._unsaved.difference_update(shard.doc_ids)
                 else:
                     self._unsaved.update(i for i in shard.doc_ids if i in self._pending_changed)
         saved = [records[i] for i in self._pending_changed if i not in self._unsaved]
-        if saved:
-            self.derived.update(saved)  # the same step as the shards: see reader.store.derived
+        if saved or written:
+            self.derived.update(saved, written)  # the same step as the shards
         if self._pending_complete:
-            self._complete_saved_days(written)
+            self._complete_saved_days(bool(written))
         if self._pending_index:
             self._fold_index()
             self._save_index()

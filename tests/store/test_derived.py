@@ -84,7 +84,7 @@ def test_a_failed_store_write_loses_nothing_and_is_rebuilt(
     cache = PaperCache(tmp_path / "papers")
     cache.merge(papers(5), listed_on="2026-11-20", now=T0)
 
-    def broken(conn: sqlite3.Connection, records: object) -> int:
+    def broken(conn: sqlite3.Connection, records: object, stamps: object) -> int:
         raise sqlite3.OperationalError("database or disk is full")
 
     with monkeypatch.context() as patch:
@@ -106,3 +106,31 @@ def test_without_fts5_the_cache_still_saves_and_says_so(
     assert any("no FTS5" in p for p in cache.problems)
     with pytest.raises(store.NoFts5):
         cache.search_store()
+
+
+def test_shards_written_behind_the_stores_back_are_indexed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.store.derived.keeper import Keeper
+
+    cache = PaperCache(tmp_path / "papers")
+    cache.merge(papers(5), listed_on="2026-11-20", now=T0)
+    cache.merge([Paper("2610.00001", title="october")], listed_on="2026-10-20", now=T0)
+    assert ids(cache, "alpha") != []
+    # an older paper-reader (or a crash between the two writes) changes the shards only
+    with monkeypatch.context() as patch:
+        patch.setattr(Keeper, "update", lambda self, records, stamps: None)
+        old = PaperCache(tmp_path / "papers")
+        old.merge([Paper("2611.00002", title="delta renamed"), Paper("2611.00077", title="delta")],
+                  listed_on="2026-11-21", now=T1)
+    (tmp_path / "papers" / "2610.json").unlink()
+    steps: list[tuple[int, int]] = []
+    fresh = PaperCache(tmp_path / "papers")
+    conn = fresh.search_store(lambda done, total: steps.append((done, total)))
+    try:
+        assert sorted(search(conn, parse("delta"), Context())) == ["2611.00002", "2611.00077"]
+        assert "2611.00002" not in search(conn, parse("alpha"), Context())
+        assert search(conn, parse("october"), Context()) == []
+    finally:
+        conn.close()
+    assert steps == [(1, 2), (2, 2)]  # the two changed shards, not a whole rebuild

@@ -33,9 +33,36 @@ class Keeper:
         except OSError as gone:  # left as it is: it no longer says it is complete
             self._report(f"Could not delete {self.path} ({gone.strerror}).")
 
+    def _on_disk(self) -> dict[str, str]:
+        from reader.store.shards import shard_paths
+
+        out = {}
+        for name, path in shard_paths(self.papers_dir):
+            version = store.stamp_text(path)
+            if version is not None:
+                out[name] = version
+        return out
+
+    def _stale(self, conn: sqlite3.Connection) -> dict[str, str | None]:
+        """Shards whose file is not the version the store holds: name -> version now."""
+        held = store.shard_stamps(conn)
+        now = self._on_disk()
+        stale: dict[str, str | None] = {n: v for n, v in now.items() if held.get(n) != v}
+        stale.update((n, None) for n in held if n not in now)
+        return stale
+
     def ensure_quick(self) -> bool:
-        """True if the store is usable as it is (no lock needed to tell)."""
-        return self.unavailable is None and store.usable(self.path)
+        """True if the store is usable and up to date as it is (no lock needed to tell)."""
+        if self.unavailable is not None or not store.usable(self.path):
+            return False
+        try:
+            conn = self.reader()
+            try:
+                return not self._stale(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
 
     def ensure(self, progress: store.Progress | None = None) -> bool:
         """Rebuild the store from the shards if it is not usable; True if it is usable now.
@@ -43,10 +70,11 @@ class Keeper:
         if self.unavailable is not None:
             return False
         if store.usable(self.path):
-            return True
-        batches, total = store.shard_batches(self.papers_dir)
+            return self._refresh(progress)
+        stamps: dict[str, str] = {}
+        batches, total = store.shard_batches(self.papers_dir, stamps)
         try:
-            store.rebuild(self.path, batches, total, progress)
+            store.rebuild(self.path, batches, total, progress, stamps)
         except store.NoFts5 as exc:
             self.unavailable = str(exc)
             self._report(f"Note: {exc}.")
@@ -56,16 +84,35 @@ class Keeper:
             return False
         return True
 
-    def update(self, records: Sequence[Record]) -> None:
-        """Write the records just saved to the shards (writer lock held). A missing store is
-        rebuilt from the shards instead (which already hold these records)."""
+    def _refresh(self, progress: store.Progress | None) -> bool:
+        """Index again the shards that changed behind the store's back (writer lock held)."""
+        try:
+            conn = store.connect(self.path)
+            try:
+                stale = self._stale(conn)
+                for done, (name, version) in enumerate(sorted(stale.items()), 1):
+                    path = self.papers_dir / f"{name}.json"
+                    records = store.read_records(path, name) if version is not None else []
+                    store.replace_shard(conn, name, records, version)
+                    if progress is not None:
+                        progress(done, len(stale))
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError) as err:
+            self._failed("update", err)
+            return False
+        return True
+
+    def update(self, records: Sequence[Record], stamps: dict[str, str]) -> None:
+        """Write the records just saved to the shards, and the shards' new versions (writer
+        lock held). A missing store is rebuilt from the shards instead (they hold these)."""
         if not store.usable(self.path):
             self.ensure()
             return
         try:
             conn = store.connect(self.path)
             try:
-                store.write(conn, records)
+                store.write(conn, records, stamps)
             finally:
                 conn.close()
         except (sqlite3.Error, OSError) as err:

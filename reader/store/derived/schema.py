@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1  # PRAGMA user_version; a file with another one is rebuilt
+SCHEMA_VERSION = 2  # PRAGMA user_version; a file with another one is rebuilt
 FILE_NAME = "papers.sqlite"
 # Between two units of one column (two authors, two keywords): a token of its own that no
 # query word can equal or start with (query words are runs of letters and digits; U+2063 is
@@ -55,6 +55,9 @@ CREATE INDEX listed_id ON listed (id);
 CREATE TABLE sightings (id TEXT NOT NULL, rank INTEGER NOT NULL, seen_at TEXT NOT NULL);
 CREATE INDEX sightings_id ON sightings (id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- The version of each shard file the store was last brought up to date with: a shard whose
+-- file differs (a crash between the two writes, an older paper-reader) is indexed again.
+CREATE TABLE shards (name TEXT PRIMARY KEY, stamp TEXT NOT NULL);
 -- One row per paper (rowid = papers.rid), a column per field, the units of a field (authors,
 -- keywords) separated by UNIT_BREAK. The text is stored already folded and split by
 -- reader.query.fold, so the ascii tokenizer (splits on ASCII punctuation and space, every other

@@ -66,13 +66,16 @@ def usable(path: Path) -> bool:
         conn.close()
 
 
-def write(conn: sqlite3.Connection, records: Iterable[Record]) -> int:
-    """Insert or update records in one transaction; returns how many were written."""
+def write(conn: sqlite3.Connection, records: Iterable[Record],
+          stamps: dict[str, str] | None = None) -> int:
+    """Insert or update records (and the versions of the shards they were saved in) in one
+    transaction; returns how many records were written."""
     records = list(records)
-    if not records:
-        return 0
     with conn:
-        _write(conn, records)
+        if records:
+            _write(conn, records)
+        if stamps:
+            conn.executemany("INSERT OR REPLACE INTO shards VALUES (?, ?)", stamps.items())
     return len(records)
 
 
@@ -117,8 +120,35 @@ def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
     conn.executemany("INSERT INTO sightings VALUES (?, ?, ?)", seen)
 
 
+def shard_stamps(conn: sqlite3.Connection) -> dict[str, str]:
+    """Shard name -> the version of its file the store holds (see schema: ``shards``)."""
+    return dict(conn.execute("SELECT name, stamp FROM shards"))
+
+
+def replace_shard(conn: sqlite3.Connection, name: str, records: list[Record],
+                  stamp: str | None) -> None:
+    """Make the store hold exactly ``records`` for shard ``name`` (None: the file is gone)."""
+    from reader.store.shards import shard_of
+
+    keep = {r.id for r in records}
+    gone = [(pid,) for (pid,) in conn.execute("SELECT id FROM papers")
+            if shard_of(pid) == name and pid not in keep]
+    with conn:
+        for table in ("listed", "sightings"):
+            conn.executemany(f"DELETE FROM {table} WHERE id = ?", gone)
+        conn.executemany("DELETE FROM units WHERE rowid = (SELECT rid FROM papers WHERE id = ?)",
+                         gone)
+        conn.executemany("DELETE FROM papers WHERE id = ?", gone)
+        if records:
+            _write(conn, records)
+        if stamp is None:
+            conn.execute("DELETE FROM shards WHERE name = ?", (name,))
+        else:
+            conn.execute("INSERT OR REPLACE INTO shards VALUES (?, ?)", (name, stamp))
+
+
 def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
-            progress: Progress | None = None) -> None:
+            progress: Progress | None = None, stamps: dict[str, str] | None = None) -> None:
     """Build the store at ``path`` anew from ``batches`` of records (``total`` batches, one
     transaction and one ``progress(done, total)`` call each).
 
@@ -140,6 +170,7 @@ def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
                 write(conn, batch)
                 if progress is not None:
                     progress(done, total)
+            write(conn, [], stamps)  # filled while the batches were read
             with conn:
                 conn.execute("INSERT INTO meta VALUES ('complete', '1')")
             conn.execute("PRAGMA journal_mode = DELETE")
@@ -164,22 +195,41 @@ def in_batches(records: Iterable[Record], size: int = BATCH) -> Iterator[list[Re
         yield batch
 
 
-def shard_batches(papers_dir: Path) -> tuple[Iterator[list[Record]], int]:
-    """The records of the JSON shards (the cache of record), one batch per shard, and how
-    many shards there are. A shard that cannot be read is skipped (the cache reports it and
-    moves it aside when it opens it; its papers are fetched again)."""
+def stamp_text(path: Path) -> str | None:
+    """A shard file's version as the ``shards`` table keeps it; None if it is absent."""
+    from reader.store.reconcile import stamp
+
+    found = stamp(path)
+    return None if found is None else ":".join(map(str, found))
+
+
+def read_records(path: Path, name: str) -> list[Record]:
+    """The records of one JSON shard; [] if it cannot be read (the cache reports it and moves
+    it aside when it opens it; its papers are fetched again)."""
     from reader.store.atomic import CorruptFile
-    from reader.store.shards import read_shard, shard_paths
+    from reader.store.shards import read_shard
     from reader.store.storage import NewerFormat
+
+    try:
+        rows, _bad = read_shard(path, name)
+    except (CorruptFile, NewerFormat, OSError):
+        return []
+    return [record for _doc_id, record in rows]
+
+
+def shard_batches(papers_dir: Path, stamps: dict[str, str]
+                  ) -> tuple[Iterator[list[Record]], int]:
+    """The records of the JSON shards (the cache of record), one batch per shard, and how
+    many shards there are; ``stamps`` is filled with the version of each shard read."""
+    from reader.store.shards import shard_paths
 
     paths = list(shard_paths(papers_dir))
 
     def iterate() -> Iterator[list[Record]]:
         for name, shard_path in paths:
-            try:
-                rows, _bad = read_shard(shard_path, name)
-            except (CorruptFile, NewerFormat, OSError):
-                continue
-            yield [record for _doc_id, record in rows]
+            version = stamp_text(shard_path)  # before reading: a later change shows as stale
+            if version is not None:
+                stamps[name] = version
+            yield read_records(shard_path, name)
 
     return iterate(), len(paths)
