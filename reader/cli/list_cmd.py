@@ -128,7 +128,7 @@ def _search(cache: PaperCache, query: Query, ctx: Context, view: str) -> list[st
         conn = cache.search_store(lambda done, total: progress("shards", done, total))
     except NoFts5:
         return None  # the cache reported it in its problems
-    except (sqlite3.Error, Timeout) as err:
+    except (sqlite3.Error, Timeout, OSError) as err:  # OSError: a read-only cache, say
         warn(f"the search store cannot be used ({err}); scanning every paper instead")
         return None
     finally:
