@@ -142,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{name}: no papers found ({collected.skipped} items skipped); "
                        "nothing was imported", EXIT_FAILED)
     cache = open_cache()
+    cache.derived.build_on_write = True  # the search store is written with the shards
     progress = Progress("import")
     try:
         total, new, updated = merge_all(cache, collected, progress)

@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if args.offline:
         raise CliError("sync needs the network; drop --offline to fetch papers", EXIT_USAGE)
     cache = open_cache()
+    cache.derived.build_on_write = True  # the search store is written with the shards
     months: list[str] = args.month or []
     days: list[str] = []
     if not months:

@@ -100,7 +100,8 @@ class PaperCache:
         self._index_seen: Stamp | None = None  # index.json as last read or written
         self._writer = FileLock(str(self.papers_dir.parent / LOCK_NAME),
                                 timeout=WRITE_LOCK_TIMEOUT)
-        self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report)
+        self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report,
+                              self._shard_records)
 
     # --- problems and paths -----------------------------------------------------------------
 
@@ -275,6 +276,13 @@ class PaperCache:
                 if name in wanted:
                     self._load_shard(name, path, records, lazy=False)
         return {pid: records[pid] for pid in ids if pid in records}
+
+    def _shard_records(self, name: str, path: Path) -> list[Record]:
+        """One shard's records as the cache reads them (a damaged file is reported and moved
+        aside, a quick copy used when there is one): what the derived store is built from."""
+        into: dict[str, Record] = {}
+        self._load_shard(name, path, into, lazy=False)
+        return list(into.values())
 
     def get(self, paper_id: str) -> Record | None:
         """One paper, or None."""

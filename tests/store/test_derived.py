@@ -21,6 +21,13 @@ def papers(n: int, word: str = "alpha") -> list[Paper]:
     return [Paper(f"2611.{i:05d}", title=f"{word} paper {i}", upvotes=i) for i in range(n)]
 
 
+def writer(tmp_path: Path) -> PaperCache:
+    """A cache that writes the store with its shards, as import and sync do."""
+    cache = PaperCache(tmp_path / "papers")
+    cache.derived.build_on_write = True
+    return cache
+
+
 def ids(cache: PaperCache, text: str) -> list[str]:
     conn = cache.search_store()
     try:
@@ -30,7 +37,7 @@ def ids(cache: PaperCache, text: str) -> list[str]:
 
 
 def test_merge_writes_the_store_in_the_same_step(tmp_path: Path) -> None:
-    cache = PaperCache(tmp_path / "papers")
+    cache = writer(tmp_path)
     cache.merge(papers(30), listed_on="2026-11-20", now=T0)
     path = tmp_path / schema.FILE_NAME
     assert store.usable(path)
@@ -51,7 +58,7 @@ def test_merge_writes_the_store_in_the_same_step(tmp_path: Path) -> None:
 def test_a_missing_damaged_or_old_store_is_rebuilt_from_the_shards(
     tmp_path: Path, damage: str
 ) -> None:
-    cache = PaperCache(tmp_path / "papers")
+    cache = writer(tmp_path)
     cache.merge(papers(20), listed_on="2026-11-20", now=T0)
     want = ids(cache, "sort:upvotes")
     path = tmp_path / schema.FILE_NAME
@@ -81,7 +88,7 @@ def test_a_missing_damaged_or_old_store_is_rebuilt_from_the_shards(
 def test_a_failed_store_write_loses_nothing_and_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache = PaperCache(tmp_path / "papers")
+    cache = writer(tmp_path)
     cache.merge(papers(5), listed_on="2026-11-20", now=T0)
 
     def broken(conn: sqlite3.Connection, records: object, stamps: object) -> int:
@@ -100,7 +107,7 @@ def test_without_fts5_the_cache_still_saves_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(schema, "has_fts5", lambda conn: False)
-    cache = PaperCache(tmp_path / "papers")
+    cache = writer(tmp_path)
     cache.merge(papers(3), listed_on="2026-11-20", now=T0)
     assert len(PaperCache(tmp_path / "papers").load_all()) == 3
     assert any("no FTS5" in p for p in cache.problems)
@@ -113,7 +120,7 @@ def test_shards_written_behind_the_stores_back_are_indexed_again(
 ) -> None:
     from reader.store.derived.keeper import Keeper
 
-    cache = PaperCache(tmp_path / "papers")
+    cache = writer(tmp_path)
     cache.merge(papers(5), listed_on="2026-11-20", now=T0)
     cache.merge([Paper("2610.00001", title="october")], listed_on="2026-10-20", now=T0)
     assert ids(cache, "alpha") != []
@@ -134,3 +141,13 @@ def test_shards_written_behind_the_stores_back_are_indexed_again(
     finally:
         conn.close()
     assert steps == [(1, 2), (2, 2)]  # the two changed shards, not a whole rebuild
+
+
+def test_the_app_never_builds_the_store_while_writing(tmp_path: Path) -> None:
+    cache = PaperCache(tmp_path / "papers")  # build_on_write off: the app's cache
+    cache.merge(papers(4), listed_on="2026-11-20", now=T0)
+    assert not (tmp_path / schema.FILE_NAME).exists()
+    assert ids(cache, "alpha") == ["2611.00003", "2611.00002", "2611.00001", "2611.00000"]
+    cache.merge([Paper("2611.00008", title="alpha too", upvotes=9)], listed_on="2026-11-20",
+                now=T1)  # the store exists now: updated in the same step
+    assert ids(cache, "alpha")[0] == "2611.00008"

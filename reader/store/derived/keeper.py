@@ -19,11 +19,17 @@ from reader.store.record import Record
 class Keeper:
     """The derived store of one cache directory."""
 
-    def __init__(self, cache_dir: Path, papers_dir: Path, report: Callable[[str], None]) -> None:
+    def __init__(self, cache_dir: Path, papers_dir: Path, report: Callable[[str], None],
+                 read: store.ReadShard = store.read_records) -> None:
         self.path = cache_dir / schema.FILE_NAME
         self.papers_dir = papers_dir
         self._report = report
+        self._read = read  # the cache's: reports a damaged shard and moves it aside
         self.unavailable: str | None = None  # why there is no store (no FTS5), if so
+        # Build a missing store while writing (import, sync) rather than at the next query.
+        # Off by default: the app writes holding the cache's lock, which the UI also takes,
+        # and a build takes a minute at 100k papers; then the next query builds it.
+        self.build_on_write = False
 
     def _failed(self, what: str, err: Exception) -> None:
         self._report(f"Could not {what} the search store {self.path.name} ({err}); it will be "
@@ -72,7 +78,7 @@ class Keeper:
         if store.usable(self.path):
             return self._refresh(progress)
         stamps: dict[str, str] = {}
-        batches, total = store.shard_batches(self.papers_dir, stamps)
+        batches, total = store.shard_batches(self.papers_dir, stamps, self._read)
         try:
             store.rebuild(self.path, batches, total, progress, stamps)
         except store.NoFts5 as exc:
@@ -92,7 +98,7 @@ class Keeper:
                 stale = self._stale(conn)
                 for done, (name, version) in enumerate(sorted(stale.items()), 1):
                     path = self.papers_dir / f"{name}.json"
-                    records = store.read_records(path, name) if version is not None else []
+                    records = self._read(name, path) if version is not None else []
                     store.replace_shard(conn, name, records, version)
                     if progress is not None:
                         progress(done, len(stale))
@@ -107,8 +113,9 @@ class Keeper:
         """Write the records just saved to the shards, and the shards' new versions (writer
         lock held). A missing store is rebuilt from the shards instead (they hold these)."""
         if not store.usable(self.path):
-            self.ensure()
-            return
+            if self.build_on_write:
+                self.ensure()
+            return  # else left as it is: its shard versions tell what is missing
         try:
             conn = store.connect(self.path)
             try:

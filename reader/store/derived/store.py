@@ -203,7 +203,7 @@ def stamp_text(path: Path) -> str | None:
     return None if found is None else ":".join(map(str, found))
 
 
-def read_records(path: Path, name: str) -> list[Record]:
+def read_records(name: str, path: Path) -> list[Record]:
     """The records of one JSON shard; [] if it cannot be read (the cache reports it and moves
     it aside when it opens it; its papers are fetched again)."""
     from reader.store.atomic import CorruptFile
@@ -217,7 +217,10 @@ def read_records(path: Path, name: str) -> list[Record]:
     return [record for _doc_id, record in rows]
 
 
-def shard_batches(papers_dir: Path, stamps: dict[str, str]
+ReadShard = Callable[[str, Path], list[Record]]  # (name, path) -> its records
+
+
+def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = read_records
                   ) -> tuple[Iterator[list[Record]], int]:
     """The records of the JSON shards (the cache of record), one batch per shard, and how
     many shards there are; ``stamps`` is filled with the version of each shard read."""
@@ -230,6 +233,6 @@ def shard_batches(papers_dir: Path, stamps: dict[str, str]
             version = stamp_text(shard_path)  # before reading: a later change shows as stale
             if version is not None:
                 stamps[name] = version
-            yield read_records(shard_path, name)
+            yield read(name, shard_path)
 
     return iterate(), len(paths)
