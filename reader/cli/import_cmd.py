@@ -173,12 +173,17 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{name}: no papers found ({collected.skipped} items skipped); "
                        "nothing was imported", EXIT_FAILED)
     cache = open_cache()
+    cache.derived.build_on_write = True  # the search store is written with the shards
     progress = Progress("import")
     try:
         total, new, updated = merge_all(cache, collected, progress)
     finally:
         progress.close()
     report_problems(cache.problems)
+    lost = cache.not_saved()
+    if lost:
+        raise CliError(f"{lost} of {total} papers were not saved (see above); import again "
+                       "once the cause is fixed", EXIT_FAILED)
     print(f"imported {total} papers ({new} new, {updated} updated), "
           f"skipped {collected.skipped} invalid items")
     return EXIT_OK

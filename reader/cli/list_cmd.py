@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sqlite3
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 import orjson
+from filelock import Timeout
 
 from reader.cli.common import library_state, open_cache, report_problems
-from reader.cli.output import EXIT_OK, EXIT_USAGE, CliError, is_tty, terminal_width, truncate
+from reader.cli.output import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    Progress,
+    is_tty,
+    terminal_width,
+    truncate,
+    warn,
+)
 from reader.cli.records import VIEWS, record_json, select_view
 from reader.query import Context, Query, QueryError, matches, parse
 from reader.query.index import Index
 from reader.query.matcher import sort_key
+from reader.query.sql import search
+from reader.store.cache import PaperCache
+from reader.store.derived.store import NoFts5
 from reader.store.locations import locations
 from reader.store.record import Record
 from reader.store.state import LibraryState
@@ -80,21 +94,49 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(caret_message(text, exc.pos, exc.message), EXIT_USAGE) from None
     where = locations()
     cache = open_cache(where)
-    records = cache.load_all()
-    report_problems(cache.problems)
     state = library_state()
-    ordered = select_view(args.view, records, state)
-    if not query.is_empty or query.sort:
-        ctx = Context(library=state, now=dt.datetime.now(dt.UTC),
-                      fulltext_ids=frozenset(cache.fulltext_ids()))
-        ordered = _filter(query, ctx, ordered, records, where.index_file)
-    if args.limit is not None:
-        ordered = ordered[: args.limit]
+    ctx = Context(library=state, now=dt.datetime.now(dt.UTC),
+                  fulltext_ids=frozenset(cache.fulltext_ids()))
+    ids = _search(cache, query, ctx, args.view)
+    if ids is not None:
+        if args.limit is not None:
+            ids = ids[: args.limit]
+        found = cache.records_for(ids)
+        ordered = [found[pid] for pid in ids if pid in found]
+        report_problems(cache.problems)
+    else:
+        records = cache.load_all()
+        report_problems(cache.problems)
+        ordered = select_view(args.view, records, state)
+        if not query.is_empty or query.sort:
+            ordered = _filter(query, ctx, ordered, records, where.index_file)
+        if args.limit is not None:
+            ordered = ordered[: args.limit]
     if args.json:
         _print_json(ordered, state)
     else:
         _print_lines(ordered)
     return EXIT_OK
+
+
+def _search(cache: PaperCache, query: Query, ctx: Context, view: str) -> list[str] | None:
+    """The ids of ``view`` that ``query`` matches, in order, from the derived store (built
+    first from the shards if it is missing, with progress on stderr); None when it cannot
+    answer (then the caller scans)."""
+    progress = Progress("building the search store")
+    try:
+        conn = cache.search_store(lambda done, total: progress("shards", done, total))
+    except NoFts5:
+        return None  # the cache reported it in its problems
+    except (sqlite3.Error, Timeout, OSError) as err:  # OSError: a read-only cache, say
+        warn(f"the search store cannot be used ({err}); scanning every paper instead")
+        return None
+    finally:
+        progress.close()
+    try:
+        return search(conn, query, ctx, view)
+    finally:
+        conn.close()
 
 
 def _filter(query: Query, ctx: Context, ordered: list[Record], records: Mapping[str, Record],

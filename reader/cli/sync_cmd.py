@@ -25,7 +25,8 @@ examples:
   paper-reader sync --month 2025-02     a whole month in a few requests
 
 "Today" is the Daily Papers day in New York. Set HF_ENDPOINT to use a mirror.
-Exit status: 0 when something was fetched (failures are listed), 1 when nothing could be fetched.
+Exit status: 0 when something was fetched and saved (failures are listed), 1 when nothing
+could be fetched or some papers could not be saved.
 """
 
 
@@ -85,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if args.offline:
         raise CliError("sync needs the network; drop --offline to fetch papers", EXIT_USAGE)
     cache = open_cache()
+    cache.derived.build_on_write = True  # the search store is written with the shards
     months: list[str] = args.month or []
     days: list[str] = []
     if not months:
@@ -103,6 +105,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
         report_problems(cache.problems)  # files moved aside or not saved, whatever happened
+    lost = cache.not_saved()
+    if lost:
+        _summarise(report)
+        raise CliError(f"{lost} papers were not saved (see above); their days stay incomplete "
+                       "and are fetched again by the next sync", EXIT_FAILED)
     return _summarise(report)
 
 

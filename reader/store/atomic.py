@@ -22,8 +22,9 @@ class CorruptFile(Exception):
         self.reason = reason
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable. Directories cannot be opened on Windows: skip there.
+def fsync_dir(directory: Path) -> None:
+    """Make the renames done in ``directory`` durable (a no-op where directories cannot be
+    opened, as on Windows)."""
     if os.name != "posix":
         return
     fd = os.open(directory, os.O_RDONLY)
@@ -67,7 +68,7 @@ def atomic_write_bytes(
             os.unlink(tmp_name)
         raise
     if sync_dir:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     return written
 
 

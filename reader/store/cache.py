@@ -12,25 +12,33 @@ On disk (all under ``papers_dir``; everything here is re-fetchable):
 
 A damaged file is moved aside and reported in :attr:`PaperCache.problems`; a file from a newer
 paper-reader is reported and left untouched (never rewritten by this version). Two processes
-may share a cache; the last writer of a shard wins, which costs at most a re-fetch.
+may share a cache: one writes at a time (``cache.lock`` in the cache dir), and before it writes
+a shard or the day index it folds in what another process saved there since it last looked
+(see :mod:`reader.store.reconcile`). A day is marked complete only once its papers are on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from filelock import FileLock, Timeout
+
 from reader.hub.models import LinkedRepos, Paper
 from reader.store import fulltext, quick
-from reader.store.atomic import CorruptFile, quarantine, remove_stale_temps
+from reader.store.atomic import CorruptFile, fsync_dir, quarantine, remove_stale_temps
+from reader.store.derived.keeper import Keeper
+from reader.store.derived.store import NoFts5, Progress
 from reader.store.index import DayIndex, recent_body, records_from_recent
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
+from reader.store.reconcile import Stamp, fold_index, fold_rows, stamp
 from reader.store.record import Record
 from reader.store.shards import Encoded, gc_paused, read_shard, shard_of, shard_paths, write_shard
 from reader.store.storage import NewerFormat, read_json, write_json
@@ -39,6 +47,8 @@ __all__ = ["MergeResult", "PaperCache", "shard_of"]
 
 INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-repos"
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
+WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another writer (a 100k import writes for ~10 s)
+LOCK_NAME = "cache.lock"
 T = TypeVar("T")
 
 
@@ -48,6 +58,7 @@ class _Shard:
     next_id: int = 1
     writable: bool = True
     encoded: Encoded | None = None  # see shards.shard_bytes; only for recently written shards
+    seen: Stamp | None = None  # the file's version as last read or written by this process
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -84,6 +95,13 @@ class PaperCache:
         self._pending_shards: set[str] = set()  # touched since the last save
         self._pending_index = False
         self._pending_changed: set[str] = set()  # ids changed since the last save
+        self._pending_complete: dict[str, dict[str, Any]] = {}  # days to mark once saved
+        self._unsaved: set[str] = set()  # ids whose shard could not be written
+        self._index_seen: Stamp | None = None  # index.json as last read or written
+        self._writer = FileLock(str(self.papers_dir.parent / LOCK_NAME),
+                                timeout=WRITE_LOCK_TIMEOUT)
+        self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report,
+                              self._shard_records)
 
     # --- problems and paths -----------------------------------------------------------------
 
@@ -106,14 +124,16 @@ class PaperCache:
                      f"aside to {moved}. {what}")
         return True
 
-    def _write(self, path: Path, writer: str, action: Callable[[], None]) -> None:
+    def _write(self, path: Path, writer: str, action: Callable[[], object]) -> bool:
         """Run a disk write; a failure (disk full, read-only) is reported, not raised: the data
-        stays in memory for this session and the cache is re-fetchable."""
+        stays in memory for this session and the cache is re-fetchable. True if it was written."""
         try:
             action()
         except OSError as err:
             self._report(f"Could not save the cache file {path} ({err.strerror or err}); "
-                         f"{writer} kept for this session only.")
+                         f"{writer} not saved (kept for this session only).")
+            return False
+        return True
 
     def _write_side(self, path: Path, kind: str, body: dict[str, Any], what: str) -> None:
         # No directory fsync: these files are re-fetchable, an old copy after a crash is fine.
@@ -163,9 +183,12 @@ class PaperCache:
         self, name: str, path: Path, into: dict[str, Record], *, lazy: bool = True
     ) -> _Shard:
         what = "Its papers will be fetched again on the next sync."
+        seen = stamp(path)  # before reading: a change after this is folded in before a write
         copy = quick.read_quick(path, lazy=lazy)
         if copy is not None:
-            return self._fill(copy, into)
+            shard = self._fill(copy, into)
+            shard.seen = seen
+            return shard
         try:
             before = _stat(path)
             docs, bad = read_shard(path, name)
@@ -179,6 +202,7 @@ class PaperCache:
                          "not shown and it is left as it is.")
             return _Shard(writable=False)
         shard = self._fill(docs, into)
+        shard.seen = seen
         if bad:
             # Keep the good records, but keep the original bytes too (moved aside), then save.
             shard.writable = self._quarantine(CorruptFile(path, f"{bad} malformed record(s)"), what)
@@ -202,15 +226,16 @@ class PaperCache:
 
     def _save_shard(
         self, name: str, shard: _Shard, records: dict[str, Record], *, keep_encoded: bool = True
-    ) -> None:
+    ) -> bool:
+        """Write one shard; False if it could not be (reported)."""
         if not shard.writable:
-            return
+            return False
         if quick.MADE_UP and not quick.MADE_UP.isdisjoint(shard.doc_ids):
             shard.writable = False
             self._report(f"Some papers of the cache file {name}.json could be read neither from "
                          "it nor from its quick copy; it is left as it is (delete it and sync "
                          "again to fetch them anew).")
-            return
+            return False
         path = self.papers_dir / f"{name}.json"
         rows = ((doc_id, records[pid]) for pid, doc_id in shard.doc_ids.items())
         if keep_encoded:
@@ -226,13 +251,38 @@ class PaperCache:
                 if evicted is not None:
                     evicted.encoded = None
         encoded = shard.encoded
-        self._write(path, "its papers are", lambda: write_shard(path, rows, encoded))
+
+        def write() -> None:
+            write_shard(path, rows, encoded)
+            shard.seen = stamp(path)  # the writer lock is held: this is the file just written
+
+        return self._write(path, "its papers are", write)
 
     def load_all(self) -> dict[str, Record]:
         """Every cached paper by id (a copy of the in-memory dict). Reads the shards once."""
         records = self._ensure_loaded()
         with self._lock:
             return dict(records)
+
+    def records_for(self, ids: Sequence[str]) -> dict[str, Record]:
+        """The records of ``ids`` (those cached), reading only their shards if the cache is
+        not loaded yet: what a query answered by the derived store needs to print its hits."""
+        if self._records is not None:
+            records = self._records
+        else:
+            records = {}
+            wanted = {shard_of(pid) for pid in ids}
+            for name, path in shard_paths(self.papers_dir):
+                if name in wanted:
+                    self._load_shard(name, path, records, lazy=False)
+        return {pid: records[pid] for pid in ids if pid in records}
+
+    def _shard_records(self, name: str, path: Path) -> list[Record]:
+        """One shard's records as the cache reads them (a damaged file is reported and moved
+        aside, a quick copy used when there is one): what the derived store is built from."""
+        into: dict[str, Record] = {}
+        self._load_shard(name, path, into, lazy=False)
+        return list(into.values())
 
     def get(self, paper_id: str) -> Record | None:
         """One paper, or None."""
@@ -313,16 +363,116 @@ class PaperCache:
                     self._flush()
 
     def _flush(self) -> None:
-        """Write what merges touched: each shard once, then the index, then recent.json."""
+        """Write what merges touched, as the only writer (the cache lock held): each shard once
+        (folding in first what another process saved there), then the index, then recent.json.
+        Days marked complete are marked only once their papers are durably on disk."""
         if self._records is None:
             return
+        try:
+            if self._pending_shards or self._pending_index or self._pending_complete:
+                self.papers_dir.mkdir(parents=True, exist_ok=True)
+                with self._writer:
+                    self._flush_locked(self._records)
+        except Timeout:
+            self._unsaved |= self._pending_changed
+            self._report("Another paper-reader has been writing the cache for over "
+                         f"{WRITE_LOCK_TIMEOUT:.0f} s; the papers fetched now were not saved "
+                         "(kept for this session only).")
+        except OSError as err:  # the lock file itself could not be made (read-only cache)
+            self._unsaved |= self._pending_changed
+            self._report(f"Could not lock the cache for writing ({err.strerror or err}); the "
+                         "papers fetched now were not saved (kept for this session only).")
+        finally:
+            self._pending_shards, self._pending_index, self._pending_changed = set(), False, set()
+            self._pending_complete = {}
+
+    def _flush_locked(self, records: dict[str, Record]) -> None:
+        written: dict[str, str] = {}  # shard name -> version written
         with gc_paused():
             for name in sorted(self._pending_shards):
-                self._save_shard(name, self._shards[name], self._records)
+                shard = self._shards[name]
+                self._fold_disk(name, shard, records)
+                if self._save_shard(name, shard, records):
+                    written[name] = ":".join(map(str, shard.seen or ()))
+                    self._unsaved.difference_update(shard.doc_ids)
+                else:
+                    self._unsaved.update(i for i in shard.doc_ids if i in self._pending_changed)
+        saved = [records[i] for i in self._pending_changed if i not in self._unsaved]
+        if saved or written:
+            self.derived.update(saved, written)  # the same step as the shards
+        if self._pending_complete:
+            self._complete_saved_days(bool(written))
         if self._pending_index:
+            self._fold_index()
             self._save_index()
         self._refresh_recent(self._pending_changed)
-        self._pending_shards, self._pending_index, self._pending_changed = set(), False, set()
+
+    def _complete_saved_days(self, written: bool) -> None:
+        """Mark complete the pending days whose papers all reached the disk."""
+        if written:
+            try:
+                fsync_dir(self.papers_dir)  # the shards' renames survive a power cut
+            except OSError as err:
+                self._report(f"Could not make the cache durable ({err.strerror or err}); the "
+                             "days fetched now will be fetched again.")
+                return
+        index = self._ensure_index()
+        for day, info in self._pending_complete.items():
+            if self._unsaved.isdisjoint(index.days.get(day, ())):
+                index.complete[day] = info
+                self._pending_index = True
+
+    def _fold_disk(self, name: str, shard: _Shard, records: dict[str, Record]) -> None:
+        """Fold in what another process saved in shard ``name`` since this one last saw it."""
+        path = self.papers_dir / f"{name}.json"
+        now = stamp(path)
+        if now is None or now == shard.seen or not shard.writable:
+            return
+        if quick.MADE_UP and not quick.MADE_UP.isdisjoint(shard.doc_ids):
+            return  # never written (see _save_shard): nothing to fold, nothing to move aside
+        try:
+            rows, _bad = read_shard(path, name)
+        except NewerFormat as exc:
+            shard.writable = False
+            self._report(f"{exc} The papers of its month fetched now are not saved.")
+            return
+        except CorruptFile as exc:
+            shard.writable = self._quarantine(exc, "Its papers will be fetched again.")
+            return
+        except OSError as err:
+            shard.writable = False
+            self._report(f"Could not read {path} ({err.strerror}); it is left as it is.")
+            return
+        shard.doc_ids = fold_rows(rows, records, shard.doc_ids, self._pending_changed)
+        shard.next_id = max(shard.doc_ids.values(), default=0) + 1
+        shard.seen = now
+
+    def _fold_index(self) -> None:
+        """Fold in the day index another process saved since this one last saw it."""
+        now = stamp(self.papers_dir / "index.json")
+        if now is None or now == self._index_seen or self._index is None:
+            return
+        theirs = self._read_side("index.json", INDEX_KIND, DayIndex.from_body,
+                                 "It was rebuilt from the cached papers.")
+        if theirs is not None:
+            fold_index(self._index, theirs)
+
+    def search_store(self, progress: Progress | None = None) -> sqlite3.Connection:
+        """A connection to the derived store for queries (reader.query.sql), rebuilt from the
+        shards first if it is missing, damaged or old (``progress(done, total)`` per shard).
+        Raises NoFts5 when this SQLite cannot search (then scan), sqlite3.Error or Timeout."""
+        self.papers_dir.mkdir(parents=True, exist_ok=True)
+        if not self.derived.ensure_quick():
+            with self._writer:
+                if not self.derived.ensure(progress):
+                    raise NoFts5() if self.derived.unavailable else sqlite3.OperationalError(
+                        "the search store could not be built (see the problems reported)")
+        return self.derived.reader()
+
+    def not_saved(self) -> int:
+        """How many papers changed in this session could not be written (see ``problems``)."""
+        with self._lock:
+            return len(self._unsaved)
 
     # --- index.json ---------------------------------------------------------------------------
 
@@ -339,11 +489,14 @@ class PaperCache:
             if self._index is None:
                 self._index = DayIndex.rebuild(records.values())
                 if records:
-                    self._save_index()
+                    self._pending_index = True
+                    if not self._batch_depth:
+                        self._flush()
             return self._index
 
     def _read_index(self) -> DayIndex | None:
         """index.json, or None if it must be rebuilt from the shards."""
+        self._index_seen = stamp(self.papers_dir / "index.json")
         index = self._read_side("index.json", INDEX_KIND, DayIndex.from_body,
                                 "It was rebuilt from the cached papers.")
         if index is None and not any(shard_paths(self.papers_dir)):
@@ -355,6 +508,7 @@ class PaperCache:
         if path.name in self._readonly or self._index is None:
             return
         self._write_side(path, INDEX_KIND, self._index.to_body(), "the day index is")
+        self._index_seen = stamp(path)
 
     def days(self) -> dict[str, int]:
         """Listing date -> number of cached papers listed that day, newest first."""
@@ -375,11 +529,12 @@ class PaperCache:
             return day in index.complete
 
     def mark_day_complete(self, day: str, count: int, now: str | None = None) -> None:
-        """Record that ``day`` was fetched in full (``count`` papers) at ``now``."""
-        index = self._ensure_index()
+        """Record that ``day`` was fetched in full (``count`` papers) at ``now``: saved with the
+        next write, and only if every paper listed on ``day`` reached the disk."""
+        self._ensure_loaded()  # before the lock, as merge does: the load lock comes first
+        self._ensure_index()
         with self._lock:
-            index.complete[day] = {"count": count, "fetched": now or now_iso()}
-            self._pending_index = True
+            self._pending_complete[day] = {"count": count, "fetched": now or now_iso()}
             if not self._batch_depth:
                 self._flush()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -124,9 +125,11 @@ def shard_bytes(rows: Iterable[tuple[int, Record]], encoded: Encoded | None = No
 
 def write_shard(
     path: Path, rows: Iterable[tuple[int, Record]], encoded: Encoded | None = None
-) -> None:
-    """Write a whole shard atomically, then its quick copy (see reader.store.quick)."""
+) -> os.stat_result:
+    """Write a whole shard atomically, then its quick copy (see reader.store.quick); returns
+    the written file's stat (see ``atomic_write_bytes``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = list(rows)
     written = atomic_write_bytes(path, shard_bytes(rows, encoded), sync_dir=False)  # re-fetchable
     write_quick(path, rows, written)
+    return written

@@ -58,6 +58,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip", default="",
                         help="comma-separated parts to skip: "
                         "launch,diagnose,filter,writes,list,scroll")
+    parser.add_argument("--sqlstore", action="store_true",
+                        help="only the derived SQLite store's figures (issue 11) at the largest "
+                        "size: printed, BENCHMARKS.md left alone")
     args = parser.parse_args(argv)
     if args.sizes is None:
         args.sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
@@ -253,7 +256,12 @@ def _scroll_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run(parse_args(argv))
+    args = parse_args(argv)
+    if args.sqlstore:
+        from tests.bench import sqlstore
+
+        return sqlstore.run(max(args.sizes), args.runs, args.keep)
+    return run(args)
 
 
 if __name__ == "__main__":

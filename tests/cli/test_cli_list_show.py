@@ -101,27 +101,43 @@ def test_list_query_filters_and_sorts(imported: list[dict[str, Any]],
     ["upvotes:>=20", "sort:upvotes"], ["has:code", "OR", "upvotes:<5"], ['"the"', "sort:stars"],
     ["sort:date"], ["NOT", "kw:llm"],
 ])
-def test_list_answers_the_same_with_the_readers_saved_index(
+def test_list_answers_the_same_from_the_search_store_as_by_scanning(
     imported: list[dict[str, Any]], capsys: pytest.CaptureFixture[str], queries: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from reader.cli import list_cmd
-    from reader.query.index import Index
 
-    scanned = listed(capsys, *queries)  # no saved index yet: the reference matcher
-    records = PaperCache(locations().papers_dir).load_all()
-    Index.build_or_load(locations().index_file, records)  # as the reader leaves it
-    used: list[bool] = []
-    real = Index.load
+    answered = listed(capsys, *queries)  # from the derived store, built by the import
+    assert (locations().cache_dir / "papers.sqlite").exists()
+    monkeypatch.setattr(list_cmd, "_search", lambda *args: None)  # the reference matcher
+    assert listed(capsys, *queries) == answered
 
-    def spy(*args: Any, **kw: Any) -> Index | None:
-        found = real(*args, **kw)
-        used.append(found is not None)
-        return found
 
-    monkeypatch.setattr(list_cmd.Index, "load", spy)
-    assert listed(capsys, *queries) == scanned
-    assert used == [True]
+def test_list_rebuilds_a_deleted_search_store_and_loses_nothing(
+    imported: list[dict[str, Any]], capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = listed(capsys, "sort:upvotes")
+    assert len(before) == len(imported)
+    for path in locations().cache_dir.glob("papers.sqlite*"):
+        path.unlink()
+    assert listed(capsys, "sort:upvotes") == before
+    assert (locations().cache_dir / "papers.sqlite").exists()
+
+
+def test_list_scans_when_sqlite_has_no_fts5(
+    imported: list[dict[str, Any]], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reader.store.derived import schema
+
+    before = listed(capsys, "has:code", "OR", "upvotes:<5")
+    for path in locations().cache_dir.glob("papers.sqlite*"):
+        path.unlink()
+    monkeypatch.setattr(schema, "has_fts5", lambda conn: False)
+    assert main(["list", "--json", "has:code", "OR", "upvotes:<5"]) == 0
+    out, err = capsys.readouterr()
+    assert [d["id"] for d in orjson.loads(out)] == [d["id"] for d in before]
+    assert "no FTS5" in err
 
 
 def test_list_scans_when_the_saved_index_is_stale(

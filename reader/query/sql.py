@@ -1,0 +1,177 @@
+"""The filter language compiled to SQL over the derived store (reader.store.derived).
+
+Text terms become FTS5 MATCH expressions over the units table (prefix while typing, phrases,
+one field or the four a bare word searches); counts, dates and flags become conditions on
+indexed columns; what the user's library says (bookmarks, read marks, tags, notes) and the held
+full texts are bound as JSON sets. Sorts and views come from indexed columns. The result is the
+reference matcher's (reader.query.matcher), in the order of the view, stably sorted: a property
+test holds the two together.
+
+Words agree with the matcher by construction: the store holds each unit as the matcher's own
+folded words (reader.query.fold: case folded, accents stripped, split on anything but letters
+and digits) and FTS5's ``ascii`` tokenizer only splits them on the spaces between; the query's
+words are folded by the same parser. So ``uber`` finds "Über", a prefix is a prefix of a folded
+word, and a phrase is a run of folded words within one unit, exactly as in the matcher.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from reader.query.ast import (
+    Age,
+    And,
+    DateRange,
+    Flag,
+    IdPrefix,
+    Node,
+    Not,
+    Number,
+    Or,
+    Query,
+    Tag,
+    Text,
+)
+from reader.query.fold import contains_run, tokens
+from reader.query.matcher import Context, tag_matches
+from reader.store.derived.schema import (
+    AI,
+    CODE,
+    PROJECT,
+    SORT_COLUMNS,
+    TRENDING,
+    VIEW_ORDER,
+)
+
+VIEWS = ("all", "unread", "latest", "trending", "bookmarks")
+_ANY = "{title author abstract kw}"  # the fields a bare word searches (matcher.ANY_FIELDS)
+_NUMBER_COLUMNS = {"upvotes": "p.upvotes", "stars": "p.stars", "comments": "p.comments",
+                   "authors": "p.authors"}
+_FLAG_BITS = {"code": CODE, "project": PROJECT, "ai": AI, "trending": TRENDING}
+
+
+def fts_phrase(node: Text) -> str:
+    """The FTS5 expression for a text term: its words as one phrase in its field's column(s),
+    the last word a prefix unless the term was quoted."""
+    columns = _ANY if node.field == "any" else node.field
+    words = " ".join(node.tokens).replace('"', '""')
+    return f'{columns} : "{words}"' + ("" if node.exact else " *")
+
+
+class _Compiler:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.params: list[Any] = []
+
+    def bind(self, value: Any) -> str:
+        self.params.append(value)
+        return "?"
+
+    def ids(self, ids: Any) -> str:
+        """``p.id IN`` a set bound as one JSON array."""
+        return f"p.id IN (SELECT value FROM json_each({self.bind(json.dumps(sorted(ids)))}))"
+
+    def node(self, node: Node) -> str:
+        if isinstance(node, And):
+            return "(" + " AND ".join(self.node(c) for c in node.children) + ")"
+        if isinstance(node, Or):
+            return "(" + " OR ".join(self.node(c) for c in node.children) + ")"
+        if isinstance(node, Not):
+            return f"NOT {self.node(node.child)}"
+        if isinstance(node, Text):
+            return self.text(node)
+        if isinstance(node, IdPrefix):
+            return f"substr(lower(p.id), 1, {len(node.prefix)}) = {self.bind(node.prefix)}"
+        if isinstance(node, Tag):
+            tags = self.ctx.library.tags
+            return self.ids(pid for pid, ts in tags.items() if any(tag_matches(t, node)
+                                                                   for t in ts))
+        if isinstance(node, Number):
+            return self.bounds(_NUMBER_COLUMNS[node.field], node.lo, node.hi)
+        if isinstance(node, DateRange):
+            return self.bounds("p.day_ord", node.lo, node.hi)
+        if isinstance(node, Age):  # today - day in [lo, hi]  <=>  day in [today-hi, today-lo]
+            today = self.ctx.today
+            return self.bounds("p.day_ord", None if node.hi is None else today - node.hi,
+                               None if node.lo is None else today - node.lo)
+        return self.flag(node)
+
+    def bounds(self, column: str, lo: int | None, hi: int | None) -> str:
+        # "IS NOT NULL AND": never NULL, so NOT keeps the matcher's two-valued logic.
+        parts = [f"{column} IS NOT NULL"]
+        if lo is not None:
+            parts.append(f"{column} >= {self.bind(lo)}")
+        if hi is not None:
+            parts.append(f"{column} <= {self.bind(hi)}")
+        return "(" + " AND ".join(parts) + ")"
+
+    def text(self, node: Text) -> str:
+        if node.field == "note":
+            notes = self.ctx.library.notes
+            return self.ids(pid for pid, note in notes.items()
+                            if contains_run(tokens(note), node.tokens, node.exact))
+        match = self.bind(fts_phrase(node))
+        return f"p.rid IN (SELECT rowid FROM units WHERE units MATCH {match})"
+
+    def flag(self, node: Flag) -> str:
+        lib, name = self.ctx.library, node.name
+        if name == "bookmarked":
+            return self.ids(lib.bookmarks)
+        if name == "read":
+            return self.ids(lib.read)
+        if name == "unread":
+            return f"NOT {self.ids(lib.read)}"
+        if name == "fulltext":
+            return self.ids(self.ctx.fulltext_ids)
+        if name == "new":
+            since = self.ctx.last_visit
+            if since is None:
+                return "0"
+            return f"(p.first_seen IS NOT NULL AND p.first_seen > {self.bind(since)})"
+        return f"(p.flags & {_FLAG_BITS[name]} != 0)"
+
+
+def compile_query(query: Query, ctx: Context, view: str = "all") -> tuple[str, list[Any]]:
+    """The SQL (and its parameters) selecting the ids of ``view`` that ``query`` matches, in
+    the view's order, stably sorted by the query's sort key (biggest first)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}")
+    c = _Compiler(ctx)
+    source, where, order = "papers p", [], VIEW_ORDER
+    if view == "bookmarks":
+        source = f"papers p JOIN json_each({c.bind(json.dumps(ctx.library.bookmarks))}) b " \
+                 "ON b.key = p.id"
+        order = "b.value DESC, p.id DESC"
+    elif view == "unread":
+        where.append(f"NOT {c.ids(ctx.library.read)}")
+    elif view == "latest":
+        where.append("p.listed_last = (SELECT max(listed_last) FROM papers)")
+    elif view == "trending":
+        where.append("p.trend_at = (SELECT max(trend_at) FROM papers)")
+        order = "p.trend_rank, p.id"
+    if query.expr is not None:
+        where.append(c.node(query.expr))
+    if query.sort:
+        order = f"{SORT_COLUMNS[query.sort]} DESC, {order}"
+    sql = f"SELECT p.id FROM {source}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql + f" ORDER BY {order}", c.params
+
+
+def search(conn: sqlite3.Connection, query: Query, ctx: Context, view: str = "all",
+           limit: int | None = None) -> list[str]:
+    """The ids of ``view`` that ``query`` matches, in order (see :func:`compile_query`); the
+    first ``limit`` only if given (a page of a list: SQLite stops early)."""
+    sql, params = compile_query(query, ctx, view)
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    return [row[0] for row in conn.execute(sql, params)]
+
+
+def count(conn: sqlite3.Connection, query: Query, ctx: Context, view: str = "all") -> int:
+    """How many ids :func:`search` would return, without fetching them."""
+    sql, params = compile_query(query, ctx, view)
+    return int(conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])

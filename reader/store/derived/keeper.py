@@ -1,0 +1,130 @@
+"""Keeps the derived store in step with the shards: updated with each write of the cache, and
+rebuilt from the shards when it is missing, damaged or of an older schema.
+
+The cache (reader.store.cache) calls :meth:`Keeper.update` under its writer lock, in the same
+step as the shard writes; :meth:`Keeper.ensure` too. A failure never touches the shards: it is
+reported, the file is deleted, and the next use rebuilds it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reader.store.derived import schema, store
+from reader.store.record import Record
+
+
+class Keeper:
+    """The derived store of one cache directory."""
+
+    def __init__(self, cache_dir: Path, papers_dir: Path, report: Callable[[str], None],
+                 read: store.ReadShard = store.read_records) -> None:
+        self.path = cache_dir / schema.FILE_NAME
+        self.papers_dir = papers_dir
+        self._report = report
+        self._read = read  # the cache's: reports a damaged shard and moves it aside
+        self.unavailable: str | None = None  # why there is no store (no FTS5), if so
+        # Build a missing store while writing (import, sync) rather than at the next query.
+        # Off by default: the app writes holding the cache's lock, which the UI also takes,
+        # and a build takes a minute at 100k papers; then the next query builds it.
+        self.build_on_write = False
+
+    def _failed(self, what: str, err: Exception) -> None:
+        self._report(f"Could not {what} the search store {self.path.name} ({err}); it will be "
+                     "rebuilt from the cached papers (nothing is lost).")
+        try:
+            store.remove(self.path)
+        except OSError as gone:  # left as it is: it no longer says it is complete
+            self._report(f"Could not delete {self.path} ({gone.strerror}).")
+
+    def _on_disk(self) -> dict[str, str]:
+        from reader.store.shards import shard_paths
+
+        out = {}
+        for name, path in shard_paths(self.papers_dir):
+            version = store.stamp_text(path)
+            if version is not None:
+                out[name] = version
+        return out
+
+    def _stale(self, conn: sqlite3.Connection) -> dict[str, str | None]:
+        """Shards whose file is not the version the store holds: name -> version now."""
+        held = store.shard_stamps(conn)
+        now = self._on_disk()
+        stale: dict[str, str | None] = {n: v for n, v in now.items() if held.get(n) != v}
+        stale.update((n, None) for n in held if n not in now)
+        return stale
+
+    def ensure_quick(self) -> bool:
+        """True if the store is usable and up to date as it is (no lock needed to tell)."""
+        if self.unavailable is not None or not store.usable(self.path):
+            return False
+        try:
+            conn = self.reader()
+            try:
+                return not self._stale(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+
+    def ensure(self, progress: store.Progress | None = None) -> bool:
+        """Rebuild the store from the shards if it is not usable; True if it is usable now.
+        Call with the cache's writer lock held (the shards must not change meanwhile)."""
+        if self.unavailable is not None:
+            return False
+        if store.usable(self.path):
+            return self._refresh(progress)
+        stamps: dict[str, str] = {}
+        batches, total = store.shard_batches(self.papers_dir, stamps, self._read)
+        try:
+            store.rebuild(self.path, batches, total, progress, stamps)
+        except store.NoFts5 as exc:
+            self.unavailable = str(exc)
+            self._report(f"Note: {exc}.")
+            return False
+        except (sqlite3.Error, OSError) as err:
+            self._failed("build", err)
+            return False
+        return True
+
+    def _refresh(self, progress: store.Progress | None) -> bool:
+        """Index again the shards that changed behind the store's back (writer lock held)."""
+        try:
+            conn = store.connect(self.path)
+            try:
+                stale = self._stale(conn)
+                for done, (name, version) in enumerate(sorted(stale.items()), 1):
+                    path = self.papers_dir / f"{name}.json"
+                    records = self._read(name, path) if version is not None else []
+                    store.replace_shard(conn, name, records, version)
+                    if progress is not None:
+                        progress(done, len(stale))
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError) as err:
+            self._failed("update", err)
+            return False
+        return True
+
+    def update(self, records: Sequence[Record], stamps: dict[str, str]) -> None:
+        """Write the records just saved to the shards, and the shards' new versions (writer
+        lock held). A missing store is rebuilt from the shards instead (they hold these)."""
+        if not store.usable(self.path):
+            if self.build_on_write:
+                self.ensure()
+            return  # else left as it is: its shard versions tell what is missing
+        try:
+            conn = store.connect(self.path)
+            try:
+                store.write(conn, records, stamps)
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError) as err:
+            self._failed("update", err)
+
+    def reader(self) -> sqlite3.Connection:
+        """A connection for queries (raises sqlite3.Error if the file cannot be opened)."""
+        return store.connect(self.path, readonly=True)

@@ -1,0 +1,93 @@
+"""A cached record as the derived store's rows: its list snapshot, and its searchable units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from typing import Any
+
+from reader.query.fold import tokens
+from reader.store.derived.schema import AI, CODE, PROJECT, TRENDING, UNIT_BREAK
+from reader.store.record import Record
+
+FIRST_AUTHORS = 3  # names kept in the list snapshot
+COLUMNS = ("title", "author", "abstract", "kw", "org")  # the FTS columns, in order
+
+
+def _words(text: str) -> str:
+    """The text as the FTS ascii tokenizer must see it: the matcher's own folded words.
+
+    ASCII text goes in as it is (the tokenizer lower-cases ASCII and splits on the same
+    characters as ``fold.tokens``: everything but letters and digits)."""
+    return text if text.isascii() else " ".join(tokens(text))
+
+
+def _ordinal(day: str) -> int | None:
+    try:
+        return dt.date.fromisoformat(day).toordinal() if day else None
+    except ValueError:
+        return None
+
+
+def _posix(iso: str) -> float | None:
+    if not iso:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def units(record: Record) -> list[tuple[int, str]]:
+    """(column number, words) of every text unit of a record, as reader.query.matcher sees
+    them (``field_units``): title, each author and username, abstract, each keyword, org."""
+    paper = record.paper
+    out: list[tuple[int, str]] = [(0, paper.title), (2, record.summary)]
+    authors = paper.visible_authors
+    out += [(1, a.name) for a in authors]
+    out += [(1, a.username) for a in authors if a.username]
+    out += [(3, k) for k in paper.ai_keywords]
+    if paper.organization is not None:
+        org = paper.organization
+        out += [(4, org.name)] + ([(4, org.fullname)] if org.fullname else [])
+    return [(col, _words(text)) for col, text in out if text]
+
+
+def signature(parts: list[tuple[int, str]]) -> int:
+    """A checksum of a record's units: equal units, equal signature."""
+    crc = 0
+    for col, text in parts:
+        crc = zlib.crc32(b"%d\x00%s\x01" % (col, text.encode()), crc)
+    return crc
+
+
+def trend_key(record: Record) -> int:
+    """reader.query.matcher.sort_key(record, "trending"), computed once."""
+    if not record.trending:
+        return -1
+    rank, seen = record.trending[-1]
+    return int(_posix(seen) or 0.0) * 1_000_000 + max(0, 999_999 - rank)
+
+
+def paper_row(record: Record, rid: int, sig: int) -> tuple[Any, ...]:
+    """The ``papers`` row of a record (columns in schema order)."""
+    paper = record.paper
+    authors = paper.visible_authors
+    flags = ((CODE if paper.github_repo else 0) | (PROJECT if paper.project_page else 0)
+             | (AI if paper.ai_summary else 0) | (TRENDING if record.trending else 0))
+    rank, at = record.trending[-1] if record.trending else (None, None)
+    return (rid, record.id, record.day, _ordinal(record.day), record.upvotes,
+            paper.num_comments, paper.github_stars, len(authors), flags, trend_key(record),
+            at, rank, record.listed_on[-1] if record.listed_on else None,
+            _posix(record.first_seen), paper.title,
+            ", ".join(a.name for a in authors[:FIRST_AUTHORS]), sig)
+
+
+def fts_row(rid: int, parts: list[tuple[int, str]]) -> tuple[Any, ...]:
+    """The ``units`` row of a record: (rowid, title, author, abstract, kw, org), the units of
+    one column joined with a break token that no query word can match (see schema)."""
+    cells: list[list[str]] = [[] for _ in COLUMNS]
+    for col, text in parts:
+        cells[col].append(text)
+    return (rid, *(UNIT_BREAK.join(c) if c else None for c in cells))

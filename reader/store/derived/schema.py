@@ -1,0 +1,90 @@
+"""The derived store's tables, its schema version, and the check that SQLite has FTS5."""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 2  # PRAGMA user_version; a file with another one is rebuilt
+FILE_NAME = "papers.sqlite"
+# Between two units of one column (two authors, two keywords): a token of its own that no
+# query word can equal or start with (query words are runs of letters and digits; U+2063 is
+# neither), so a phrase never runs from one author into the next, as in the matcher.
+UNIT_BREAK = " \u2063 "
+
+# Flag bits of papers.flags (has:code, has:project, has:ai, is:trending).
+CODE, PROJECT, AI, TRENDING = 1, 2, 4, 8
+
+# The All view's order: newest day first, then most upvotes, then id (reader.cli.records).
+VIEW_ORDER = "p.day DESC, coalesce(p.upvotes, 0) DESC, p.id DESC"
+# Sort keys, biggest first; -1 for an unknown value (reader.query.matcher.sort_key).
+SORT_COLUMNS = {
+    "upvotes": "coalesce(p.upvotes, -1)",
+    "stars": "coalesce(p.stars, -1)",
+    "date": "coalesce(p.day_ord, -1)",
+    "trending": "p.trend",
+}
+
+TABLES = f"""
+CREATE TABLE papers (
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    day TEXT NOT NULL,              -- Record.day ('' if none)
+    day_ord INTEGER,                -- the day as a proleptic ordinal
+    upvotes INTEGER,
+    comments INTEGER,
+    stars INTEGER,
+    authors INTEGER NOT NULL,       -- visible authors
+    flags INTEGER NOT NULL,
+    trend INTEGER NOT NULL,         -- sort:trending key, -1 if never trending
+    trend_at TEXT,                  -- newest trending sighting
+    trend_rank INTEGER,
+    listed_last TEXT,               -- newest listing day
+    first_seen REAL,                -- POSIX time, for is:new
+    title TEXT NOT NULL,
+    first_authors TEXT NOT NULL,
+    sig INTEGER NOT NULL            -- checksum of the searchable text: FTS rows rewritten on change
+);
+CREATE INDEX papers_view ON papers (day DESC, coalesce(upvotes, 0) DESC, id DESC);
+CREATE INDEX papers_upvotes ON papers (coalesce(upvotes, -1) DESC);
+CREATE INDEX papers_stars ON papers (coalesce(stars, -1) DESC);
+CREATE INDEX papers_day ON papers (day_ord);
+CREATE INDEX papers_trend ON papers (trend DESC);
+CREATE INDEX papers_listed ON papers (listed_last);
+CREATE TABLE listed (id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (day, id)) WITHOUT ROWID;
+CREATE INDEX listed_id ON listed (id);
+CREATE TABLE sightings (id TEXT NOT NULL, rank INTEGER NOT NULL, seen_at TEXT NOT NULL);
+CREATE INDEX sightings_id ON sightings (id);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- The version of each shard file the store was last brought up to date with: a shard whose
+-- file differs (a crash between the two writes, an older paper-reader) is indexed again.
+CREATE TABLE shards (name TEXT PRIMARY KEY, stamp TEXT NOT NULL);
+-- One row per paper (rowid = papers.rid), a column per field, the units of a field (authors,
+-- keywords) separated by UNIT_BREAK. The text is stored already folded and split by
+-- reader.query.fold, so the ascii tokenizer (splits on ASCII punctuation and space, every other
+-- character is part of a word) sees exactly the matcher's words.
+CREATE VIRTUAL TABLE units USING fts5 (
+    title, author, abstract, kw, org, tokenize = 'ascii', prefix = '2', columnsize = 0
+);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+
+def has_fts5(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite build has FTS5 (Python builds without it exist)."""
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5 (x)")
+    except sqlite3.OperationalError:
+        return False
+    conn.execute("DROP TABLE temp.fts5_probe")
+    return True
+
+
+def version(conn: sqlite3.Connection) -> int:
+    """The schema version written in the file (0 for a new or foreign file)."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """Create every table in an empty database."""
+    conn.executescript(TABLES)

@@ -1,0 +1,238 @@
+"""Opening, checking, writing and rebuilding the derived SQLite store (see :mod:`.schema`).
+
+Writers hold the cache's writer lock (reader.store.cache), so one process writes at a time;
+readers never wait (WAL). A file that is missing, damaged or of another schema version is
+rebuilt from the records; a failed write deletes the file, so the next open rebuilds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from reader.store.derived import schema
+from reader.store.derived.rows import fts_row, paper_row, signature, units
+from reader.store.record import Record
+
+BATCH = 5000  # records per transaction while rebuilding from memory
+Progress = Callable[[int, int], None]  # (steps done, steps in all)
+
+
+class NoFts5(Exception):
+    """This Python's SQLite has no FTS5: searching falls back to scanning."""
+
+    def __str__(self) -> str:
+        return ("this Python's SQLite has no FTS5 full-text search; filtering scans every "
+                "paper instead (slower)")
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection to the store at ``path`` (WAL; created if absent unless ``readonly``)."""
+    if readonly:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # derived: a lost last commit is rebuilt
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -16000")  # 16 MB of pages
+    return conn
+
+
+def remove(path: Path) -> None:
+    """Delete the store and its WAL side files (losing nothing: it is derived)."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path.with_name(name))
+
+
+def usable(path: Path) -> bool:
+    """Whether the file exists, opens, and has the current schema (else: rebuild it)."""
+    if not path.exists():
+        return False
+    try:
+        conn = connect(path, readonly=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return schema.version(conn) == schema.SCHEMA_VERSION and conn.execute(
+            "SELECT value FROM meta WHERE key = 'complete'").fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def write(conn: sqlite3.Connection, records: Iterable[Record],
+          stamps: dict[str, str] | None = None) -> int:
+    """Insert or update records (and the versions of the shards they were saved in) in one
+    transaction; returns how many records were written."""
+    records = list(records)
+    with conn:
+        if records:
+            _write(conn, records)
+        if stamps:
+            conn.executemany("INSERT OR REPLACE INTO shards VALUES (?, ?)", stamps.items())
+    return len(records)
+
+
+def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
+    ids = [r.id for r in records]
+    known: dict[str, tuple[int, int]] = {}
+    for i in range(0, len(ids), 900):  # SQLite's limit on bound parameters
+        chunk = ids[i:i + 900]
+        marks = ",".join("?" * len(chunk))
+        for pid, rid, sig in conn.execute(
+                f"SELECT id, rid, sig FROM papers WHERE id IN ({marks})", chunk):
+            known[pid] = (rid, sig)
+    top = conn.execute("SELECT coalesce(max(rid), 0) FROM papers").fetchone()[0]
+    papers, fts, stale, old_ids = [], [], [], []
+    listed: list[tuple[str, str]] = []
+    seen: list[tuple[str, int, str]] = []
+    for record in records:
+        parts = units(record)
+        sig = signature(parts)
+        if record.id in known:
+            rid, old_sig = known[record.id]
+            old_ids.append((record.id,))
+            if old_sig != sig:
+                stale.append((rid,))
+                fts.append(fts_row(rid, parts))
+        else:
+            top += 1
+            rid = top
+            fts.append(fts_row(rid, parts))
+        papers.append(paper_row(record, rid, sig))
+        listed.extend((record.id, day) for day in record.listed_on)
+        seen.extend((record.id, rank, at) for rank, at in record.trending)
+    if old_ids:
+        conn.executemany("DELETE FROM listed WHERE id = ?", old_ids)
+        conn.executemany("DELETE FROM sightings WHERE id = ?", old_ids)
+    if stale:
+        conn.executemany("DELETE FROM units WHERE rowid = ?", stale)
+    conn.executemany(f"INSERT OR REPLACE INTO papers VALUES ({','.join('?' * 17)})", papers)
+    conn.executemany("INSERT INTO units (rowid, title, author, abstract, kw, org) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", fts)
+    conn.executemany("INSERT OR IGNORE INTO listed VALUES (?, ?)", listed)
+    conn.executemany("INSERT INTO sightings VALUES (?, ?, ?)", seen)
+
+
+def shard_stamps(conn: sqlite3.Connection) -> dict[str, str]:
+    """Shard name -> the version of its file the store holds (see schema: ``shards``)."""
+    return dict(conn.execute("SELECT name, stamp FROM shards"))
+
+
+def replace_shard(conn: sqlite3.Connection, name: str, records: list[Record],
+                  stamp: str | None) -> None:
+    """Make the store hold exactly ``records`` for shard ``name`` (None: the file is gone)."""
+    from reader.store.shards import shard_of
+
+    keep = {r.id for r in records}
+    gone = [(pid,) for (pid,) in conn.execute("SELECT id FROM papers")
+            if shard_of(pid) == name and pid not in keep]
+    with conn:
+        for table in ("listed", "sightings"):
+            conn.executemany(f"DELETE FROM {table} WHERE id = ?", gone)
+        conn.executemany("DELETE FROM units WHERE rowid = (SELECT rid FROM papers WHERE id = ?)",
+                         gone)
+        conn.executemany("DELETE FROM papers WHERE id = ?", gone)
+        if records:
+            _write(conn, records)
+        if stamp is None:
+            conn.execute("DELETE FROM shards WHERE name = ?", (name,))
+        else:
+            conn.execute("INSERT OR REPLACE INTO shards VALUES (?, ?)", (name, stamp))
+
+
+def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
+            progress: Progress | None = None, stamps: dict[str, str] | None = None) -> None:
+    """Build the store at ``path`` anew from ``batches`` of records (``total`` batches, one
+    transaction and one ``progress(done, total)`` call each).
+
+    Built in a temporary file renamed over ``path`` once complete, so a reader never sees a
+    half-built store and a crash leaves nothing that looks usable. Raises NoFts5, sqlite3.Error
+    or OSError (the temporary file is then removed).
+    """
+    tmp = path.with_name(f".{path.name}.building")
+    remove(tmp)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            if not schema.has_fts5(conn):
+                raise NoFts5()
+            conn.execute("PRAGMA journal_mode = OFF")  # a crash leaves a temp file, unused
+            conn.execute("PRAGMA synchronous = OFF")
+            schema.create(conn)
+            for done, batch in enumerate(batches, 1):
+                write(conn, batch)
+                if progress is not None:
+                    progress(done, total)
+            write(conn, [], stamps)  # filled while the batches were read
+            with conn:
+                conn.execute("INSERT INTO meta VALUES ('complete', '1')")
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+        remove(path)
+        os.replace(tmp, path)
+    except BaseException:
+        remove(tmp)
+        raise
+
+
+def in_batches(records: Iterable[Record], size: int = BATCH) -> Iterator[list[Record]]:
+    """``records`` cut into lists of ``size`` (for :func:`rebuild`)."""
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def stamp_text(path: Path) -> str | None:
+    """A shard file's version as the ``shards`` table keeps it; None if it is absent."""
+    from reader.store.reconcile import stamp
+
+    found = stamp(path)
+    return None if found is None else ":".join(map(str, found))
+
+
+def read_records(name: str, path: Path) -> list[Record]:
+    """The records of one JSON shard; [] if it cannot be read (the cache reports it and moves
+    it aside when it opens it; its papers are fetched again)."""
+    from reader.store.atomic import CorruptFile
+    from reader.store.shards import read_shard
+    from reader.store.storage import NewerFormat
+
+    try:
+        rows, _bad = read_shard(path, name)
+    except (CorruptFile, NewerFormat, OSError):
+        return []
+    return [record for _doc_id, record in rows]
+
+
+ReadShard = Callable[[str, Path], list[Record]]  # (name, path) -> its records
+
+
+def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = read_records
+                  ) -> tuple[Iterator[list[Record]], int]:
+    """The records of the JSON shards (the cache of record), one batch per shard, and how
+    many shards there are; ``stamps`` is filled with the version of each shard read."""
+    from reader.store.shards import shard_paths
+
+    paths = list(shard_paths(papers_dir))
+
+    def iterate() -> Iterator[list[Record]]:
+        for name, shard_path in paths:
+            version = stamp_text(shard_path)  # before reading: a later change shows as stale
+            if version is not None:
+                stamps[name] = version
+            yield read(name, shard_path)
+
+    return iterate(), len(paths)
