@@ -6,12 +6,23 @@ import argparse
 import asyncio
 import datetime as dt
 import re
+from typing import Any
 
 from reader.cli.common import open_cache, report_problems
-from reader.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, Progress, error
+from reader.cli.output import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    Progress,
+    error,
+    warn,
+)
+from reader.config import load_config
 from reader.hub.client import PapersClient
 from reader.hub.errors import HubError, NetworkError
 from reader.store.cache import PaperCache
+from reader.store.locations import locations
 from reader.sync import SyncReport, feed_today, plan_days, sync
 
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
@@ -109,11 +120,22 @@ def run(args: argparse.Namespace) -> int:
 async def _sync(cache: PaperCache, days: list[str], months: list[str], trending: bool,
                 progress: Progress) -> SyncReport:
     try:
-        async with PapersClient() as client:
+        async with PapersClient(**network_options()) as client:
             return await sync(client, cache, days=days, months=months, trending=trending,
                               progress=progress)
     except HubError as exc:  # e.g. a malformed HF_ENDPOINT, raised before any fetch
         raise CliError(str(exc)) from None
+
+
+def network_options() -> dict[str, Any]:
+    """The client's limits from config.toml's [network] table; warns about what it ignored
+    there (the rest of the file is the app's business)."""
+    path = locations().config_file
+    config = load_config(path)
+    for problem in config.problems:
+        if "[network]" in problem or not problem.startswith(f"{path.name}: "):
+            warn(problem)
+    return config.network.client_options()
 
 
 def _summarise(report: SyncReport) -> int:

@@ -45,7 +45,14 @@ from reader.hub.parse import (
 )
 from reader.hub.text import clean_block, clean_line
 
-__all__ = ["DEFAULT_ENDPOINT", "PapersClient", "rate_limit_wait"]
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PAGES",
+    "PapersClient",
+    "rate_limit_wait",
+]
 
 log = logging.getLogger("reader.hub")
 
@@ -59,13 +66,19 @@ _RETRY_TRANSPORT = (
     httpx.RemoteProtocolError,
     httpx.TimeoutException,
 )
-_SAFETY_MAX_PAGES = 2000  # a server that ignores ``p`` must not keep us paging forever
+DEFAULT_DEADLINE = 60.0  # seconds for one whole answer: headers and body, however it trickles
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # decoded body: a daily page is ~1 MB, a full text a few MB
+DEFAULT_MAX_PAGES = 100  # pages of one listing: 10,000 papers, far beyond a month's
+_ERROR_BODY_BYTES = 64 * 1024  # of an error answer we only want the message
 _SEARCH_MAX_LIMIT = 120
 _SEARCH_MAX_QUERY = 250
 _DAILY_MAX_LIMIT = 100
 # What a token may look like: printable ASCII, no spaces. Anything else would make httpx/h11
 # raise an error that quotes the header value, token included.
 _TOKEN = re.compile(r"[\x21-\x7e]+")
+# What a secret looks like in a server's own words: a Bearer credential, an HF access token.
+_SECRETS = re.compile(r"(?i:bearer)\s+[\x21-\x7e]+|\bhf_[A-Za-z0-9]{6,}")
+REDACTED = "[redacted]"
 
 Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
@@ -110,15 +123,35 @@ def rate_limit_wait(headers: Mapping[str, str], *, now: float | None = None) -> 
     return max(0.0, when.timestamp() - current)
 
 
+def _size(count: int) -> str:
+    """``count`` bytes as a person would say it (``32 MB``, ``512 KB``)."""
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):g} MB"
+    return f"{count / 1024:g} KB" if count >= 1024 else f"{count} bytes"
+
+
 def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def _server_message(response: httpx.Response) -> str | None:
-    """The error text the Hub put in a JSON body (``error``/``error_description``/``errors``)."""
+class _TooLarge(Exception):
+    """The answer's body grew past the client's ``max_bytes`` (after decompression)."""
+
+
+def redact(text: str, secret: str = "") -> str:
+    """``text`` without ``secret`` and without anything shaped like a token or a Bearer header:
+    servers (and proxies) sometimes quote the request's headers back in an error body."""
+    if secret:
+        text = text.replace(secret, REDACTED)
+    return _SECRETS.sub(REDACTED, text)
+
+
+def _server_message(response: httpx.Response, content: bytes, secret: str = "") -> str | None:
+    """The error text the Hub put in a JSON body (``error``/``error_description``/``errors``),
+    with secrets redacted."""
     message: Any = None
     try:
-        body = orjson.loads(response.content)
+        body = orjson.loads(content)
     except orjson.JSONDecodeError:
         body = None
     if isinstance(body, dict):
@@ -131,7 +164,7 @@ def _server_message(response: httpx.Response) -> str | None:
         message = response.headers.get("x-error-message")
     if not isinstance(message, str):
         return None
-    cleaned = clean_line(message)
+    cleaned = redact(clean_line(message), secret)
     return (cleaned[:197] + "...") if len(cleaned) > 200 else (cleaned or None)
 
 
@@ -176,6 +209,11 @@ class PapersClient:
     number of extra tries after the first for connection failures, timeouts, 500/502/503/504,
     broken bodies and 429 answers that ask for at most ``rate_limit_cap`` seconds of waiting.
     ``sleep`` and ``rng`` are injectable so tests of back-off need not wait.
+
+    Every answer is bounded: ``deadline`` seconds for the whole of it (headers and body, however
+    slowly they trickle; ``timeout`` only bounds the wait for each read), ``max_bytes`` of decoded
+    body (a gzip bomb stops there) and ``max_pages`` pages per listing (a server that pages
+    forever). Going past one ends the request with a one-line :class:`HubError`, not retried.
     """
 
     def __init__(
@@ -190,6 +228,9 @@ class PapersClient:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         rate_limit_cap: float = 60.0,
+        deadline: float = DEFAULT_DEADLINE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_pages: int = DEFAULT_MAX_PAGES,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep | None = None,
         rng: random.Random | None = None,
@@ -208,6 +249,7 @@ class PapersClient:
         if secret and not _TOKEN.fullmatch(secret):
             raise HubError("HF_TOKEN is not a usable token (it has spaces or non-ASCII characters)")
         self._has_token = bool(secret)
+        self._secret = secret
 
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -215,6 +257,9 @@ class PapersClient:
         self.rate_limit_cap = rate_limit_cap
         self.read_timeout = timeout
         self.connect_timeout = connect_timeout
+        self.deadline = deadline if math.isfinite(deadline) and deadline > 0 else DEFAULT_DEADLINE
+        self.max_bytes = max(1, max_bytes)
+        self.max_pages = max(1, max_pages)
         self._sleep: Sleep = sleep or asyncio.sleep
         self._rng = rng or random.Random()
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
@@ -294,7 +339,10 @@ class PapersClient:
         if submitter is not None:
             params["submitter"] = submitter
         limit = _clamp(limit, 1, _DAILY_MAX_LIMIT)
-        pages = _SAFETY_MAX_PAGES if max_pages is None else min(max_pages, _SAFETY_MAX_PAGES)
+        # A cap the caller chose is a wish (stop quietly); the client's own cap is a safety
+        # net: reaching it means the server pages forever, and a cut listing must not be
+        # taken for a whole day.
+        pages = self.max_pages if max_pages is None else min(max_pages, self.max_pages)
 
         papers: list[Paper] = []
         seen: set[str] = set()
@@ -314,6 +362,13 @@ class PapersClient:
             # A full page of nothing new means the server is not paging: stop rather than loop.
             if len(raw) < limit or (parsed and not fresh):
                 break
+        else:
+            if max_pages is None:
+                shown = self._shown("/api/daily_papers", params)
+                raise BadResponse(
+                    f"the server's answer to {shown} went on past {pages} pages of {limit} "
+                    "papers; stopped there (max_pages in config.toml)"
+                )
         return papers
 
     async def trending(self, *, limit: int = 100, max_pages: int | None = 1) -> list[Paper]:
@@ -386,8 +441,7 @@ class PapersClient:
             path, params, decode=self._decode_json, accept="application/json", not_found=not_found
         )
 
-    def _decode_json(self, response: httpx.Response, shown: str) -> Any:
-        body = response.content
+    def _decode_json(self, response: httpx.Response, body: bytes, shown: str) -> Any:
         if self._looks_like_html(response, body):
             raise BadResponse(f"the server answered {shown} with a web page instead of data")
         try:
@@ -403,10 +457,10 @@ class PapersClient:
                 f"the server's answer to {shown} was not valid JSON (cut off or damaged)"
             ) from None
 
-    def _decode_markdown(self, response: httpx.Response, shown: str) -> str:
-        if self._looks_like_html(response, response.content):
+    def _decode_markdown(self, response: httpx.Response, body: bytes, shown: str) -> str:
+        if self._looks_like_html(response, body):
             raise BadResponse(f"the server answered {shown} with a web page instead of Markdown")
-        return clean_block(response.text)
+        return clean_block(body.decode(response.encoding or "utf-8", errors="replace"))
 
     @staticmethod
     def _looks_like_html(response: httpx.Response, body: bytes) -> bool:
@@ -440,10 +494,10 @@ class PapersClient:
         return NetworkError(f"could not get {shown} from {self.endpoint}: {_transport_reason(exc)}")
 
     def _status_error(
-        self, response: httpx.Response, shown: str, not_found: str | None
+        self, response: httpx.Response, body: bytes, shown: str, not_found: str | None
     ) -> HubError:
         status = response.status_code
-        detail = _server_message(response)
+        detail = _server_message(response, body, self._secret)
         if status == 404 and not_found is not None:
             return PaperNotFound(not_found)
         if status in (401, 403):
@@ -455,12 +509,61 @@ class PapersClient:
         suffix = f": {detail}" if detail else ""
         return ServerError(f"the server answered {status} for {shown}{suffix}", status)
 
+    async def _fetch(
+        self, path: str, params: Mapping[str, str | int] | None, accept: str, shown: str
+    ) -> tuple[httpx.Response, bytes]:
+        """One GET, bounded: the whole answer within ``deadline`` seconds and at most
+        ``max_bytes`` of decoded body (only the first 64 KiB of an error answer are kept)."""
+        deadline = asyncio.timeout(self.deadline)
+        try:
+            async with deadline:
+                return await self._fetch_unbounded_in_time(path, params, accept)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            raise NetworkError(
+                f"{self.endpoint} took more than {self.deadline:g} s to answer {shown} "
+                "(request_seconds in config.toml)"
+            ) from None
+        except _TooLarge:
+            raise BadResponse(
+                f"the server's answer to {shown} was larger than "
+                f"{_size(self.max_bytes)}; stopped reading (max_response_mb in config.toml)"
+            ) from None
+
+    async def _fetch_unbounded_in_time(
+        self, path: str, params: Mapping[str, str | int] | None, accept: str
+    ) -> tuple[httpx.Response, bytes]:
+        request = self._http.build_request("GET", path, params=params, headers={"Accept": accept})
+        response = await self._http.send(request, stream=True)
+        try:
+            status = response.status_code
+            wanted = self.max_bytes if status < 400 else _ERROR_BODY_BYTES
+            declared = response.headers.get("content-length", "")
+            encoded = response.headers.get("content-encoding", "identity").strip().lower()
+            plain = encoded in ("", "identity")
+            # No need to download what will be refused (an error answer is only cut short).
+            if status < 400 and plain and declared.isdigit() and int(declared) > wanted:
+                raise _TooLarge
+            body = bytearray()
+            # aiter_bytes yields decoded (decompressed) chunks: the count is what we hold.
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > wanted:
+                    if status >= 400:
+                        del body[wanted:]
+                        break
+                    raise _TooLarge
+            return response, bytes(body)
+        finally:
+            await response.aclose()
+
     async def _request(
         self,
         path: str,
         params: Mapping[str, str | int] | None,
         *,
-        decode: Callable[[httpx.Response, str], T],
+        decode: Callable[[httpx.Response, bytes, str], T],
         accept: str,
         not_found: str | None = None,
     ) -> T:
@@ -478,7 +581,7 @@ class PapersClient:
             try:
                 async with self._semaphore:
                     log.debug("GET %s", shown)
-                    response = await self._http.get(path, params=params, headers={"Accept": accept})
+                    response, body = await self._fetch(path, params, accept, shown)
             except _RETRY_TRANSPORT as exc:
                 failure = self._transport_error(exc, shown)
                 failure.__cause__ = exc
@@ -511,12 +614,12 @@ class PapersClient:
                 failure = RateLimited(f"the server kept rate-limiting {shown}", retry_after=wait)
                 continue
             if status in _RETRY_STATUSES:
-                failure = self._status_error(response, shown, not_found)
+                failure = self._status_error(response, body, shown, not_found)
                 continue
             if status >= 400:
-                raise self._status_error(response, shown, not_found)
+                raise self._status_error(response, body, shown, not_found)
             try:
-                return decode(response, shown)
+                return decode(response, body, shown)
             except BadResponse as exc:
                 failure = exc
                 continue

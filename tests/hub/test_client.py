@@ -329,7 +329,10 @@ def flaky(failures: list[httpx.Response | Exception], ok: Any) -> tuple[Handler,
             failure = failures.pop(0)
             if isinstance(failure, Exception):
                 raise failure
-            return failure
+            # A fresh response each time: the client streams bodies, and a streamed response
+            # cannot be read twice (the same object may be listed twice in ``failures``).
+            return httpx.Response(failure.status_code, headers=failure.headers,
+                                  stream=failure.stream)
         return httpx.Response(200, json=ok)
 
     return handler, count
