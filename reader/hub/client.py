@@ -603,9 +603,11 @@ class PapersClient:
                 if wait is None:
                     wait = self._backoff_delay(attempt)
                 if wait > self.rate_limit_cap:
+                    # A wait beyond a day is not advice anyone can follow (or print sanely).
+                    when = f"in {math.ceil(wait)} s" if wait <= 86400 else "later"
                     raise RateLimited(
-                        f"Hugging Face is limiting requests: try again in {math.ceil(wait)} s",
-                        retry_after=wait,
+                        f"Hugging Face is limiting requests: try again {when}",
+                        retry_after=min(wait, 86400.0),
                     )
                 # Everyone waits, not just this request: the window is shared.
                 jitter = self._rng.uniform(0.0, 1.0)
@@ -618,6 +620,10 @@ class PapersClient:
                 continue
             if status >= 400:
                 raise self._status_error(response, body, shown, not_found)
+            if 300 <= status < 400:  # a redirect httpx could not follow (no Location)
+                raise ServerError(
+                    f"the server answered {status} for {shown} without saying where to go", status
+                )
             try:
                 return decode(response, body, shown)
             except BadResponse as exc:
