@@ -26,6 +26,7 @@ from reader.store.locations import locations
 from reader.sync import SyncReport, feed_today, plan_days, sync
 
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 EPILOG = """\
 examples:
@@ -69,6 +70,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def _date(text: str) -> str:
+    # Only the YYYY-MM-DD form: fromisoformat also takes "20250101" and week dates.
+    if not _DATE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a date (YYYY-MM-DD)")
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
@@ -77,8 +81,11 @@ def _date(text: str) -> str:
 
 def _month(text: str) -> str:
     if not _MONTH.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)")
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a month (YYYY-MM)")
     return text
+
+
+MAX_DAYS = 36_500  # a century: Daily Papers began in 2023, so more is never useful
 
 
 def _positive(text: str) -> int:
@@ -86,8 +93,10 @@ def _positive(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    if not 1 <= value <= MAX_DAYS:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise argparse.ArgumentTypeError(
+            f"{shown!r} is not a number of days from 1 to {MAX_DAYS:,}")
     return value
 
 
