@@ -3,7 +3,9 @@ ends with a usage message and exit 2 (or does its job), never with a traceback."
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 
 import pytest
 
@@ -86,7 +88,8 @@ def _argparse_refuses(argv: list[str]) -> bool:
     from reader.cli.parser import build_parser
 
     try:
-        build_parser().parse_args(argv)
+        with contextlib.redirect_stderr(io.StringIO()):
+            build_parser().parse_args(argv)
     except SystemExit:
         return True
     return False
