@@ -78,3 +78,46 @@ def test_atomic_write_accepts_chunks(tmp_path: Path) -> None:
     assert target.read_bytes() == b"abcd"
     atomic_write_bytes(target, b"xyz")
     assert target.read_bytes() == b"xyz"
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_temps_of_dead_writers_are_swept_by_the_next_write(tmp_path: Path) -> None:
+    """A SIGKILLed writer leaves ``.NAME.PID.RANDOM.tmp`` behind: the next process to write in
+    that folder removes it once it is a minute old; a live writer's temp is left alone."""
+    import reader.store.atomic as atomic
+
+    dead, alive = _dead_pid(), os.getppid()
+    stale = tmp_path / f".library.json.{dead}.abc123.tmp"
+    recent = tmp_path / f".library.json.{dead}.def456.tmp"
+    busy = tmp_path / f".library.json.{alive}.ghi789.tmp"
+    for p in (stale, recent, busy):
+        p.write_bytes(b"x" * 100_000)
+    past = time.time() - 120
+    for p in (stale, busy):
+        os.utime(p, (past, past))
+    atomic._swept.discard(str(tmp_path))  # a fresh process
+    atomic_write_bytes(tmp_path / "library.json", b"{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["library.json", recent.name, busy.name])
+    # The writer's own temp carries its pid, so others can tell whether it is still at work.
+    names: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: str, dst: object) -> None:
+        names.append(Path(src).name)
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(atomic.os, "replace", spy):
+        atomic_write_bytes(tmp_path / "library.json", b"{}")
+    assert atomic._TEMP_NAME.fullmatch(names[0])
+    assert f".{os.getpid()}." in names[0]
