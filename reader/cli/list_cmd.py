@@ -11,7 +11,16 @@ from pathlib import Path
 import orjson
 
 from reader.cli.common import library_state, open_cache, report_problems
-from reader.cli.output import EXIT_OK, EXIT_USAGE, CliError, is_tty, terminal_width, truncate
+from reader.cli.output import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    is_tty,
+    json_safe,
+    plain_line,
+    terminal_width,
+    truncate,
+)
 from reader.cli.records import VIEWS, record_json, select_view
 from reader.query import Context, Query, QueryError, matches, parse
 from reader.query.index import Index
@@ -123,7 +132,7 @@ def _print_json(records: list[Record], state: LibraryState) -> None:
     out.write("[")
     for i, record in enumerate(records):
         out.write("\n" if i == 0 else ",\n")
-        out.write(orjson.dumps(record_json(record, state)).decode())
+        out.write(json_safe(orjson.dumps(record_json(record, state)).decode()))
     out.write("\n]\n" if records else "]\n")
     out.flush()
 
@@ -138,5 +147,5 @@ def format_line(record: Record) -> str:
 def _print_lines(records: list[Record]) -> None:
     width = terminal_width() if is_tty(sys.stdout) else None
     for record in records:
-        line = format_line(record)
+        line = plain_line(format_line(record))
         print(truncate(line, width) if width else line)

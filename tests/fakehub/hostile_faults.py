@@ -149,7 +149,8 @@ def hostile_response(
     if kind == "headers_only":
         return Response(normal.status, normal.body, normal.headers, cut=0)
     if kind == "status":
-        return Response.json(int(params.get("code", 999)), {"error": "odd status"})
+        return Response.json(int(params.get("code", 999)),
+                             {"error": str(params.get("error", "odd status"))})
     if kind == "no_location":
         return Response(301, b"", json_headers)
     if kind == "endless_pages":
