@@ -27,6 +27,14 @@ import httpx
 import orjson
 
 from reader import __version__
+from reader.hub.bounded import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_BYTES,
+    TooLarge,
+    read_bounded,
+    redact,
+    size_text,
+)
 from reader.hub.errors import (
     BadResponse,
     HubError,
@@ -66,19 +74,13 @@ _RETRY_TRANSPORT = (
     httpx.RemoteProtocolError,
     httpx.TimeoutException,
 )
-DEFAULT_DEADLINE = 60.0  # seconds for one whole answer: headers and body, however it trickles
-DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # decoded body: a daily page is ~1 MB, a full text a few MB
 DEFAULT_MAX_PAGES = 100  # pages of one listing: 10,000 papers, far beyond a month's
-_ERROR_BODY_BYTES = 64 * 1024  # of an error answer we only want the message
 _SEARCH_MAX_LIMIT = 120
 _SEARCH_MAX_QUERY = 250
 _DAILY_MAX_LIMIT = 100
 # What a token may look like: printable ASCII, no spaces. Anything else would make httpx/h11
 # raise an error that quotes the header value, token included.
 _TOKEN = re.compile(r"[\x21-\x7e]+")
-# What a secret looks like in a server's own words: a Bearer credential, an HF access token.
-_SECRETS = re.compile(r"(?i:bearer)\s+[\x21-\x7e]+|\bhf_[A-Za-z0-9]{6,}")
-REDACTED = "[redacted]"
 
 Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
@@ -123,27 +125,8 @@ def rate_limit_wait(headers: Mapping[str, str], *, now: float | None = None) -> 
     return max(0.0, when.timestamp() - current)
 
 
-def _size(count: int) -> str:
-    """``count`` bytes as a person would say it (``32 MB``, ``512 KB``)."""
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):g} MB"
-    return f"{count / 1024:g} KB" if count >= 1024 else f"{count} bytes"
-
-
 def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
-
-
-class _TooLarge(Exception):
-    """The answer's body grew past the client's ``max_bytes`` (after decompression)."""
-
-
-def redact(text: str, secret: str = "") -> str:
-    """``text`` without ``secret`` and without anything shaped like a token or a Bearer header:
-    servers (and proxies) sometimes quote the request's headers back in an error body."""
-    if secret:
-        text = text.replace(secret, REDACTED)
-    return _SECRETS.sub(REDACTED, text)
 
 
 def _server_message(response: httpx.Response, content: bytes, secret: str = "") -> str | None:
@@ -517,7 +500,10 @@ class PapersClient:
         deadline = asyncio.timeout(self.deadline)
         try:
             async with deadline:
-                return await self._fetch_unbounded_in_time(path, params, accept)
+                request = self._http.build_request(
+                    "GET", path, params=params, headers={"Accept": accept}
+                )
+                return await read_bounded(self._http, request, self.max_bytes)
         except TimeoutError:
             if not deadline.expired():
                 raise
@@ -525,38 +511,11 @@ class PapersClient:
                 f"{self.endpoint} took more than {self.deadline:g} s to answer {shown} "
                 "(request_seconds in config.toml)"
             ) from None
-        except _TooLarge:
+        except TooLarge:
             raise BadResponse(
                 f"the server's answer to {shown} was larger than "
-                f"{_size(self.max_bytes)}; stopped reading (max_response_mb in config.toml)"
+                f"{size_text(self.max_bytes)}; stopped reading (max_response_mb in config.toml)"
             ) from None
-
-    async def _fetch_unbounded_in_time(
-        self, path: str, params: Mapping[str, str | int] | None, accept: str
-    ) -> tuple[httpx.Response, bytes]:
-        request = self._http.build_request("GET", path, params=params, headers={"Accept": accept})
-        response = await self._http.send(request, stream=True)
-        try:
-            status = response.status_code
-            wanted = self.max_bytes if status < 400 else _ERROR_BODY_BYTES
-            declared = response.headers.get("content-length", "")
-            encoded = response.headers.get("content-encoding", "identity").strip().lower()
-            plain = encoded in ("", "identity")
-            # No need to download what will be refused (an error answer is only cut short).
-            if status < 400 and plain and declared.isdigit() and int(declared) > wanted:
-                raise _TooLarge
-            body = bytearray()
-            # aiter_bytes yields decoded (decompressed) chunks: the count is what we hold.
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > wanted:
-                    if status >= 400:
-                        del body[wanted:]
-                        break
-                    raise _TooLarge
-            return response, bytes(body)
-        finally:
-            await response.aclose()
 
     async def _request(
         self,
