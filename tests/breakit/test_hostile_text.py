@@ -117,19 +117,16 @@ def _clean_app(app: Any) -> None:
     assert not bad, sorted(set(bad))
 
 
-async def test_app_surfaces_show_hostile_text_as_text(
+async def test_app_list_rows_and_detail(
     foreign_cache: dict[str, str], make_app: Any, make_fakehub: Any, corpus: Any
 ) -> None:
-    hub: FakeHub = make_fakehub(corpus)
-    app = make_app(hub.url)
-    hub.inject("status", path="/api/papers/search", times=None, code=400,
-               error=" ".join(STORED[:12]))
+    app = make_app(make_fakehub(corpus).url)
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
         screen = main_screen(app)
         screen.switch_view("all")
         await settle(pilot)
-        # List rows and the detail pane, one paper at a time (the list draws what is visible).
+        # One paper at a time: the list draws the rows around it, the detail pane the paper.
         for pid in foreign_cache:
             assert screen.paper_list.move_to(pid)
             await settle(pilot, rounds=1)
@@ -140,7 +137,14 @@ async def test_app_surfaces_show_hostile_text_as_text(
         await settle(pilot)
         assert app.is_running and app.return_code is None
 
-        # The palette: every paper by id (ten at a time), titles and author names as help.
+
+async def test_app_command_palette(
+    foreign_cache: dict[str, str], make_app: Any, make_fakehub: Any, corpus: Any
+) -> None:
+    app = make_app(make_fakehub(corpus).url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        # Every paper by id (ten at a time), titles shown, author names as the help line.
         for start in range(0, len(foreign_cache), 10):
             await pilot.press("ctrl+p", *pid_of(start)[:-1])
             await settle(pilot)
@@ -155,20 +159,33 @@ async def test_app_surfaces_show_hostile_text_as_text(
             await settle(pilot)
         await pilot.press("ctrl+p", *"2603.0000")
         await settle(pilot)
-        text = _screen_text(app)
-        assert "\x1b]8;" not in text  # the [link=...] author is not a hyperlink
-        await pilot.press("escape")
+        assert "\x1b]8;" not in _screen_text(app)  # the [link=...] author is not a hyperlink
+        await pilot.press("enter")  # jump to the paper: an action of ours, not of the data
         await settle(pilot)
         assert app.is_running and app.return_code is None
 
-        # A server error quoting hostile text: notification, status line and its tooltip.
-        screen.net.search("anything")
+
+async def test_app_server_error_notification_status_and_tooltip(
+    make_app: Any, make_fakehub: Any, corpus: Any
+) -> None:
+    hub: FakeHub = make_fakehub(corpus)
+    app = make_app(hub.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
-        assert screen.status.network_text == "search failed"
-        assert app._notifications, "the failure was not notified"
-        for message in [n.message for n in app._notifications] + [str(screen.status.tooltip)]:
-            assert not _CLI_FORBIDDEN.findall(message)
-        _clean_app(app)
+        screen = main_screen(app)
+        # A server error quoting each hostile string: notification, status line and tooltip.
+        for text in HOSTILE_STRINGS:
+            hub.clear_faults()
+            hub.inject("status", path="/api/papers/search", times=None, code=400, error=text)
+            app.clear_notifications()
+            screen.net.search("anything")
+            await settle(pilot, rounds=1)
+            assert screen.status.network_text == "search failed"
+            assert app._notifications, "the failure was not notified"
+            shown = [n.message for n in app._notifications] + [str(screen.status.tooltip)]
+            for message in shown:
+                assert not _CLI_FORBIDDEN.findall(message), message
+            _clean_app(app)
         await pilot.hover("#status-network")
         await pilot.pause(0.6)
         _clean_app(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gzip
 import itertools
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -149,8 +150,9 @@ def hostile_response(
     if kind == "headers_only":
         return Response(normal.status, normal.body, normal.headers, cut=0)
     if kind == "status":
-        return Response.json(int(params.get("code", 999)),
-                             {"error": str(params.get("error", "odd status"))})
+        # The stdlib writes a lone surrogate as an escape, where orjson refuses it.
+        error = {"error": str(params.get("error", "odd status"))}
+        return Response(int(params.get("code", 999)), json.dumps(error).encode(), json_headers)
     if kind == "no_location":
         return Response(301, b"", json_headers)
     if kind == "endless_pages":
