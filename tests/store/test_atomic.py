@@ -121,3 +121,40 @@ def test_temps_of_dead_writers_are_swept_by_the_next_write(tmp_path: Path) -> No
         atomic_write_bytes(tmp_path / "library.json", b"{}")
     assert atomic._TEMP_NAME.fullmatch(names[0])
     assert f".{os.getpid()}." in names[0]
+
+
+def test_a_sigkilled_writer_leaves_no_temp_after_the_next_write(tmp_path: Path) -> None:
+    """A real writer killed half-way through a 20 MB write: its temp stays until the next write
+    into the folder, which sweeps it once it is a minute old (here: aged by hand)."""
+    import signal
+    import subprocess
+    import sys
+
+    import reader.store.atomic as atomic
+
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from reader.store.atomic import atomic_write_bytes\n"
+        "def chunks():\n"
+        "    for _ in range(20):\n"
+        "        yield b'x' * 1_000_000\n"
+        "    print('written', flush=True)\n"
+        "    time.sleep(60)\n"
+        "    yield b''\n"
+        "atomic_write_bytes(Path(sys.argv[1]), chunks())\n"
+    )
+    target = tmp_path / "cache.json"
+    child = subprocess.Popen([sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE,
+                             cwd=Path(__file__).resolve().parents[2])
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == b"written"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    left = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].stat().st_size >= 20_000_000
+    past = time.time() - 120
+    os.utime(left[0], (past, past))
+    atomic._swept.discard(str(tmp_path))  # the next process to write here
+    atomic_write_bytes(tmp_path / "other.json", b"{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.json"]
