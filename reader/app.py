@@ -79,7 +79,7 @@ class PaperReaderApp(App[None]):
         if self._client is None:
             from reader.hub.client import PapersClient
 
-            self._client = PapersClient()
+            self._client = PapersClient(**self.config.network.client_options())
         return self._client
 
     def on_mount(self) -> None:

@@ -1,20 +1,33 @@
 """Command palette providers: jump to a paper by title or id, and switch views.
 
-Titles are data: hits are built from ``Content(title)`` and never from Textual's
-``Matcher.highlight`` (it parses its candidate as markup).
+Titles and author names are data: hits and their help are built from ``Content(text)`` and
+never from Textual's ``Matcher.highlight`` (it parses its candidate as markup).
 """
 
 from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from reader.screens.main import MainScreen
+from reader.widgets.rows import display_safe
 
 MAX_PAPER_HITS = 40
+
+
+def _data(text: str) -> str:
+    """Help text that the palette shows as it is.
+
+    The palette parses a ``str`` help as markup (``Content.from_markup(hit.help)``): an author
+    named ``[link=https://evil.example]x`` became a live link, and ``[/`` crashed it. A
+    ``Content`` goes through ``from_markup`` untouched, so we hand it one; ``Hit.help`` is typed
+    ``str`` only, hence the cast.
+    """
+    return cast(str, Content(text))
 
 
 def _main(provider: Provider) -> MainScreen | None:
@@ -36,7 +49,8 @@ class PaperProvider(Provider):
             if n % 2000 == 0:
                 await asyncio.sleep(0)  # stay responsive while scanning 100,000 titles
             paper = record.paper
-            title = paper.title or "(untitled)"
+            # A cache written by another tool may hold escapes: the palette draws titles too.
+            title = display_safe(paper.title) or "(untitled)"
             if paper.id.startswith(needle):
                 score, start = 1.0, -1
             else:
@@ -48,8 +62,9 @@ class PaperProvider(Provider):
             if start >= 0:
                 offset = len(paper.id) + 2 + start
                 display = display.stylize("bold underline", offset, offset + len(needle))
+            names = display_safe(", ".join(a.name for a in paper.visible_authors[:3]))
             yield Hit(score, display, partial(main.jump_to, paper.id), text=f"{paper.id} {title}",
-                      help=", ".join(a.name for a in paper.visible_authors[:3]) or None)
+                      help=_data(names) if names else None)
             found += 1
             if found >= MAX_PAPER_HITS:
                 return
@@ -69,7 +84,8 @@ class ViewProvider(Provider):
         if main is None:
             return
         for text, key in self._hits():
-            yield DiscoveryHit(Content(text), partial(main.switch_view, key), text=text)
+            yield DiscoveryHit(Content(display_safe(text)), partial(main.switch_view, key),
+                               text=text)
 
     async def search(self, query: str) -> Hits:
         main = _main(self)
@@ -79,4 +95,5 @@ class ViewProvider(Provider):
         for text, key in self._hits():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, Content(text), partial(main.switch_view, key), text=text)
+                yield Hit(score, Content(display_safe(text)), partial(main.switch_view, key),
+                      text=text)

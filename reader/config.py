@@ -54,7 +54,42 @@ watch = []
 # help screen (?) and in the README.
 "With code" = "has:code sort:upvotes"
 "Popular" = "upvotes:>=50 sort:upvotes"
+
+[network]
+# Limits on what one answer from the server may cost. Going past one ends that request with
+# a one-line message; nothing already cached is touched, and the next try starts afresh.
+# Seconds for a whole answer (headers and body), however slowly it trickles in.
+request_seconds = 60
+# Megabytes of one answer's body, counted after decompression.
+max_response_mb = 32
+# Pages (of up to 100 papers) of one listing, such as a day or a month.
+max_pages = 100
 '''
+
+# The [network] keys: name -> (default, lowest, highest accepted). Out-of-range values are
+# refused with a problem line, like a wrong type.
+NETWORK_KEYS: dict[str, tuple[float, float, float]] = {
+    "request_seconds": (60.0, 1.0, 3600.0),
+    "max_response_mb": (32.0, 1.0, 4096.0),
+    "max_pages": (100.0, 1.0, 10000.0),
+}
+
+
+@dataclass(frozen=True)
+class NetworkLimits:
+    """The ``[network]`` table: bounds on one answer from the server."""
+
+    request_seconds: float = NETWORK_KEYS["request_seconds"][0]
+    max_response_mb: float = NETWORK_KEYS["max_response_mb"][0]
+    max_pages: int = int(NETWORK_KEYS["max_pages"][0])
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for :class:`reader.hub.client.PapersClient`."""
+        return {
+            "deadline": self.request_seconds,
+            "max_bytes": int(self.max_response_mb * 1024 * 1024),
+            "max_pages": self.max_pages,
+        }
 
 
 class ConfigError(Exception):
@@ -72,6 +107,7 @@ class Config:
     views: dict[str, str] = field(default_factory=dict)
     mute: list[str] = field(default_factory=list)
     watch: list[str] = field(default_factory=list)
+    network: NetworkLimits = field(default_factory=NetworkLimits)
     problems: list[str] = field(default_factory=list)
 
 
@@ -132,7 +168,32 @@ def _from_dict(doc: dict[str, Any], name: str) -> Config:
         problems.append(f"{name}: only the first {MAX_SAVED_VIEWS} views get a number key.")
     config.mute = _str_list(doc.get("mute", []), "mute", problems, name)
     config.watch = _str_list(doc.get("watch", []), "watch", problems, name)
+    config.network = _network(doc.get("network", {}), problems, name)
     return config
+
+
+def _network(value: object, problems: list[str], name: str) -> NetworkLimits:
+    if not isinstance(value, dict):
+        problems.append(f"{name}: [network] should be a table; using the defaults.")
+        return NetworkLimits()
+    chosen: dict[str, float] = {}
+    for key, (_default, low, high) in NETWORK_KEYS.items():
+        if key not in value:
+            continue
+        number = value[key]
+        whole = key == "max_pages"
+        ok_type = isinstance(number, int) if whole else isinstance(number, int | float)
+        if ok_type and not isinstance(number, bool) and low <= number <= high:
+            chosen[key] = number
+        else:
+            kind = "a whole number" if whole else "a number"
+            problems.append(f"{name}: [network] {key} should be {kind} from {low:g} to "
+                            f"{high:g}; using the default.")
+    return NetworkLimits(
+        request_seconds=float(chosen.get("request_seconds", NetworkLimits.request_seconds)),
+        max_response_mb=float(chosen.get("max_response_mb", NetworkLimits.max_response_mb)),
+        max_pages=int(chosen.get("max_pages", NetworkLimits.max_pages)),
+    )
 
 
 def _str_table(value: object, key: str, problems: list[str], name: str) -> dict[str, str]:

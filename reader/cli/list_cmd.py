@@ -19,6 +19,8 @@ from reader.cli.output import (
     CliError,
     Progress,
     is_tty,
+    json_safe,
+    plain_line,
     terminal_width,
     truncate,
     warn,
@@ -165,7 +167,7 @@ def _print_json(records: list[Record], state: LibraryState) -> None:
     out.write("[")
     for i, record in enumerate(records):
         out.write("\n" if i == 0 else ",\n")
-        out.write(orjson.dumps(record_json(record, state)).decode())
+        out.write(json_safe(orjson.dumps(record_json(record, state)).decode()))
     out.write("\n]\n" if records else "]\n")
     out.flush()
 
@@ -180,5 +182,5 @@ def format_line(record: Record) -> str:
 def _print_lines(records: list[Record]) -> None:
     width = terminal_width() if is_tty(sys.stdout) else None
     for record in records:
-        line = format_line(record)
+        line = plain_line(format_line(record))
         print(truncate(line, width) if width else line)

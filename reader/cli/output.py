@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from typing import TextIO
+
+from reader.hub.text import clean_block
 
 PROG = "paper-reader"
 
@@ -22,9 +25,35 @@ class CliError(Exception):
         self.code = code
 
 
+# What JSON may carry as it is but a terminal would obey: DEL, the C1 controls (0x9b is CSI),
+# bidi overrides and isolates, and invisible format characters. orjson escapes C0 itself.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def plain(text: str) -> str:
+    """``text`` fit for a terminal: escape sequences, control and bidi characters removed
+    (newlines and tabs kept). What the CLI prints may come from a cache another tool wrote,
+    so it is cleaned on the way out even though the client cleans what it fetches."""
+    return clean_block(text)
+
+
+_BREAKS = str.maketrans(dict.fromkeys("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
+def plain_line(text: str) -> str:
+    """Like :func:`plain` for one line: every line break becomes a space (column gaps kept)."""
+    return clean_block(text.translate(_BREAKS))
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the characters a terminal would obey written as ``\\uXXXX`` escapes: the
+    same data to a JSON parser, inert on a screen."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
 def error(message: str, stream: TextIO | None = None) -> None:
     """Print ``paper-reader: message`` on stderr."""
-    print(f"{PROG}: {message}", file=stream or sys.stderr)
+    print(plain(f"{PROG}: {message}"), file=stream or sys.stderr)
 
 
 def warn(message: str) -> None:

@@ -9,7 +9,15 @@ import textwrap
 import orjson
 
 from reader.cli.common import library_state, open_cache, report_problems
-from reader.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, terminal_width
+from reader.cli.output import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    json_safe,
+    plain,
+    terminal_width,
+)
 from reader.cli.records import record_json
 from reader.hub.ids import InvalidPaperId, normalize_id
 from reader.store.record import Record
@@ -60,10 +68,10 @@ def run(args: argparse.Namespace) -> int:
         )
     state = library_state()
     if args.json:
-        sys.stdout.write(orjson.dumps(record_json(record, state), option=orjson.OPT_INDENT_2)
-                         .decode() + "\n")
+        sys.stdout.write(json_safe(orjson.dumps(record_json(record, state),
+                                                option=orjson.OPT_INDENT_2).decode()) + "\n")
     else:
-        sys.stdout.write(render(record, state, width=terminal_width()))
+        sys.stdout.write(plain(render(record, state, width=terminal_width())))
     return EXIT_OK
 
 

@@ -6,15 +6,27 @@ import argparse
 import asyncio
 import datetime as dt
 import re
+from typing import Any
 
 from reader.cli.common import open_cache, report_problems
-from reader.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, Progress, error
+from reader.cli.output import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    Progress,
+    error,
+    warn,
+)
+from reader.config import load_config
 from reader.hub.client import PapersClient
 from reader.hub.errors import HubError, NetworkError
 from reader.store.cache import PaperCache
+from reader.store.locations import locations
 from reader.sync import SyncReport, feed_today, plan_days, sync
 
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 EPILOG = """\
 examples:
@@ -59,6 +71,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def _date(text: str) -> str:
+    # Only the YYYY-MM-DD form: fromisoformat also takes "20250101" and week dates.
+    if not _DATE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a date (YYYY-MM-DD)")
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
@@ -67,8 +82,11 @@ def _date(text: str) -> str:
 
 def _month(text: str) -> str:
     if not _MONTH.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)")
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a month (YYYY-MM)")
     return text
+
+
+MAX_DAYS = 36_500  # a century: Daily Papers began in 2023, so more is never useful
 
 
 def _positive(text: str) -> int:
@@ -76,8 +94,10 @@ def _positive(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    if not 1 <= value <= MAX_DAYS:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise argparse.ArgumentTypeError(
+            f"{shown!r} is not a number of days from 1 to {MAX_DAYS:,}")
     return value
 
 
@@ -116,11 +136,22 @@ def run(args: argparse.Namespace) -> int:
 async def _sync(cache: PaperCache, days: list[str], months: list[str], trending: bool,
                 progress: Progress) -> SyncReport:
     try:
-        async with PapersClient() as client:
+        async with PapersClient(**network_options()) as client:
             return await sync(client, cache, days=days, months=months, trending=trending,
                               progress=progress)
     except HubError as exc:  # e.g. a malformed HF_ENDPOINT, raised before any fetch
         raise CliError(str(exc)) from None
+
+
+def network_options() -> dict[str, Any]:
+    """The client's limits from config.toml's [network] table; warns about what it ignored
+    there (the rest of the file is the app's business)."""
+    path = locations().config_file
+    config = load_config(path)
+    for problem in config.problems:
+        if "[network]" in problem or not problem.startswith(f"{path.name}: "):
+            warn(problem)
+    return config.network.client_options()
 
 
 def _summarise(report: SyncReport) -> int:

@@ -27,6 +27,14 @@ import httpx
 import orjson
 
 from reader import __version__
+from reader.hub.bounded import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_BYTES,
+    TooLarge,
+    read_bounded,
+    redact,
+    size_text,
+)
 from reader.hub.errors import (
     BadResponse,
     HubError,
@@ -45,7 +53,14 @@ from reader.hub.parse import (
 )
 from reader.hub.text import clean_block, clean_line
 
-__all__ = ["DEFAULT_ENDPOINT", "PapersClient", "rate_limit_wait"]
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PAGES",
+    "PapersClient",
+    "rate_limit_wait",
+]
 
 log = logging.getLogger("reader.hub")
 
@@ -59,7 +74,7 @@ _RETRY_TRANSPORT = (
     httpx.RemoteProtocolError,
     httpx.TimeoutException,
 )
-_SAFETY_MAX_PAGES = 2000  # a server that ignores ``p`` must not keep us paging forever
+DEFAULT_MAX_PAGES = 100  # pages of one listing: 10,000 papers, far beyond a month's
 _SEARCH_MAX_LIMIT = 120
 _SEARCH_MAX_QUERY = 250
 _DAILY_MAX_LIMIT = 100
@@ -114,11 +129,12 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def _server_message(response: httpx.Response) -> str | None:
-    """The error text the Hub put in a JSON body (``error``/``error_description``/``errors``)."""
+def _server_message(response: httpx.Response, content: bytes, secret: str = "") -> str | None:
+    """The error text the Hub put in a JSON body (``error``/``error_description``/``errors``),
+    with secrets redacted."""
     message: Any = None
     try:
-        body = orjson.loads(response.content)
+        body = orjson.loads(content)
     except orjson.JSONDecodeError:
         body = None
     if isinstance(body, dict):
@@ -131,7 +147,7 @@ def _server_message(response: httpx.Response) -> str | None:
         message = response.headers.get("x-error-message")
     if not isinstance(message, str):
         return None
-    cleaned = clean_line(message)
+    cleaned = redact(clean_line(message), secret)
     return (cleaned[:197] + "...") if len(cleaned) > 200 else (cleaned or None)
 
 
@@ -176,6 +192,11 @@ class PapersClient:
     number of extra tries after the first for connection failures, timeouts, 500/502/503/504,
     broken bodies and 429 answers that ask for at most ``rate_limit_cap`` seconds of waiting.
     ``sleep`` and ``rng`` are injectable so tests of back-off need not wait.
+
+    Every answer is bounded: ``deadline`` seconds for the whole of it (headers and body, however
+    slowly they trickle; ``timeout`` only bounds the wait for each read), ``max_bytes`` of decoded
+    body (a gzip bomb stops there) and ``max_pages`` pages per listing (a server that pages
+    forever). Going past one ends the request with a one-line :class:`HubError`, not retried.
     """
 
     def __init__(
@@ -190,6 +211,9 @@ class PapersClient:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         rate_limit_cap: float = 60.0,
+        deadline: float = DEFAULT_DEADLINE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_pages: int = DEFAULT_MAX_PAGES,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep | None = None,
         rng: random.Random | None = None,
@@ -208,6 +232,7 @@ class PapersClient:
         if secret and not _TOKEN.fullmatch(secret):
             raise HubError("HF_TOKEN is not a usable token (it has spaces or non-ASCII characters)")
         self._has_token = bool(secret)
+        self._secret = secret
 
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -215,6 +240,9 @@ class PapersClient:
         self.rate_limit_cap = rate_limit_cap
         self.read_timeout = timeout
         self.connect_timeout = connect_timeout
+        self.deadline = deadline if math.isfinite(deadline) and deadline > 0 else DEFAULT_DEADLINE
+        self.max_bytes = max(1, max_bytes)
+        self.max_pages = max(1, max_pages)
         self._sleep: Sleep = sleep or asyncio.sleep
         self._rng = rng or random.Random()
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
@@ -294,7 +322,10 @@ class PapersClient:
         if submitter is not None:
             params["submitter"] = submitter
         limit = _clamp(limit, 1, _DAILY_MAX_LIMIT)
-        pages = _SAFETY_MAX_PAGES if max_pages is None else min(max_pages, _SAFETY_MAX_PAGES)
+        # A cap the caller chose is a wish (stop quietly); the client's own cap is a safety
+        # net: reaching it means the server pages forever, and a cut listing must not be
+        # taken for a whole day.
+        pages = self.max_pages if max_pages is None else min(max_pages, self.max_pages)
 
         papers: list[Paper] = []
         seen: set[str] = set()
@@ -314,6 +345,13 @@ class PapersClient:
             # A full page of nothing new means the server is not paging: stop rather than loop.
             if len(raw) < limit or (parsed and not fresh):
                 break
+        else:
+            if max_pages is None:
+                shown = self._shown("/api/daily_papers", params)
+                raise BadResponse(
+                    f"the server's answer to {shown} went on past {pages} pages of {limit} "
+                    "papers; stopped there (max_pages in config.toml)"
+                )
         return papers
 
     async def trending(self, *, limit: int = 100, max_pages: int | None = 1) -> list[Paper]:
@@ -386,8 +424,7 @@ class PapersClient:
             path, params, decode=self._decode_json, accept="application/json", not_found=not_found
         )
 
-    def _decode_json(self, response: httpx.Response, shown: str) -> Any:
-        body = response.content
+    def _decode_json(self, response: httpx.Response, body: bytes, shown: str) -> Any:
         if self._looks_like_html(response, body):
             raise BadResponse(f"the server answered {shown} with a web page instead of data")
         try:
@@ -403,10 +440,10 @@ class PapersClient:
                 f"the server's answer to {shown} was not valid JSON (cut off or damaged)"
             ) from None
 
-    def _decode_markdown(self, response: httpx.Response, shown: str) -> str:
-        if self._looks_like_html(response, response.content):
+    def _decode_markdown(self, response: httpx.Response, body: bytes, shown: str) -> str:
+        if self._looks_like_html(response, body):
             raise BadResponse(f"the server answered {shown} with a web page instead of Markdown")
-        return clean_block(response.text)
+        return clean_block(body.decode(response.encoding or "utf-8", errors="replace"))
 
     @staticmethod
     def _looks_like_html(response: httpx.Response, body: bytes) -> bool:
@@ -440,10 +477,10 @@ class PapersClient:
         return NetworkError(f"could not get {shown} from {self.endpoint}: {_transport_reason(exc)}")
 
     def _status_error(
-        self, response: httpx.Response, shown: str, not_found: str | None
+        self, response: httpx.Response, body: bytes, shown: str, not_found: str | None
     ) -> HubError:
         status = response.status_code
-        detail = _server_message(response)
+        detail = _server_message(response, body, self._secret)
         if status == 404 and not_found is not None:
             return PaperNotFound(not_found)
         if status in (401, 403):
@@ -455,12 +492,37 @@ class PapersClient:
         suffix = f": {detail}" if detail else ""
         return ServerError(f"the server answered {status} for {shown}{suffix}", status)
 
+    async def _fetch(
+        self, path: str, params: Mapping[str, str | int] | None, accept: str, shown: str
+    ) -> tuple[httpx.Response, bytes]:
+        """One GET, bounded: the whole answer within ``deadline`` seconds and at most
+        ``max_bytes`` of decoded body (only the first 64 KiB of an error answer are kept)."""
+        deadline = asyncio.timeout(self.deadline)
+        try:
+            async with deadline:
+                request = self._http.build_request(
+                    "GET", path, params=params, headers={"Accept": accept}
+                )
+                return await read_bounded(self._http, request, self.max_bytes)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            raise NetworkError(
+                f"{self.endpoint} took more than {self.deadline:g} s to answer {shown} "
+                "(request_seconds in config.toml)"
+            ) from None
+        except TooLarge:
+            raise BadResponse(
+                f"the server's answer to {shown} was larger than "
+                f"{size_text(self.max_bytes)}; stopped reading (max_response_mb in config.toml)"
+            ) from None
+
     async def _request(
         self,
         path: str,
         params: Mapping[str, str | int] | None,
         *,
-        decode: Callable[[httpx.Response, str], T],
+        decode: Callable[[httpx.Response, bytes, str], T],
         accept: str,
         not_found: str | None = None,
     ) -> T:
@@ -478,7 +540,7 @@ class PapersClient:
             try:
                 async with self._semaphore:
                     log.debug("GET %s", shown)
-                    response = await self._http.get(path, params=params, headers={"Accept": accept})
+                    response, body = await self._fetch(path, params, accept, shown)
             except _RETRY_TRANSPORT as exc:
                 failure = self._transport_error(exc, shown)
                 failure.__cause__ = exc
@@ -500,9 +562,11 @@ class PapersClient:
                 if wait is None:
                     wait = self._backoff_delay(attempt)
                 if wait > self.rate_limit_cap:
+                    # A wait beyond a day is not advice anyone can follow (or print sanely).
+                    when = f"in {math.ceil(wait)} s" if wait <= 86400 else "later"
                     raise RateLimited(
-                        f"Hugging Face is limiting requests: try again in {math.ceil(wait)} s",
-                        retry_after=wait,
+                        f"Hugging Face is limiting requests: try again {when}",
+                        retry_after=min(wait, 86400.0),
                     )
                 # Everyone waits, not just this request: the window is shared.
                 jitter = self._rng.uniform(0.0, 1.0)
@@ -511,12 +575,16 @@ class PapersClient:
                 failure = RateLimited(f"the server kept rate-limiting {shown}", retry_after=wait)
                 continue
             if status in _RETRY_STATUSES:
-                failure = self._status_error(response, shown, not_found)
+                failure = self._status_error(response, body, shown, not_found)
                 continue
             if status >= 400:
-                raise self._status_error(response, shown, not_found)
+                raise self._status_error(response, body, shown, not_found)
+            if 300 <= status < 400:  # a redirect httpx could not follow (no Location)
+                raise ServerError(
+                    f"the server answered {status} for {shown} without saying where to go", status
+                )
             try:
-                return decode(response, shown)
+                return decode(response, body, shown)
             except BadResponse as exc:
                 failure = exc
                 continue

@@ -26,6 +26,10 @@ def _clock_text(when: dt.datetime) -> str:
     return when.astimezone().strftime("%H:%M")
 
 
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def _all_network(errors: Sequence[Exception]) -> bool:
     return bool(errors) and all(isinstance(e, NetworkError) for e in errors)
 
@@ -74,10 +78,20 @@ class Network:
         assert client is not None
         self.status("refreshing…", style="dim")
 
-        def progress(label: str, done: int, total: int) -> None:
-            self.status(f"refreshing {done}/{total}…", style="dim")
+        over = False
 
-        report = await screen.controller.refresh(client, progress)
+        def progress(label: str, done: int, total: int) -> None:
+            if not over:  # fetches still running after a failure must not say "refreshing"
+                self.status(f"refreshing {done}/{total}…", style="dim")
+
+        try:
+            report = await screen.controller.refresh(client, progress)
+        except Exception as exc:
+            # Whatever broke (a parse bug, a full disk), the refresh is over: say so, then let
+            # the app's worker-error handler log it and show the toast.
+            over = True
+            self.status("refresh failed", style="$warning", tooltip=_one_line(exc))
+            raise
         if get_current_worker().is_cancelled:
             return
         when = _clock_text(screen.controller.clock())
@@ -121,7 +135,11 @@ class Network:
         screen, client = self.screen, self.screen.client
         assert client is not None
         self.status(f"fetching {day}…", style="dim")
-        report = await screen.controller.fetch_day(client, day)
+        try:
+            report = await screen.controller.fetch_day(client, day)
+        except Exception as exc:
+            self.status(f"could not fetch {day}", style="$warning", tooltip=_one_line(exc))
+            raise
         if get_current_worker().is_cancelled:
             return
         if report.failed:

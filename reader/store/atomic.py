@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
+# Temp files are named ``.NAME.PID.RANDOM.tmp``: the writer's pid tells a sweep whether the
+# write may still be in progress (that process is alive) or was cut short (SIGKILL, power cut).
+_TEMP_NAME = re.compile(r"\..+\.(?P<pid>[0-9]+)\.[^.]+" + re.escape(TEMP_SUFFIX))
+DEAD_WRITER_AGE = 60.0  # seconds: a temp of a dead writer older than this is swept
+_swept: set[str] = set()  # directories this process has swept already
+_swept_lock = threading.Lock()
 
 
 class CorruptFile(Exception):
@@ -53,7 +61,10 @@ def atomic_write_bytes(
     a moment later.
     """
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    _sweep_once(path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
@@ -100,20 +111,51 @@ def quarantine(path: Path) -> Path:
         return target
 
 
-def remove_stale_temps(directory: Path, *, older_than: float = 3600.0) -> int:
-    """Delete temp files that a crashed writer left behind in ``directory`` (only ones older than
-    ``older_than`` seconds, so a write in progress in another process is left alone)."""
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # alive but not ours, or no way to tell: keep its file
+        return True
+    return True
+
+
+def _sweep_once(directory: Path) -> None:
+    """The first write into ``directory`` in this process sweeps what dead writers left."""
+    key = str(directory)
+    with _swept_lock:
+        if key in _swept:
+            return
+        _swept.add(key)
+    # A sweep that fails (a read-only or vanished folder) must not stop the write itself.
+    with contextlib.suppress(OSError):
+        remove_stale_temps(directory)
+
+
+def remove_stale_temps(
+    directory: Path, *, older_than: float = 3600.0, dead_after: float = DEAD_WRITER_AGE
+) -> int:
+    """Delete temp files that a crashed writer left behind in ``directory``: those whose writer
+    (the pid in the name) is dead and which are older than ``dead_after`` seconds, and any
+    older than ``older_than`` seconds (names without a pid, pids reused). A write in progress
+    in a live process is left alone."""
     removed = 0
-    cutoff = time.time() - older_than
+    now = time.time()
     try:
         entries = list(os.scandir(directory))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return 0
     for entry in entries:
         if not (entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX)):
             continue
         with contextlib.suppress(FileNotFoundError):
-            if entry.stat().st_mtime < cutoff:
+            age = now - entry.stat().st_mtime
+            named = _TEMP_NAME.fullmatch(entry.name)
+            dead = named is not None and not _pid_alive(int(named["pid"]))
+            if age > older_than or (dead and age > dead_after):
                 os.unlink(entry.path)
                 removed += 1
     return removed

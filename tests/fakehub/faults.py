@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-KINDS = frozenset({"latency", "429", "500", "503", "malformed", "truncated", "html", "drop"})
+BASIC_KINDS = frozenset({"latency", "429", "500", "503", "malformed", "truncated", "html", "drop"})
+# The break-it faults (hostile servers rather than flaky ones); see ``hostile_response``.
+HOSTILE_KINDS = frozenset({
+    "slow_headers", "slow_body", "endless", "gzip_bomb", "big", "nested", "overflow",
+    "redirect", "redirect_loop", "token_echo", "content_type", "retry_after", "empty", "null",
+    "object", "bad_gzip", "unknown_encoding", "garbage", "huge_header", "headers_only",
+    "status", "no_location", "endless_pages", "ignore_paging", "bad_items", "non_utf8", "bom",
+    "huge_string", "surrogates", "short_length",
+})
+KINDS = BASIC_KINDS | HOSTILE_KINDS
 JSON = "application/json; charset=utf-8"
 
 BAD_GATEWAY_HTML = (
@@ -44,10 +53,20 @@ class Response:
     body: bytes
     headers: list[tuple[str, str]] = field(default_factory=list)
     cut: int | None = None
+    # Hostile delivery (the server does the I/O): ``pieces`` replaces ``body`` with a stream of
+    # chunks, ``gap`` seconds apart (``chunked`` sends them with Transfer-Encoding: chunked and
+    # no Content-Length); ``header_gap`` sends the head one byte at a time; ``length``
+    # announces another Content-Length; ``raw`` is sent as it is, with no HTTP framing at all.
+    pieces: Callable[[], Iterator[bytes]] | None = None
+    gap: float = 0.0
+    chunked: bool = False
+    header_gap: float = 0.0
+    length: int | None = None
+    raw: bytes | None = None
 
     @property
     def content_length(self) -> int:
-        return len(self.body)
+        return len(self.body) if self.length is None else self.length
 
     @classmethod
     def json(cls, status: int, data: Any, headers: list[tuple[str, str]] | None = None) -> Response:
@@ -87,7 +106,14 @@ class Fault:
         return self.times is not None and self.hits >= self.times
 
 
-def fault_response(fault: Fault, normal: Response) -> Response:
+def fault_response(
+    fault: Fault,
+    normal: Response,
+    *,
+    path: str = "/",
+    query: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     """What the server sends instead of ``normal`` (``drop`` is handled by the server)."""
     kind = fault.kind
     if kind == "429":
@@ -110,6 +136,11 @@ def fault_response(fault: Fault, normal: Response) -> Response:
         )
     if kind == "malformed":
         return Response(200, b"[{'paper': {'id': 2601.00001,}}, <oops>", [("Content-Type", JSON)])
+    if kind in HOSTILE_KINDS:
+        from tests.fakehub.hostile_faults import hostile_response
+
+        return hostile_response(kind, fault.params, normal, path=path, query=query,
+                                headers=headers)
     if kind == "truncated":
         body = normal.body if len(normal.body) >= 2 else b'[{"paper": {"id": "2601.00001"}}]'
         return Response(normal.status, body, normal.headers, cut=len(body) // 2)

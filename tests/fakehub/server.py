@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tests.fakehub.corpus import Corpus
-from tests.fakehub.faults import Fault, Headers, Response, fault_response
+from tests.fakehub.faults import HOSTILE_KINDS, Fault, Headers, Response, fault_response
 from tests.fakehub.routes import route
 
 __all__ = ["FakeHub", "Fault", "Headers"]
@@ -97,7 +97,8 @@ class FakeHub:
     ) -> Fault:
         """Make the next ``times`` requests whose path starts with ``path`` (any when None) fail
         as ``kind``: latency(seconds=), 429(reset=), 500, 503, malformed, truncated,
-        html(status=502), drop. ``times=None`` means forever. Latency combines with others."""
+        html(status=502), drop, or one of the hostile kinds of ``hostile_faults.py``.
+        ``times=None`` means forever. Latency combines with others."""
         fault = Fault(kind, path, times, params)
         with self._lock:
             self._faults.append(fault)
@@ -237,8 +238,54 @@ class _Handler(BaseHTTPRequestHandler):
             if failure.kind == "drop":
                 self._drop()
                 return
-            response = fault_response(failure, response)
+            response = fault_response(failure, response, path=path, query=query,
+                                      headers=headers)
+        if failure is not None and failure.kind in HOSTILE_KINDS:
+            self._send_hostile(response)
+            return
         self._send(response, head=method == "HEAD")
+
+    def _send_hostile(self, response: Response) -> None:
+        """Send a hostile answer byte by byte or without end, until the client hangs up or the
+        hub stops; the connection is closed afterwards (its framing may be a lie)."""
+        self.close_connection = True
+        stopping = self.server.hub._stopping
+        try:
+            if response.raw is not None:
+                self.wfile.write(response.raw)
+                return
+            head = [f"HTTP/1.1 {response.status} Fault".encode()]
+            head += [f"{k}: {v}".encode() for k, v in response.headers]
+            if response.chunked:
+                head.append(b"Transfer-Encoding: chunked")
+            else:
+                head.append(f"Content-Length: {response.content_length}".encode())
+            head.append(b"Connection: close")
+            blob = b"\r\n".join(head) + b"\r\n\r\n"
+            if response.header_gap:
+                for i in range(len(blob)):
+                    if stopping.wait(response.header_gap):
+                        return
+                    self.wfile.write(blob[i : i + 1])
+                    self.wfile.flush()
+            else:
+                self.wfile.write(blob)
+            body = response.body if response.cut is None else response.body[: response.cut]
+            pieces = response.pieces() if response.pieces is not None else iter([body])
+            for piece in pieces:
+                if stopping.is_set() or (response.gap and stopping.wait(response.gap)):
+                    return
+                if response.chunked:
+                    piece = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+                self.wfile.write(piece)
+                self.wfile.flush()
+            if response.chunked:
+                self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:  # the client hung up: what a bounded client does
+            return
+        finally:
+            self._drop()
 
     def _drop(self) -> None:
         """Close the socket without a byte of response."""

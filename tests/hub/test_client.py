@@ -329,7 +329,10 @@ def flaky(failures: list[httpx.Response | Exception], ok: Any) -> tuple[Handler,
             failure = failures.pop(0)
             if isinstance(failure, Exception):
                 raise failure
-            return failure
+            # A fresh response each time: the client streams bodies, and a streamed response
+            # cannot be read twice (the same object may be listed twice in ``failures``).
+            return httpx.Response(failure.status_code, headers=failure.headers,
+                                  stream=failure.stream)
         return httpx.Response(200, json=ok)
 
     return handler, count
@@ -816,3 +819,89 @@ async def test_fake_hostile_corpus_arrives_clean(
             assert not any(is_forbidden(c, keep_layout=True) for c in s), (p.id, s[:60])
     for text in texts:
         assert not any(is_forbidden(c, keep_layout=True) for c in text)
+
+
+# --- bounds on one answer (issue 13: deadline, decoded size, pages; secrets in bodies) --------
+
+
+class _Drip(httpx.AsyncByteStream):
+    """A body that sends a byte every 50 ms, forever: no single read ever times out."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while True:
+            await asyncio.sleep(0.05)
+            yield b" "
+
+
+async def test_a_trickling_answer_ends_at_the_deadline() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_Drip())
+
+    async with make(handler, deadline=0.3) as client:
+        with pytest.raises(NetworkError, match=r"took more than 0.3 s to answer .*"
+                           r"\(request_seconds in config.toml\)$"):
+            await client.paper("2407.21783")
+
+
+async def test_a_decoded_body_past_the_cap_is_refused_and_not_retried() -> None:
+    import gzip
+
+    bomb = gzip.compress(b"[" + b" " * (4 * 1024 * 1024) + b"]")
+    calls = [0]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls[0] += 1
+        return httpx.Response(200, content=bomb, headers={"content-encoding": "gzip"})
+
+    async with make(handler, max_bytes=1024 * 1024) as client:
+        with pytest.raises(BadResponse, match=r"larger than 1 MB; stopped reading"):
+            await client.daily()
+    assert calls[0] == 1
+    assert len(bomb) < 1024 * 1024  # the cap counts what it inflates to, not what came in
+
+
+async def test_a_declared_length_past_the_cap_is_refused_before_reading() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"[]" + b" " * 5000)
+
+    async with make(handler, max_bytes=1000) as client:
+        with pytest.raises(BadResponse, match=r"larger than 1000 bytes"):
+            await client.daily()
+
+
+async def test_endless_pagination_stops_at_max_pages_with_an_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        p = int(request.url.params["p"])
+        return httpx.Response(200, json=[item(f"2603.{p * 2 + i:05d}") for i in range(2)])
+
+    async with make(handler, max_pages=7) as client:
+        with pytest.raises(BadResponse, match=r"went on past 7 pages of 2 papers"):
+            await client.daily(date="2026-03-06", limit=2)
+        # A cap the caller asks for is a wish, not a fault.
+        assert len(await client.daily(limit=2, max_pages=3)) == 6
+
+
+@pytest.mark.parametrize("status", [400, 401, 500])
+async def test_a_server_body_quoting_the_token_is_redacted(status: int) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        auth = request.headers["authorization"]
+        text = f"bad request: Authorization: {auth}; raw {TOKEN}; other hf_AnotherToken99"
+        return httpx.Response(status, json={"error": text}, headers={"x-error-message": text})
+
+    async with make(handler, token=TOKEN, retries=0) as client:
+        with pytest.raises(ServerError) as info:
+            await client.paper("2407.21783")
+    text = full_text_of(info.value)
+    assert TOKEN not in text and TOKEN[3:] not in text
+    assert "hf_AnotherToken99" not in text
+    if status == 400:
+        assert "[redacted]" in str(info.value)
+
+
+async def test_an_absurd_retry_after_reads_as_later() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "99999999999999999999"})
+
+    async with make(handler) as client:
+        with pytest.raises(RateLimited, match=r"try again later$"):
+            await client.paper("2407.21783")

@@ -1,0 +1,1 @@
+"""Break-it suites: hostile servers, hostile text and hostile command lines."""
