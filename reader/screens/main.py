@@ -26,6 +26,7 @@ from reader.widgets.filter_pane import FilterPane
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.paper_detail import PaperDetail
 from reader.widgets.paper_list import PaperList
+from reader.widgets.rows import columns_for
 from reader.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -182,7 +183,9 @@ class MainScreen(Screen[None]):
         self.result = result
         self.paper_list.empty_text = self._empty_text()
         before = self.paper_list.cursor_id
-        self.paper_list.set_records(result.records, keep_cursor=True)
+        sort = SORTS[self.sort_index] or result.query.sort
+        self.paper_list.set_records(result.records, keep_cursor=True,
+                                    columns=columns_for(result.view.key, sort))
         if self.paper_list.cursor_id != before:
             # The list moved the cursor, not the user: showing it is not reading it.
             self._auto_id = self.paper_list.cursor_id
@@ -298,9 +301,10 @@ class MainScreen(Screen[None]):
         if not restart_timer:
             return
         self.stop_read_timer()
-        if record is not None and self.detail_visible and not c.state.is_read(record.id):
-            self._read_timer = self.set_timer(
-                c.config.read_after_seconds, lambda: self._dwelt(record.id))
+        seconds = c.config.read_after_seconds  # 0 (the default): only Enter or m mark read
+        if (seconds > 0 and record is not None and self.detail_visible
+                and not c.state.is_read(record.id)):
+            self._read_timer = self.set_timer(seconds, lambda: self._dwelt(record.id))
 
     @property
     def detail_visible(self) -> bool:
