@@ -9,8 +9,9 @@ import pytest
 from rich.cells import cell_len
 
 from reader.config import Config
+from reader.widgets.paper_detail import LINKED_DELAY
 from reader.widgets.rows import ROW_HEIGHT, short_authors
-from tests.fakehub import Corpus
+from tests.fakehub import Corpus, FakeHub
 from tests.tui.conftest import fill_cache, settle
 from tests.tui.test_app_start import main
 
@@ -85,3 +86,28 @@ async def test_skimming_does_not_mark_read(
         await pilot.press("enter")
         await settle(pilot)
         assert screen.controller.state.is_read(skimmed[-1] or "")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_linked_repos_come_without_enter_once_the_cursor_rests(
+        size: tuple[int, int], hf_endpoint: FakeHub, make_app: Any) -> None:
+    corpus = hf_endpoint.corpus
+    fill_cache(corpus)
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=size, notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        passed = []
+        for _ in range(4):  # quick moves: the papers passed over are not fetched
+            await pilot.press("j")
+            passed.append(screen.paper_list.cursor_id)
+        rested = passed.pop()
+        await pilot.pause(LINKED_DELAY + 0.3)
+        await settle(pilot)
+        asked = [path for _, path, _, _ in hf_endpoint.requests if path.endswith("/repos")]
+        assert f"/api/arxiv/{rested}/repos" in asked
+        assert not any(f"/api/arxiv/{pid}/repos" in asked for pid in passed)
+        assert screen.controller.cache.linked_get(rested or "") is not None
+        assert screen.detail.record is not None and screen.detail.record.id == rested
+        assert "not fetched" not in str(screen.detail.query_one("#detail-linked").render())
+        assert not screen.controller.state.is_read(rested or "")  # fetched, still unread
