@@ -353,8 +353,12 @@ class PaperDetail(VimScroll, can_focus=True):
                 text, style = (value, "") if isinstance(value, str) else value
                 wrapped = ("\n" + " " * LABEL).join(hang(text, width - LABEL, LABEL))
                 parts.append((wrapped, style) if style else wrapped)
-            else:
+            elif sum(cell_len(v if isinstance(v, str) else v[0]) for v in values) <= (
+                    width - LABEL):
                 parts.extend(values)
+            else:  # too long for one line: wrapped as plain text, hanging like the others
+                plain = "".join(v if isinstance(v, str) else v[0] for v in values)
+                parts.append(("\n" + " " * LABEL).join(hang(plain, width - LABEL, LABEL)))
             parts.append("\n")
 
         if paper.withdrawn_at:

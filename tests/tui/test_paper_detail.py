@@ -268,7 +268,7 @@ LONG_PAGE = "https://very-long-project-page.example.org/research/2025/efficient-
 async def test_wrapped_values_hang_under_their_value(width: int) -> None:
     days = tuple(f"2025-02-{d:02d}" for d in range(10, 28))
     org = Organization("lab", "The Very Long Named Institute of Attention Research and Friends")
-    rec = Record(paper(organization=org), listed_on=days)
+    rec = Record(paper(organization=org, upvotes=123_456, num_comments=12_345), listed_on=days)
     app = LinkApp(width)
     async with app.run_test(size=(80, 40), notifications=True, tooltips=True) as pilot:
         detail = app.query_one(PaperDetail)
@@ -278,6 +278,8 @@ async def test_wrapped_values_hang_under_their_value(width: int) -> None:
         start = next(i for i, line in enumerate(lines) if line.startswith("Daily Papers"))
         follow = lines[start + 1]
         assert follow.startswith(" " * 13) and follow[13:14].isdigit(), lines
+        votes_at = next(i for i, line in enumerate(lines) if line.startswith("Upvotes"))
+        assert lines[votes_at + 1].startswith(" " * 13) or "comments" in lines[votes_at]
         status_at = next(i for i, line in enumerate(lines) if line.startswith("Status"))
         assert all(line.startswith(" " * 13) for line in lines[status_at + 1:]), lines
         org_at = next(i for i, line in enumerate(lines) if line.startswith("Organization"))
