@@ -23,6 +23,11 @@ def _lines(plist: Any, y0: int, count: int) -> list[str]:
     return ["".join(s.text for s in plist.render_line(y)) for y in range(y0, y0 + count)]
 
 
+def _facts_of(plist: Any, index: int) -> str:
+    """The second line of the row of record ``index`` (which must be on screen)."""
+    return _lines(plist, index * ROW_HEIGHT + 1 - plist.scroll_offset.y, 1)[0]
+
+
 @pytest.mark.parametrize("size", list(TITLE_CELLS))
 async def test_rows_show_the_title_and_first_authors(
         size: tuple[int, int], corpus: Corpus, make_app: Any) -> None:
@@ -111,3 +116,36 @@ async def test_linked_repos_come_without_enter_once_the_cursor_rests(
         assert screen.detail.record is not None and screen.detail.record.id == rested
         assert "not fetched" not in str(screen.detail.query_one("#detail-linked").render())
         assert not screen.controller.state.is_read(rested or "")  # fetched, still unread
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_rank_stars_and_dates_follow_the_view_and_sort(
+        size: tuple[int, int], corpus: Corpus, make_app: Any) -> None:
+    fill_cache(corpus)
+    app = make_app(None)
+    async with app.run_test(size=size, notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        plist = screen.paper_list
+        facts = _lines(plist, 1, 1)[0]
+        assert "listed " not in facts and "#" not in facts  # one day: the status names it
+        screen.switch_view("trending")
+        await settle(pilot)
+        top = plist.top_row
+        for i in range(top, top + 3):
+            facts = _facts_of(plist, i)
+            assert facts.startswith(f"  #{plist.records[i].trending_rank} "), facts
+            assert "listed 20" in facts  # several days: the row says which
+        screen.switch_view("all")
+        await settle(pilot)
+        while "sort: stars" not in screen.status.view_text:
+            await pilot.press("t")
+            await settle(pilot)
+        await pilot.press("g")  # the most starred papers are at the top
+        await settle(pilot)
+        top = plist.top_row
+        for i in range(top, top + 3):
+            count = plist.records[i].paper.github_stars
+            line = _facts_of(plist, i)
+            assert count and line.rstrip().endswith(f"☆{count}" if count < 10_000
+                                                    else f"☆{count // 1000}k")
