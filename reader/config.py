@@ -26,9 +26,10 @@ TEMPLATE = '''\
 # Minutes between background refreshes while the app is open (0 turns them off).
 refresh_minutes = 30
 
-# Seconds a paper must stay highlighted in the detail pane before it counts as read.
-# Opening a paper with Enter marks it read at once.
-read_after_seconds = 2.0
+# A paper counts as read when you open it (Enter) or mark it (m). Skimming the list does not.
+# Set a number of seconds here to also count a paper as read once it has stayed that long in
+# the detail pane (0 turns this off).
+read_after_seconds = 0
 
 # Colour theme. Pick one with ctrl+p -> "Theme"; the choice is saved here.
 theme = "textual-dark"
@@ -101,7 +102,7 @@ class Config:
     """Settings from config.toml. ``problems`` are user-facing lines about what was ignored."""
 
     refresh_minutes: int = 30
-    read_after_seconds: float = 2.0
+    read_after_seconds: float = 0.0  # 0: only Enter or m mark a paper read
     theme: str = DEFAULT_THEME
     keymap: dict[str, str] = field(default_factory=dict)
     views: dict[str, str] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from reader.config import Config
+from reader.days import feed_today
 from reader.hub.models import LinkedRepos
 from reader.query import Context, Query, QueryError, all_of, matches, parse
 from reader.query.index import Index
@@ -22,7 +23,7 @@ from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
 from reader.store.record import Record
 from reader.store.state import LibraryState
-from reader.sync import SyncReport, sync
+from reader.sync import SyncReport, sync, with_newest_day
 from reader.views import Data, View, build_data, builtin_views, candidates, saved_views
 
 if TYPE_CHECKING:
@@ -67,6 +68,12 @@ class Snapshot:
     search: tuple[str, ...]
     now: dt.datetime
     fulltext: frozenset[str] = frozenset()
+    anchors: Mapping[str, str] = field(default_factory=dict)  # paged Week/Month views
+
+    @property
+    def today(self) -> dt.date:
+        """The feed's "today" (New York), as everywhere: see reader.days."""
+        return feed_today(self.now)
 
     @property
     def context(self) -> Context:
@@ -131,6 +138,7 @@ class Controller:
         self.rules = Rules(list(config.mute), list(config.watch))
         self.show_muted = False
         self.day: str | None = None
+        self.anchors: dict[str, str] = {}  # view key -> first day of the paged week or month
         self.search_ids: tuple[str, ...] = ()
         self.search_text = ""
         self.fulltext: frozenset[str] = frozenset()
@@ -146,7 +154,8 @@ class Controller:
         return out
 
     def today(self) -> dt.date:
-        return self.clock().astimezone(dt.UTC).date()
+        """The feed's "today" (New York): the one definition in reader.days."""
+        return feed_today(self.clock())
 
     # --- loading (thread workers) ----------------------------------------------------------
 
@@ -270,7 +279,8 @@ class Controller:
 
     def snapshot(self) -> Snapshot:
         return Snapshot(self.data, self.index, self.state, self.marks.muted, self.show_muted,
-                        self.day, self.search_ids, self.clock(), self.fulltext)
+                        self.day, self.search_ids, self.clock(), self.fulltext,
+                        dict(self.anchors))
 
     def view_query(self, view: View, query: Query) -> Query:
         """The user's query, narrowed by a saved view's own query (QueryError if that is bad)."""
@@ -280,8 +290,8 @@ class Controller:
         """Filter ``view`` with ``query``; mute rules hide what they match unless shown.
 
         Raises QueryError when a saved view's own query does not parse."""
-        base = candidates(view, snap.data, snap.state, today=snap.now.date(), day=snap.day,
-                          search=snap.search)
+        base = candidates(view, snap.data, snap.state, today=snap.today, day=snap.day,
+                          search=snap.search, anchors=snap.anchors)
         query = self.view_query(view, query)
         ids = base if query.is_empty and not query.sort else self._filter(snap, query, base)
         if sort:
@@ -354,11 +364,16 @@ class Controller:
     async def refresh(
         self, client: PapersClient, progress: Callable[[str, int, int], None] | None = None,
     ) -> SyncReport:
-        return await sync(client, self.cache, days=self.refresh_days(), trending=True,
-                          progress=progress)
+        # Ask the server for its newest day too: New York's date can lag the feed's.
+        days = await with_newest_day(client, self.refresh_days())
+        return await sync(client, self.cache, days=days, trending=True, progress=progress)
 
     async def fetch_day(self, client: PapersClient, day: str) -> SyncReport:
         return await sync(client, self.cache, days=[day], trending=False)
+
+    async def fetch_days(self, client: PapersClient, days: Sequence[str]) -> SyncReport:
+        """Fetch listing days (a paged week or month) without the trending list."""
+        return await sync(client, self.cache, days=days, trending=False)
 
     async def remote_search(self, client: PapersClient, text: str) -> list[str]:
         """Search huggingface.co; the hits are merged into the cache (found offline later)."""

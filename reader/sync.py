@@ -12,31 +12,18 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from reader.days import FEED_TIME_ZONE, FIRST_DAILY_DATE, feed_today
 from reader.hub.errors import HubError
 from reader.hub.models import Paper
 from reader.hub.times import listing_day
 from reader.store.cache import MergeResult
 
-FIRST_DAILY_DATE = dt.date(2023, 5, 4)  # the first Daily Papers date on huggingface.co
+__all__ = ["FEED_TIME_ZONE", "FIRST_DAILY_DATE", "SyncReport", "feed_today", "listing_day",
+           "newest_listing_day", "plan_days", "sync", "with_newest_day"]
+
 ALWAYS_REFRESH = 2  # the newest days are still changing (upvotes, late submissions)
 
-FEED_TIME_ZONE = "America/New_York"  # where the Daily Papers day is counted
-
 Progress = Callable[[str, int, int], None]
-
-
-def feed_today(now: dt.datetime | None = None) -> dt.date:
-    """Today's date as the Daily Papers feed counts it (New York), or UTC without tz data."""
-    now = now or dt.datetime.now(dt.UTC)
-    try:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-    except ImportError:  # pragma: no cover - zoneinfo is stdlib since 3.9
-        return now.astimezone(dt.UTC).date()
-    try:
-        zone = ZoneInfo(FEED_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return now.astimezone(dt.UTC).date()
-    return now.astimezone(zone).date()
 
 
 class Client(Protocol):
@@ -230,8 +217,32 @@ async def _sync_trending(run: _Run, client: Client) -> None:
         run.finished("trending", exc)
         return
     run.report.fetched += len(papers)
-    run.merged(run.cache.merge(papers, trending=True, now=run.now))
+    result = run.cache.merge(papers, trending=True, now=run.now)
+    # A new sighting in the trending list is not an update of the paper: without this every
+    # sync would report ~100 papers "updated" although nothing a reader sees had changed.
+    run.new.update(result.new)
     run.finished("trending", None)
+
+
+async def newest_listing_day(client: Client) -> str | None:
+    """The newest listing day the server has (its first unfiltered item), None if unknown.
+
+    The feed's day turns over on the server's clock, which New York's date can lag or lead:
+    asking is the only way to know. A failure returns None (the day fetches report errors).
+    """
+    try:
+        papers = await client.daily(limit=1, max_pages=1)
+    except _fetch_errors():
+        return None
+    return max((d for d in map(listing_day, papers) if d), default=None)
+
+
+async def with_newest_day(client: Client, planned: Sequence[str]) -> list[str]:
+    """``planned`` days (newest first) plus the server's newest listing day when it is newer."""
+    newest = await newest_listing_day(client)
+    if newest is None or newest in planned:
+        return list(planned)
+    return sorted([newest, *planned], reverse=True)
 
 
 async def sync(

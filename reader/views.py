@@ -1,4 +1,5 @@
-"""The filter pane's views and the precomputed orderings they are cut from (no Textual here)."""
+"""Every view, defined once for the app and the command line, and the orderings they are cut
+from (no Textual here). Days, weeks and months come from :mod:`reader.days`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reader import days as cal
+from reader.days import Span
 from reader.store.record import Record
 from reader.store.state import LibraryState
 
@@ -93,7 +96,8 @@ def build_data(records: Mapping[str, Record], *, complete: bool) -> Data:
         day: tuple(r.id for r in sorted(rs, key=_upvotes, reverse=True))
         for day, rs in by_day.items()
     }
-    ordered = sorted(records.values(), key=lambda r: (r.day, _upvotes(r)), reverse=True)
+    # The id breaks ties, so that the app and `paper-reader list` agree on the order.
+    ordered = sorted(records.values(), key=lambda r: (r.day, _upvotes(r), r.id), reverse=True)
     return Data(
         records=records,
         by_date=tuple(r.id for r in ordered),
@@ -114,27 +118,48 @@ def _newest_trending(records: Iterable[Record]) -> tuple[str, ...]:
         (s for s in sightings if s[0][:16] == newest[:16]), key=lambda s: s[1]))
 
 
-def week_days(today: dt.date) -> tuple[str, str]:
-    """First and last day of the ISO week holding ``today`` (as the website's week view)."""
-    start = today - dt.timedelta(days=today.weekday())
-    return start.isoformat(), (start + dt.timedelta(days=6)).isoformat()
+def view_span(key: str, data: Data, *, today: dt.date, day: str | None = None,
+              anchors: Mapping[str, str] | None = None) -> Span | None:
+    """The days a dated view shows (None for views that are not cut by date).
+
+    ``day``: the Day view's day (default: the newest listing day). ``anchors``: the first day
+    of the week or month a pager moved the Week or Month view to (default: the current one,
+    see :func:`reader.days.current_span`).
+    """
+    if key in (LATEST, DAY):
+        shown = (day if key == DAY else None) or data.latest_day
+        return cal.day_span(dt.date.fromisoformat(shown) if shown else today)
+    if key in (WEEK, MONTH):
+        anchor = (anchors or {}).get(key)
+        if anchor:
+            return cal.span_of(key, dt.date.fromisoformat(anchor))
+        return cal.current_span(key, data.days, today)
+    return None
+
+
+def view_title(key: str, label: str, span: Span | None, *, paged: bool = False) -> str:
+    """What the status line calls a view: ``Latest day 2026-11-30``, ``This week 2026-11-23 –
+    11-29``, ``Week 2026-11-16 – 11-22`` (paged away from the current one), ``Day ...``."""
+    if span is None:
+        return label
+    if key in (WEEK, MONTH) and paged:
+        return f"{'Week' if key == WEEK else 'Month'} {span.text}"
+    return f"{label} {span.text}"
 
 
 def candidates(
     view: View, data: Data, state: LibraryState, *, today: dt.date, day: str | None,
-    search: tuple[str, ...] = (),
+    search: tuple[str, ...] = (), anchors: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The ids of ``view`` in its natural order, before the filter box and mute rules apply."""
     key = view.key
-    if key == LATEST:
-        latest = data.latest_day
-        return list(data.days.get(latest, ())) if latest else []
-    if key == DAY:
-        return list(data.days.get(day or data.latest_day or "", ()))
+    if key in (LATEST, DAY):
+        shown = (day if key == DAY else None) or data.latest_day
+        return list(data.days.get(shown, ())) if shown else []
     if key in (WEEK, MONTH):
-        month = today.isoformat()[:7]
-        lo, hi = week_days(today) if key == WEEK else (month + "-01", month + "-31")
-        picked = [pid for d in sorted(data.days, reverse=True) if lo <= d <= hi
+        span = view_span(key, data, today=today, anchors=anchors)
+        assert span is not None
+        picked = [pid for d in sorted(data.days, reverse=True) if d in span
                   for pid in data.days[d]]
         unique = dict.fromkeys(picked)  # a paper listed on two days of the week counts once
         return sorted(unique, key=lambda pid: _upvotes(data.records[pid]), reverse=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import orjson
 from filelock import Timeout
+from rich.cells import cell_len
 
 from reader.cli.common import library_state, open_cache, report_problems
 from reader.cli.output import (
@@ -25,7 +26,8 @@ from reader.cli.output import (
     truncate,
     warn,
 )
-from reader.cli.records import VIEWS, record_json, select_view
+from reader.cli.records import VIEW_HELP, ViewError, parse_view, record_json, select_view
+from reader.config import load_config
 from reader.query import Context, Query, QueryError, matches, parse
 from reader.query.index import Index
 from reader.query.matcher import sort_key
@@ -35,6 +37,7 @@ from reader.store.derived.store import NoFts5
 from reader.store.locations import locations
 from reader.store.record import Record
 from reader.store.state import LibraryState
+from reader.widgets.rows import display_safe, fit, short_authors
 
 INDEX_MAX_STALE = 0.05  # use the saved Index if at most this share of papers is not in it
 
@@ -44,9 +47,15 @@ examples:
   paper-reader list diffusion --limit 20     the 20 newest papers matching "diffusion"
   paper-reader list --view bookmarks
   paper-reader list --view trending --json   the trending list as a JSON array
+  paper-reader list --view day:2026-11-27    one listing day
+  paper-reader list --view week sort:stars   this week's papers by GitHub stars
 
-Reads the cache only: it works offline. --json prints an array of objects, one per paper,
-each on its own line (the fields are documented in the README).
+Reads the cache only: it works offline. The views are the reader's own ("This week" is the
+ISO week of the newest listing day, or the week before while that has fewer than 3 days).
+The mute rules of config.toml hide papers as in the reader; --muted shows them. Each line is
+id, listing day, upvotes, (GitHub stars when sorted by them), title and first authors.
+--json prints an array of objects, one per paper, each on its own line (the fields are
+documented in the README).
 """
 
 
@@ -66,8 +75,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                    help="a filter query; several words are joined with spaces")
     p.add_argument("--json", action="store_true", help="print a JSON array instead of lines")
     p.add_argument("--limit", metavar="N", type=_count, help="print at most N papers")
-    p.add_argument("--view", choices=VIEWS, default="all",
-                   help="which papers to start from (default: all)")
+    p.add_argument("--view", type=_view, default=("all", None), metavar="VIEW",
+                   help="which papers to start from: " + ", ".join(VIEW_HELP)
+                   + " (default: all)")
+    p.add_argument("--muted", action="store_true",
+                   help="include the papers the mute rules hide")
     p.set_defaults(run=run)
 
 
@@ -79,6 +91,13 @@ def _count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number >= 0")
     return value
+
+
+def _view(text: str) -> tuple[str, str | None]:
+    try:
+        return parse_view(text)
+    except ViewError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def caret_message(text: str, pos: int, message: str) -> str:
@@ -97,33 +116,49 @@ def run(args: argparse.Namespace) -> int:
     where = locations()
     cache = open_cache(where)
     state = library_state()
+    key, anchor = args.view
+    mute = [] if args.muted else _mute_rules(where.config_file)
     ctx = Context(library=state, now=dt.datetime.now(dt.UTC),
                   fulltext_ids=frozenset(cache.fulltext_ids()))
-    ids = _search(cache, query, ctx, args.view)
-    if ids is not None:
+    found = _search(cache, query, mute, ctx, key) if anchor is None and key in SQL_VIEWS else None
+    if found is not None:
+        ids, hidden, empty = found
         if args.limit is not None:
             ids = ids[: args.limit]
-        found = cache.records_for(ids)
-        ordered = [found[pid] for pid in ids if pid in found]
+        by_id = cache.records_for(ids)
+        ordered = [by_id[pid] for pid in ids if pid in by_id]
         report_problems(cache.problems)
     else:
         records = cache.load_all()
         report_problems(cache.problems)
-        ordered = select_view(args.view, records, state)
-        if not query.is_empty or query.sort:
-            ordered = _filter(query, ctx, ordered, records, where.index_file)
-        if args.limit is not None:
-            ordered = ordered[: args.limit]
+        empty = not records
+        ordered, hidden = _scan(query, mute, ctx, select_view(key, records, state, anchor=anchor),
+                                records, _IndexOnce(where.index_file, records))
+    if empty:
+        warn("the cache is empty: run `paper-reader sync` (or `paper-reader sync --days 30` "
+             "for a month) to fetch papers")
+    if hidden:
+        warn(f"{hidden:,} {'paper' if hidden == 1 else 'papers'} hidden by mute rules "
+             "(--muted shows them)")
+    if args.limit is not None:
+        ordered = ordered[: args.limit]
     if args.json:
         _print_json(ordered, state)
     else:
-        _print_lines(ordered)
+        _print_lines(ordered, stars=query.sort == "stars")
     return EXIT_OK
 
 
-def _search(cache: PaperCache, query: Query, ctx: Context, view: str) -> list[str] | None:
-    """The ids of ``view`` that ``query`` matches, in order, from the derived store (built
-    first from the shards if it is missing, with progress on stderr); None when it cannot
+# The views whose SQL definition is the reader's own by construction; the others (latest, day,
+# week, month, trending) are cut by reader.views, the one definition the app uses too.
+SQL_VIEWS = ("all", "bookmarks", "unread")
+
+
+def _search(cache: PaperCache, query: Query, mute: list[Query], ctx: Context,
+            view: str) -> tuple[list[str], int, bool] | None:
+    """From the derived store (built first from the shards if it is missing, with progress on
+    stderr): the ids of ``view`` that ``query`` matches, in order, less those a mute rule
+    hides; how many were hidden; whether the cache is empty. None when the store cannot
     answer (then the caller scans)."""
     progress = Progress("building the search store")
     try:
@@ -136,13 +171,62 @@ def _search(cache: PaperCache, query: Query, ctx: Context, view: str) -> list[st
     finally:
         progress.close()
     try:
-        return search(conn, query, ctx, view)
+        empty = conn.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None
+        ids = search(conn, query, ctx, view)
+        muted: set[str] = set()
+        for rule in mute:
+            muted.update(search(conn, rule, ctx, view))
     finally:
         conn.close()
+    kept = [pid for pid in ids if pid not in muted]
+    return kept, len(ids) - len(kept), empty
+
+
+def _scan(query: Query, mute: list[Query], ctx: Context, ordered: list[Record],
+          records: Mapping[str, Record], index_loader: _IndexOnce) -> tuple[list[Record], int]:
+    """``ordered`` narrowed by ``query`` and the mute rules (the saved Index or a scan), and
+    how many papers the mute rules hid."""
+    if not query.is_empty or query.sort:
+        ordered = _filter(query, ctx, ordered, records, index_loader)
+    if not mute or not ordered:
+        return ordered, 0
+    muted: set[str] = set()
+    for rule in mute:
+        muted.update(r.id for r in _filter(rule, ctx, ordered, records, index_loader))
+    kept = [r for r in ordered if r.id not in muted]
+    return kept, len(ordered) - len(kept)
+
+
+def _mute_rules(config_file: Path) -> list[Query]:
+    """The config's mute rules, parsed; a bad one is reported and left out (as in the app)."""
+    config = load_config(config_file)
+    report_problems(config.problems)
+    rules = []
+    for text in config.mute:
+        try:
+            rules.append(parse(text))
+        except QueryError as exc:
+            warn(f"mute rule {text!r}: {exc.message}")
+    return rules
+
+
+class _IndexOnce:
+    """The saved Index, loaded on first use (or None when it is missing or too stale)."""
+
+    def __init__(self, path: Path, records: Mapping[str, Record]) -> None:
+        self.path, self.records = path, records
+        self.loaded = False
+        self.index: Index | None = None
+
+    def get(self) -> Index | None:
+        if not self.loaded:
+            self.loaded = True
+            self.index = Index.load(self.path, self.records, max_stale=INDEX_MAX_STALE)
+        return self.index
 
 
 def _filter(query: Query, ctx: Context, ordered: list[Record], records: Mapping[str, Record],
-            index_file: Path) -> list[Record]:
+            index_loader: _IndexOnce) -> list[Record]:
     """``ordered`` narrowed by ``query`` (and sorted by its sort key, stably).
 
     The reader's saved Index answers in milliseconds once loaded (about a second at 100,000
@@ -150,7 +234,7 @@ def _filter(query: Query, ctx: Context, ordered: list[Record], records: Mapping[
     checks every one (seconds at 100k). The Index is used when it covers nearly every paper:
     bringing a stale one up to date would cost as much as a build, so then the scan it is.
     """
-    index = Index.load(index_file, records, max_stale=INDEX_MAX_STALE)
+    index = index_loader.get()
     if index is not None:
         return [records[pid] for pid in index.filter(query, ctx, [r.id for r in ordered])]
     found = [r for r in ordered if matches(query, r, ctx)]
@@ -172,15 +256,29 @@ def _print_json(records: list[Record], state: LibraryState) -> None:
     out.flush()
 
 
-def format_line(record: Record) -> str:
-    """One paper as a plain line: id, day, upvotes, title."""
-    upvotes = record.paper.upvotes
-    votes = "-" if upvotes is None else str(upvotes)
-    return f"{record.id:<10}  {record.day or '-':<10}  {votes:>4}  {record.paper.title}"
+AUTHORS_WIDTH = 28  # the first authors, shortened like the reader's rows
 
 
-def _print_lines(records: list[Record]) -> None:
+def format_line(record: Record, *, stars: bool = False, width: int | None = None) -> str:
+    """One paper as a plain line: id, day, upvotes, GitHub stars (with ``stars``), title and
+    the first authors. With ``width`` (a terminal) the title is cut so the authors still show."""
+    paper = record.paper
+    votes = "-" if paper.upvotes is None else str(paper.upvotes)
+    head = f"{record.id:<10}  {record.day or '-':<10}  {votes:>4}  "
+    if stars:
+        count = "-" if paper.github_stars is None else f"☆{paper.github_stars}"
+        head += f"{count:>7}  "
+    authors = short_authors(paper.authors, AUTHORS_WIDTH)
+    title = display_safe(paper.title)
+    if width is None or not authors:
+        return head + title + (f"  — {authors}" if authors else "")
+    room = width - cell_len(head) - cell_len(authors) - 4
+    if room < 20:
+        return truncate(head + title, width)
+    return head + fit(title, room).rstrip() + f"  — {authors}"
+
+
+def _print_lines(records: list[Record], *, stars: bool = False) -> None:
     width = terminal_width() if is_tty(sys.stdout) else None
     for record in records:
-        line = plain_line(format_line(record))
-        print(truncate(line, width) if width else line)
+        print(plain_line(format_line(record, stars=stars, width=width)))

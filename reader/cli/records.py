@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
+from reader.days import feed_today
 from reader.store.record import Record, record_to_dict
 from reader.store.state import LibraryState
+from reader.views import (
+    ALL,
+    BOOKMARKS,
+    BUILTIN_LABELS,
+    DAY,
+    LATEST,
+    MONTH,
+    TRENDING,
+    UNREAD,
+    WEEK,
+    View,
+    build_data,
+    candidates,
+)
 
-VIEWS = ("all", "latest", "trending", "bookmarks", "unread")
+VIEWS = (ALL, LATEST, DAY, WEEK, MONTH, TRENDING, BOOKMARKS, UNREAD)
+VIEW_HELP = ("all", "latest", "day:YYYY-MM-DD", "week[:YYYY-MM-DD]", "month[:YYYY-MM]",
+             "trending", "bookmarks", "unread")
 
 
 def record_json(record: Record, state: LibraryState) -> dict[str, Any]:
@@ -26,32 +44,41 @@ def record_json(record: Record, state: LibraryState) -> dict[str, Any]:
     return d
 
 
-def newest_first(records: Iterable[Record]) -> list[Record]:
-    """Newest listing day first, then most upvotes, then id (so the order is stable)."""
-    return sorted(records, key=lambda r: (r.day, r.upvotes or 0, r.id), reverse=True)
+class ViewError(ValueError):
+    """A ``--view`` value that names no view; ``str()`` is the user message."""
 
 
-def select_view(view: str, records: Mapping[str, Record], state: LibraryState) -> list[Record]:
-    """The records of a named view, in that view's order.
+def parse_view(text: str) -> tuple[str, str | None]:
+    """``--view`` text -> (view key, anchor). ``day:YYYY-MM-DD``, ``week[:YYYY-MM-DD]`` (the ISO
+    week holding that day), ``month[:YYYY-MM]``, or a plain view name."""
+    name, _, arg = text.strip().lower().partition(":")
+    if name not in VIEWS:
+        raise ViewError(f"unknown view {text!r}; choose from {', '.join(VIEW_HELP)}")
+    if not arg:
+        return name, None
+    try:
+        if name in (DAY, WEEK):
+            return name, dt.date.fromisoformat(arg).isoformat()
+        if name == MONTH:
+            return name, dt.date.fromisoformat(arg + "-01").isoformat()
+    except ValueError:
+        want = "YYYY-MM" if name == MONTH else "YYYY-MM-DD"
+        raise ViewError(f"{text!r}: expected {name}:{want}") from None
+    raise ViewError(f"the {name} view takes no ':' argument")
 
-    ``all``/``unread``: newest day first, then upvotes. ``latest``: the newest listing day only.
-    ``trending``: the latest trending list, by rank. ``bookmarks``: newest bookmark first.
+
+def select_view(key: str, records: Mapping[str, Record], state: LibraryState, *,
+                anchor: str | None = None, today: dt.date | None = None) -> list[Record]:
+    """The records of a view, in that view's order: the app's own definition
+    (:func:`reader.views.candidates`), so `list --view` and the reader always agree.
+
+    ``anchor``: the day of ``day``, or a day inside the week/month of ``week``/``month``.
     """
-    if view == "all":
-        return newest_first(records.values())
-    if view == "unread":
-        return newest_first(r for r in records.values() if not state.is_read(r.id))
-    if view == "latest":
-        newest = max((r.listed_on[-1] for r in records.values() if r.listed_on), default=None)
-        return newest_first(
-            r for r in records.values() if r.listed_on and r.listed_on[-1] == newest
-        )
-    if view == "trending":
-        seen = [r for r in records.values() if r.trending]
-        last = max((r.trending[-1][1] for r in seen), default=None)
-        current = [r for r in seen if r.trending[-1][1] == last]
-        return sorted(current, key=lambda r: (r.trending[-1][0], r.id))
-    if view == "bookmarks":
-        marked = [records[pid] for pid in state.bookmarks if pid in records]
-        return sorted(marked, key=lambda r: (state.bookmarks[r.id], r.id), reverse=True)
-    raise ValueError(f"unknown view {view!r}")
+    data = build_data(records, complete=True)
+    if key == DAY and anchor is None:
+        key = LATEST
+    view = View(key, BUILTIN_LABELS[key])
+    anchors = {key: anchor} if anchor and key in (WEEK, MONTH) else {}
+    ids = candidates(view, data, state, today=today or feed_today(), day=anchor,
+                     anchors=anchors)
+    return [records[pid] for pid in ids]

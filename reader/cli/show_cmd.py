@@ -20,6 +20,8 @@ from reader.cli.output import (
 )
 from reader.cli.records import record_json
 from reader.hub.ids import InvalidPaperId, normalize_id
+from reader.hub.models import LinkedRepos
+from reader.links import KINDS, by_likes, linked_json, repo_url
 from reader.store.record import Record
 from reader.store.state import LibraryState
 
@@ -30,7 +32,8 @@ examples:
   paper-reader show hf.co/papers/2502.16161 --json
 
 Reads the cache only: it works offline. The id may be a bare arXiv id (any version),
-arxiv:ID, or an arxiv.org / huggingface.co link.
+arxiv:ID, or an arxiv.org / huggingface.co link. The models, datasets and Spaces citing the
+paper are shown when the reader has fetched them ("linked" in --json).
 """
 
 
@@ -67,11 +70,14 @@ def run(args: argparse.Namespace) -> int:
             EXIT_FAILED,
         )
     state = library_state()
+    linked = cache.linked_get(pid)
     if args.json:
-        sys.stdout.write(json_safe(orjson.dumps(record_json(record, state),
-                                                option=orjson.OPT_INDENT_2).decode()) + "\n")
+        doc = record_json(record, state)
+        if linked is not None:  # only when fetched: an empty list would claim "none cite it"
+            doc["linked"] = linked_json(linked, cache.linked_fetched(pid))
+        sys.stdout.write(json_safe(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()) + "\n")
     else:
-        sys.stdout.write(plain(render(record, state, width=terminal_width())))
+        sys.stdout.write(plain(render(record, state, width=terminal_width(), linked=linked)))
     return EXIT_OK
 
 
@@ -86,8 +92,10 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     return lines
 
 
-def render(record: Record, state: LibraryState, *, width: int = 80) -> str:
-    """The human-readable page of one paper, wrapped to ``width`` columns."""
+def render(record: Record, state: LibraryState, *, width: int = 80,
+           linked: LinkedRepos | None = None) -> str:
+    """The human-readable page of one paper, wrapped to ``width`` columns; ``linked``: the
+    models, datasets and Spaces citing it, when they were fetched (by the reader)."""
     p = record.paper
     width = max(width, 40)
     out: list[str] = []
@@ -150,6 +158,13 @@ def render(record: Record, state: LibraryState, *, width: int = 80) -> str:
         out += ["", "Keywords"] + _wrap(", ".join(p.ai_keywords), width - 2, indent="  ")
     out += ["", "Abstract"]
     out += _wrap(p.summary, width - 2, indent="  ") if p.summary else ["  (no abstract)"]
+    if linked is not None:
+        out += ["", "On the Hub"]
+        for label, attr in KINDS:
+            repos = by_likes(getattr(linked, attr))
+            out.append(f"  {label} ({len(repos)})")
+            out += [f"    {repo_url(r)}" + (f"  ({r.likes} likes)" if r.likes else "")
+                    for r in repos]
     return "\n".join(out) + "\n"
 
 

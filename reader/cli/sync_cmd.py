@@ -23,7 +23,7 @@ from reader.hub.client import PapersClient
 from reader.hub.errors import HubError, NetworkError
 from reader.store.cache import PaperCache
 from reader.store.locations import locations
-from reader.sync import SyncReport, feed_today, plan_days, sync
+from reader.sync import SyncReport, feed_today, plan_days, sync, with_newest_day
 
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -119,9 +119,11 @@ def run(args: argparse.Namespace) -> int:
     if not days and not months and not trending:
         print("nothing to sync: every day since then is already complete")
         return EXIT_OK
+    # No day asked for: also the newest day the server has, which New York's date may lag.
+    ask = not months and args.date is None and args.days is None and args.since is None
     progress = Progress("sync")
     try:
-        report = asyncio.run(_sync(cache, days, months, trending, progress))
+        report = asyncio.run(_sync(cache, days, months, trending, progress, ask_newest=ask))
     finally:
         progress.close()
         report_problems(cache.problems)  # files moved aside or not saved, whatever happened
@@ -134,9 +136,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _sync(cache: PaperCache, days: list[str], months: list[str], trending: bool,
-                progress: Progress) -> SyncReport:
+                progress: Progress, *, ask_newest: bool = False) -> SyncReport:
     try:
         async with PapersClient(**network_options()) as client:
+            if ask_newest:
+                days = await with_newest_day(client, days)
             return await sync(client, cache, days=days, months=months, trending=trending,
                               progress=progress)
     except HubError as exc:  # e.g. a malformed HF_ENDPOINT, raised before any fetch

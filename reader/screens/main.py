@@ -21,11 +21,12 @@ from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
 from reader.screens.net import Network
 from reader.screens.paper_ops import PaperOps
 from reader.store.record import Record
-from reader.views import DAY, LATEST, SEARCH, View
+from reader.views import DAY, LATEST, SEARCH, View, view_span, view_title
 from reader.widgets.filter_pane import FilterPane
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.paper_detail import PaperDetail
 from reader.widgets.paper_list import PaperList
+from reader.widgets.rows import columns_for
 from reader.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -182,7 +183,9 @@ class MainScreen(Screen[None]):
         self.result = result
         self.paper_list.empty_text = self._empty_text()
         before = self.paper_list.cursor_id
-        self.paper_list.set_records(result.records, keep_cursor=True)
+        sort = SORTS[self.sort_index] or result.query.sort
+        self.paper_list.set_records(result.records, keep_cursor=True,
+                                    columns=columns_for(result.view.key, sort))
         if self.paper_list.cursor_id != before:
             # The list moved the cursor, not the user: showing it is not reading it.
             self._auto_id = self.paper_list.cursor_id
@@ -209,13 +212,12 @@ class MainScreen(Screen[None]):
         result, view = self.result, self.view
         if result is None:
             return
-        label = view.label
-        if view.key == DAY:
-            label = f"Day {self.controller.day or self.controller.data.latest_day or '—'}"
-        elif view.key == SEARCH:
+        c = self.controller
+        # The day, week or month on screen comes from reader.views, as the pager's does.
+        span = view_span(view.key, c.data, today=c.today(), day=c.day, anchors=c.anchors)
+        label = view_title(view.key, view.label, span, paged=view.key in c.anchors)
+        if view.key == SEARCH:
             label = f"Search results for {self.controller.search_text}"
-        elif view.key == LATEST and self.controller.data.latest_day:
-            label = f"Latest day {self.controller.data.latest_day}"
         parts = [label, f"{len(result.records):,} papers"]
         if result.hidden:
             parts.append(f"{result.hidden:,} muted (M shows)")
@@ -255,6 +257,7 @@ class MainScreen(Screen[None]):
 
     @on(FilterPane.ViewSelected)
     def _view_selected(self, message: FilterPane.ViewSelected) -> None:
+        self.controller.anchors.pop(message.key, None)  # "This week" is this week again
         self.switch_view(message.key)
         self.paper_list.focus()
 
@@ -298,9 +301,10 @@ class MainScreen(Screen[None]):
         if not restart_timer:
             return
         self.stop_read_timer()
-        if record is not None and self.detail_visible and not c.state.is_read(record.id):
-            self._read_timer = self.set_timer(
-                c.config.read_after_seconds, lambda: self._dwelt(record.id))
+        seconds = c.config.read_after_seconds  # 0 (the default): only Enter or m mark read
+        if (seconds > 0 and record is not None and self.detail_visible
+                and not c.state.is_read(record.id)):
+            self._read_timer = self.set_timer(seconds, lambda: self._dwelt(record.id))
 
     @property
     def detail_visible(self) -> bool:
@@ -318,6 +322,12 @@ class MainScreen(Screen[None]):
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
+
+    @on(PaperDetail.LinkedWanted)
+    def _linked_wanted(self, message: PaperDetail.LinkedWanted) -> None:
+        # The cursor rested on a paper: fetch its linked repos (online, once; no Enter needed).
+        if self.paper_list.cursor_id == message.paper_id:
+            self.net.linked(message.paper_id)
 
     @on(PaperList.Opened)
     def _opened(self, message: PaperList.Opened) -> None:

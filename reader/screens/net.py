@@ -14,9 +14,9 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from reader.days import Span, page
 from reader.hub.errors import HubError, NetworkError
-from reader.sync import FIRST_DAILY_DATE
-from reader.views import DAY
+from reader.views import DAY, LATEST, MONTH, WEEK, view_span
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
@@ -28,6 +28,10 @@ def _clock_text(when: dt.datetime) -> str:
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _days_of(span: Span) -> list[dt.date]:
+    return [span.lo + dt.timedelta(days=i) for i in range((span.hi - span.lo).days + 1)]
 
 
 def _all_network(errors: Sequence[Exception]) -> bool:
@@ -114,22 +118,54 @@ class Network:
     # --- day pager -------------------------------------------------------------------------
 
     def step_day(self, step: int) -> None:
-        """Move the Day view one calendar day; fetch the day if it is not cached."""
-        c = self.screen.controller
+        """``[``/``]``: page from what is on screen. The Week and Month views move by an ISO
+        week or a month; every other view moves the Day view one day from the day shown (the
+        newest listing day for views that are not one day). Missing days are fetched."""
+        screen, c = self.screen, self.screen.controller
         today = c.today()
-        current = c.day or c.data.latest_day or today.isoformat()
-        day = dt.date.fromisoformat(current) + dt.timedelta(days=step)
-        day = max(FIRST_DAILY_DATE, min(today, day))
-        c.day = day.isoformat()
-        self.screen.switch_view(DAY)
-        self.screen.loader.day_count()
-        if c.cache.day_complete(c.day):
+        key = screen.view_key if screen.view_key in (WEEK, MONTH, DAY) else LATEST
+        span = view_span(key, c.data, today=today, day=c.day, anchors=c.anchors)
+        assert span is not None
+        newest = max(today, dt.date.fromisoformat(c.data.latest_day or today.isoformat()))
+        moved = page(span, step, newest=newest).span
+        if moved is None:
+            refusal = page(span, step, newest=newest).refusal
+            screen.notify(refusal[:1].upper() + refusal[1:] + ".", timeout=2, markup=False)
+            return
+        if key in (WEEK, MONTH):
+            c.anchors[key] = moved.anchor
+            screen.switch_view(key)
+        else:
+            c.day = moved.anchor
+            screen.switch_view(DAY)
+            screen.loader.day_count()
+        wanted = [d.isoformat() for d in _days_of(moved) if d <= today]
+        missing = [d for d in wanted if not c.cache.day_complete(d)]
+        if not missing:
             return
         if self.client_ok:
-            self.screen.run_worker(self._fetch_day(c.day), group="day", exclusive=True,
-                                   exit_on_error=False, description="fetch day")
-        elif c.day not in c.data.days:
-            self.status(f"{c.day} is not cached (offline)", style="dim")
+            self.screen.run_worker(self._fetch_days(missing, moved.text), group="day",
+                                   exclusive=True, exit_on_error=False,
+                                   description="fetch days")
+        elif not any(d in c.data.days for d in wanted):
+            self.status(f"{moved.text} is not cached (offline)", style="dim")
+
+    async def _fetch_days(self, days: list[str], label: str) -> None:
+        if len(days) == 1:
+            await self._fetch_day(days[0])
+            return
+        screen, client = self.screen, self.screen.client
+        assert client is not None
+        self.status(f"fetching {label}…", style="dim")
+        report = await screen.controller.fetch_days(client, days)
+        if get_current_worker().is_cancelled:
+            return
+        if report.failed and not report.ok:
+            what = "offline" if _all_network(report.errors) else f"could not fetch {label}"
+            self.status(what, style="$warning", tooltip="\n".join(report.failed))
+            return
+        self.status(f"{label}: {report.fetched:,} papers", style="dim")
+        screen.load_data("reload")
 
     async def _fetch_day(self, day: str) -> None:
         screen, client = self.screen, self.screen.client

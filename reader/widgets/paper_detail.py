@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.style import Style
+from textual.timer import Timer
 from textual.widgets import Static
 
 from reader.hub.models import LinkedRepo, LinkedRepos, Paper
+from reader.links import KINDS, by_likes, repo_url, short_url
 from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.widgets.rows import display_safe
 from reader.widgets.vim_scroll import VimScroll
 
-__all__ = ["AUTHOR_LINES", "PaperDetail", "pack_lines"]
+__all__ = ["AUTHOR_LINES", "PaperDetail", "hang", "pack_lines"]
 
 AUTHOR_LINES = 3  # author lines shown before "… and N more"
-LINKED_TOP = 3  # linked models/datasets/Spaces named per kind
+LABEL = 13  # the label column of "Label        value" lines; wrapped values hang under it
+LINKED_DELAY = 0.4  # seconds the cursor rests on a paper before its linked repos are wanted
 
 # Section ids, in the order they are composed.
 _SECTIONS = ("title", "authors", "authors-more", "meta", "links", "ai-summary", "keywords",
@@ -57,11 +61,42 @@ def pack_lines(names: list[str], width: int, max_lines: int) -> tuple[list[str],
     return lines, 0
 
 
-def _link(label: str, url: str, extra: str = "") -> list[Part]:
-    """A labelled URL line; http(s) URLs are also clickable through a link style (never markup)."""
+def hang(text: str, width: int, indent: int) -> list[str]:
+    """``text`` wrapped at spaces into lines of ``width`` cells, every line after the first
+    meant to follow ``indent`` spaces (a hanging indent under a label). A word wider than a
+    line is cut into pieces; nothing is lost."""
+    width = max(8, width)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        while cell_len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            piece = set_cell_size(word, width).rstrip()
+            piece = piece or word[:1]
+            lines.append(piece)
+            word = word[len(piece):]
+        if not word:
+            continue
+        if current and cell_len(current) + 1 + cell_len(word) <= width:
+            current += " " + word
+        else:
+            if current:
+                lines.append(current)
+            current = word
+    lines.append(current)
+    return lines
+
+
+def _link(label: str, url: str, width: int, extra: str = "") -> list[Part]:
+    """A labelled URL on one line: the shown text is shortened to fit (never broken across
+    lines), the link behind it is the whole URL (http(s) only; a style, never markup)."""
     url = display_safe(url)
     style: str | Style = Style(link=url) if url.startswith(("https://", "http://")) else ""
-    parts: list[Part] = [(f"{label:<13}", ".paper-detail--label"), (url, style)]
+    room = max(8, width - LABEL - cell_len(extra))
+    parts: list[Part] = [(f"{label:<{LABEL}}", ".paper-detail--label"),
+                         (short_url(url, room), style)]
     if extra:
         parts.append((extra, ".paper-detail--dim"))
     parts.append("\n")
@@ -72,14 +107,16 @@ def _count(n: int | None) -> str:
     return "—" if n is None else f"{n:,}"
 
 
-def _repos_line(kind: str, repos: tuple[LinkedRepo, ...]) -> list[Part]:
-    parts: list[Part] = [(f"{kind:<13}", ".paper-detail--label"), f"{len(repos):,}"]
-    if repos:
-        top = sorted(repos, key=lambda r: -(r.likes or 0))[:LINKED_TOP]
-        names = ", ".join(display_safe(r.id) for r in top)
-        more = f" (+{len(repos) - len(top)} more)" if len(repos) > len(top) else ""
-        parts += [": ", names, (more, ".paper-detail--dim")]
-    parts.append("\n")
+def _repos_lines(kind: str, repos: tuple[LinkedRepo, ...], width: int) -> list[Part]:
+    """A kind's count, then every repo on its own line, linked to its Hub page."""
+    parts: list[Part] = [(f"{kind:<{LABEL}}", ".paper-detail--label"), f"{len(repos):,}", "\n"]
+    for repo in by_likes(repos):
+        likes = f"  ♥ {repo.likes:,}" if repo.likes else ""
+        name = display_safe(repo.id)
+        room = max(8, width - 2 - cell_len(likes))
+        shown = name if cell_len(name) <= room else set_cell_size(name, room - 1) + "…"
+        parts += ["  ", (shown, Style(link=repo_url(repo))), (likes, ".paper-detail--dim"),
+                  "\n"]
     return parts
 
 
@@ -124,6 +161,14 @@ class PaperDetail(VimScroll, can_focus=True):
 
     PLACEHOLDER = "No paper selected. Move the cursor in the list to see a paper here."
 
+    class LinkedWanted(Message):
+        """A paper without fetched linked repos stayed in the detail for ``LINKED_DELAY``
+        seconds: the screen may fetch them (the detail itself never touches the network)."""
+
+        def __init__(self, paper_id: str) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
@@ -133,6 +178,8 @@ class PaperDetail(VimScroll, can_focus=True):
         self._expanded = False
         self._hidden_authors = 0  # names behind "… and N more" at the current width
         self._authors_width = 0
+        self._filled_width = 0  # the width the labelled lines were wrapped to
+        self._linked_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.PLACEHOLDER), id="detail-placeholder")
@@ -174,6 +221,24 @@ class PaperDetail(VimScroll, can_focus=True):
             self._fill()
             if not same:
                 self.scroll_home(animate=False, immediate=True)
+        self._want_linked()
+
+    def _want_linked(self) -> None:
+        """Ask for the linked repos once the cursor has rested (a held key asks nothing)."""
+        if self._linked_timer is not None:
+            self._linked_timer.stop()
+            self._linked_timer = None
+        record = self._record
+        if record is None or self._linked is not None or not self.is_mounted:
+            return
+        paper_id = record.id
+
+        def wanted() -> None:
+            self._linked_timer = None
+            if self._record is not None and self._record.id == paper_id and self._linked is None:
+                self.post_message(self.LinkedWanted(paper_id))
+
+        self._linked_timer = self.set_timer(LINKED_DELAY, wanted)
 
     # --- actions and events -------------------------------------------------------------------
 
@@ -189,9 +254,16 @@ class PaperDetail(VimScroll, can_focus=True):
         return True
 
     def on_resize(self, event: events.Resize) -> None:
-        # The author lines are packed to the width.
-        if self._record is not None and self._text_width() != self._authors_width:
-            self._render_authors()
+        # The author lines are packed, and the labelled lines wrapped, to the width.
+        if self._record is not None and self._text_width() != self._filled_width:
+            self._fill()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a link (a URL, a linked repo) opens it in the browser."""
+        link = event.style.link
+        if link and link.startswith(("https://", "http://")):
+            event.stop()
+            self.app.open_url(link)
 
     # --- rendering ----------------------------------------------------------------------------
 
@@ -219,6 +291,7 @@ class PaperDetail(VimScroll, can_focus=True):
             self._hidden_authors = 0
             return
         paper = record.paper
+        self._filled_width = self._text_width()
         title = display_safe(paper.title) or "(untitled)"
         self._set("title", Content.assemble((title, "bold")))
         self._render_authors()
@@ -270,10 +343,22 @@ class PaperDetail(VimScroll, can_focus=True):
         paper = record.paper
         state = self._state
         parts: list[Part] = []
+        width = self._text_width()
 
         def line(label: str, *values: Part) -> None:
-            parts.append((f"{label:<13}", ".paper-detail--label"))
-            parts.extend(values)
+            parts.append((f"{label:<{LABEL}}", ".paper-detail--label"))
+            if len(values) == 1:
+                # Wrapped here so that continuation lines hang under the value, not the label.
+                value = values[0]
+                text, style = (value, "") if isinstance(value, str) else value
+                wrapped = ("\n" + " " * LABEL).join(hang(text, width - LABEL, LABEL))
+                parts.append((wrapped, style) if style else wrapped)
+            elif sum(cell_len(v if isinstance(v, str) else v[0]) for v in values) <= (
+                    width - LABEL):
+                parts.extend(values)
+            else:  # too long for one line: wrapped as plain text, hanging like the others
+                plain = "".join(v if isinstance(v, str) else v[0] for v in values)
+                parts.append(("\n" + " " * LABEL).join(hang(plain, width - LABEL, LABEL)))
             parts.append("\n")
 
         if paper.withdrawn_at:
@@ -307,23 +392,26 @@ class PaperDetail(VimScroll, can_focus=True):
         return Content.assemble(*parts).rstrip() if parts else Content("")
 
     def _links(self, paper: Paper) -> Content:
+        width = self._text_width()
         parts: list[Part] = [("Links\n", ".paper-detail--heading")]
-        parts += _link("Hugging Face", paper.hf_url)
-        parts += _link("arXiv", paper.arxiv_url)
-        parts += _link("PDF", paper.pdf_url)
+        parts += _link("Hugging Face", paper.hf_url, width)
+        parts += _link("arXiv", paper.arxiv_url, width)
+        parts += _link("PDF", paper.pdf_url, width)
         if paper.github_repo:
             stars = f"  ★ {paper.github_stars:,}" if paper.github_stars is not None else ""
-            parts += _link("GitHub", paper.github_repo, stars)
+            parts += _link("GitHub", paper.github_repo, width, stars)
         if paper.project_page:
-            parts += _link("Project page", paper.project_page)
+            parts += _link("Project page", paper.project_page, width)
         return Content.assemble(*parts).rstrip()
 
     def _linked_content(self, linked: LinkedRepos | None) -> Content:
         parts: list[Part] = [("On the Hub\n", ".paper-detail--heading")]
         if linked is None:
-            parts.append(("linked repos: not fetched", ".paper-detail--dim"))
+            parts.append(("linked repos: not fetched yet", ".paper-detail--dim"))
             return Content.assemble(*parts)
-        parts += _repos_line("Models", linked.models)
-        parts += _repos_line("Datasets", linked.datasets)
-        parts += _repos_line("Spaces", linked.spaces)
+        width = self._text_width()
+        for label, attr in KINDS:
+            parts += _repos_lines(label, getattr(linked, attr), width)
+        if linked.total:
+            parts.append(("click a name to open it on huggingface.co", ".paper-detail--dim"))
         return Content.assemble(*parts).rstrip()

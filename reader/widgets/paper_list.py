@@ -1,4 +1,8 @@
-"""The paper list: a Line-API ScrollView that draws only the visible rows, however many."""
+"""The paper list: a Line-API ScrollView that draws only the visible rows, however many.
+
+Each paper is a two-line row (``ROW_HEIGHT``): the title, then authors, day and counts. Rows
+and lines are kept apart in the maths: ``virtual_size`` counts lines, the cursor counts rows.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from textual.strip import Strip
 
 from reader.store.record import Record
 from reader.store.state import LibraryState
-from reader.widgets.rows import display_safe, fit, layout, row_cells
+from reader.widgets.rows import ROW_HEIGHT, Columns, display_safe, fit, layout, row_lines
 
 __all__ = ["PaperList"]
 
@@ -28,6 +32,9 @@ _ROLE_CLASS: dict[str, str | None] = {
     "mark-unread": "paper-list--mark",
     "mark-bookmark": "paper-list--bookmarked",
     "title": "paper-list--title",
+    "withdrawn": "paper-list--withdrawn",
+    "rank": "paper-list--rank",
+    "stars": "paper-list--upvotes",
     "authors": "paper-list--meta",
     "date": "paper-list--meta",
     "upvotes": "paper-list--upvotes",
@@ -38,7 +45,7 @@ _ROLE_CLASS: dict[str, str | None] = {
 
 
 class PaperList(ScrollView, can_focus=True):
-    """One line per paper, however many papers there are.
+    """Two lines per paper, however many papers there are.
 
     ``set_records`` only stores the sequence and sets the virtual height; rows are formatted
     when they scroll into view and kept in an LRU of strips, so 100,000 papers cost no more to
@@ -86,6 +93,8 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--upvotes",
         "paper-list--code",
         "paper-list--empty",
+        "paper-list--withdrawn",
+        "paper-list--rank",
     }
 
     DEFAULT_CSS = """
@@ -93,6 +102,7 @@ class PaperList(ScrollView, can_focus=True):
         height: 1fr;
         overflow-x: hidden;
         overflow-y: auto;
+        scrollbar-size-vertical: 1;  /* every cell is worth a title character */
         background: $surface;
         & > .paper-list--cursor {
             background: $block-cursor-blurred-background;
@@ -113,6 +123,8 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--upvotes { color: $text-secondary; }
         & > .paper-list--code { color: $success; }
         & > .paper-list--empty { color: $text-muted; text-style: italic; }
+        & > .paper-list--withdrawn { color: $text-warning; text-style: bold; }
+        & > .paper-list--rank { color: $text-accent; }
     }
     """
 
@@ -155,7 +167,8 @@ class PaperList(ScrollView, can_focus=True):
         self._watched: frozenset[str] = frozenset()
         self._new_since: str | None = None
         self._marks_version = 0
-        self._strips: LRUCache[tuple[str, int, bool, bool, int], Strip] = LRUCache(1024)
+        self._columns = Columns()
+        self._strips: LRUCache[tuple[str, int, int, bool, bool, int], Strip] = LRUCache(2048)
         if empty_text is not None:
             self.set_reactive(PaperList.empty_text, empty_text)
 
@@ -181,26 +194,46 @@ class PaperList(ScrollView, can_focus=True):
         """The highlighted record, ``None`` when the list is empty."""
         return self._records[self._cursor] if self._records else None
 
-    def set_records(self, records: Sequence[Record], *, keep_cursor: bool = True) -> None:
+    @property
+    def columns(self) -> Columns:
+        """The optional columns shown (rank, stars, dates)."""
+        return self._columns
+
+    @property
+    def top_row(self) -> int:
+        """Index of the first paper (at least partly) on screen."""
+        return self.scroll_offset.y // ROW_HEIGHT
+
+    @property
+    def page_rows(self) -> int:
+        """How many whole rows fit on screen (at least one)."""
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+
+    def set_records(self, records: Sequence[Record], *, keep_cursor: bool = True,
+                    columns: Columns | None = None) -> None:
         """Show ``records`` (the sequence is kept, not copied: do not mutate it afterwards).
 
         With ``keep_cursor`` the cursor stays on the same paper, at the same height on screen,
-        when that paper is still in the list; otherwise it goes to the first row.
+        when that paper is still in the list; otherwise it goes to the first row. ``columns``
+        (when given) says which optional columns the rows show.
         """
         old_id = self.cursor_id
-        old_row = self._cursor - self.scroll_offset.y
+        old_row = self._cursor - self.top_row
         old_index = self._cursor
         self._records = records
+        if columns is not None:
+            self._columns = columns
         self._strips.clear()  # a record may come back with new counts under the same id
         found = None
         if keep_cursor and old_id is not None:
             found = self._find(old_id, hint=old_index)
         self._cursor = found if found is not None else (0 if records else -1)
-        self.virtual_size = Size(0, len(records))
+        self.virtual_size = Size(0, len(records) * ROW_HEIGHT)
         if self.is_mounted:
             self._scroll_update(self.virtual_size)
             if found is not None:
-                self.scroll_to(y=max(0, found - max(0, old_row)), animate=False, force=True)
+                self.scroll_to(y=max(0, found - max(0, old_row)) * ROW_HEIGHT, animate=False,
+                               force=True)
             else:
                 self.scroll_to(y=0, animate=False, force=True)
             self._scroll_cursor_visible()
@@ -245,12 +278,11 @@ class PaperList(ScrollView, can_focus=True):
         """Move the cursor by ``pages`` screens, scrolling the view along with it."""
         if not self._records:
             return
-        step = int(max(1, self.scrollable_content_region.height) * pages) or (
-            1 if pages > 0 else -1)
-        row = self._cursor - self.scroll_offset.y
+        step = int(self.page_rows * pages) or (1 if pages > 0 else -1)
+        row = self._cursor - self.top_row
         target = max(0, min(len(self._records) - 1, self._cursor + step))
         if self.is_mounted:
-            self.scroll_to(y=max(0, target - row), animate=False, force=True)
+            self.scroll_to(y=max(0, target - row) * ROW_HEIGHT, animate=False, force=True)
         self._move_cursor(target)
 
     def action_open(self) -> None:
@@ -264,7 +296,7 @@ class PaperList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or not self._records:
             return
-        index = self.scroll_offset.y + offset.y
+        index = (self.scroll_offset.y + offset.y) // ROW_HEIGHT
         if not 0 <= index < len(self._records):
             return
         event.stop()
@@ -305,25 +337,26 @@ class PaperList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if not self._records:
             return self._empty_line(y, width)
-        index = self.scroll_offset.y + y
+        index, line = divmod(self.scroll_offset.y + y, ROW_HEIGHT)
         if not 0 <= index < len(self._records):
             return Strip.blank(width, self.rich_style)
         record = self._records[index]
         is_cursor = index == self._cursor
-        key = (record.id, width, is_cursor, is_cursor and self.has_focus, self._marks_version)
+        key = (record.id, line, width, is_cursor, is_cursor and self.has_focus,
+               self._marks_version)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_row(record, width, is_cursor)
+            strip = self._render_line(record, line, width, is_cursor)
             self._strips.set(key, strip)
         return strip
 
-    def _render_row(self, record: Record, width: int, is_cursor: bool) -> Strip:
+    def _render_line(self, record: Record, line: int, width: int, is_cursor: bool) -> Strip:
         paper_id = record.id
         unread = paper_id not in self._read
         new = unread and self._new_since is not None and (
             record.first_seen[:19] > self._new_since)
-        cells = row_cells(record, layout(width), unread=unread, new=new,
-                          bookmarked=paper_id in self._bookmarks)
+        cells = row_lines(record, layout(width, self._columns), unread=unread, new=new,
+                          bookmarked=paper_id in self._bookmarks)[line]
         row: tuple[str, ...] = ("paper-list--watched",) if paper_id in self._watched else ()
         tail: tuple[str, ...] = ("paper-list--cursor",) if is_cursor else ()
         segments = []
@@ -363,8 +396,8 @@ class PaperList(ScrollView, can_focus=True):
         if index == old:
             return
         self._cursor = index
-        self.refresh_line(old)
-        self.refresh_line(index)
+        self._refresh_row(old)
+        self._refresh_row(index)
         self._scroll_cursor_visible()
         self._post_highlighted()
 
@@ -373,14 +406,22 @@ class PaperList(ScrollView, can_focus=True):
         if height <= 0 or not self._records or not self.is_mounted:
             return
         top = self.scroll_offset.y
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, force=True)
-        elif self._cursor >= top + height:
-            self.scroll_to(y=self._cursor - height + 1, animate=False, force=True)
+        first = self._cursor * ROW_HEIGHT  # the cursor row's lines: first .. first + 1
+        if first < top:
+            self.scroll_to(y=first, animate=False, force=True)
+        elif first + ROW_HEIGHT > top + height:
+            # Keep the top of the view on a row boundary, so no paper is shown cut in half.
+            rows = max(1, height // ROW_HEIGHT)
+            self.scroll_to(y=(self._cursor - rows + 1) * ROW_HEIGHT, animate=False,
+                           force=True)
+
+    def _refresh_row(self, index: int) -> None:
+        if index >= 0:
+            self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
 
     def _refresh_cursor_row(self) -> None:
         if self._records:
-            self.refresh_line(self._cursor)
+            self._refresh_row(self._cursor)
 
     def _post_highlighted(self) -> None:
         paper_id = self.cursor_id

@@ -1,8 +1,10 @@
-"""Plain-text rows of the paper list: column layout per width, cell fitting, short authors.
+"""Plain-text rows of the paper list: two lines per paper, column layout per width, short authors.
 
-Nothing here touches Textual: the list widget turns these (text, role) cells into styled
-segments, and the functions are unit-testable on their own. All widths are terminal cells
-(``rich.cells.cell_len``), so CJK and emoji titles line up with the columns after them.
+A row is two lines: the title over (nearly) the whole width, then the bookmark mark, the
+trending rank, the first authors, the listing day, upvotes, comments, a has-code mark and the
+GitHub stars, in columns. Nothing here touches Textual: the list widget turns these
+``(text, role)`` cells into styled segments, and the functions are unit-testable on their own.
+All widths are terminal cells (``rich.cells.cell_len``), so CJK and emoji titles line up.
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ from rich.cells import cell_len, set_cell_size
 
 from reader.hub.models import Author, Paper
 from reader.store.record import Record
+from reader.views import DAY, LATEST, TRENDING
 
 __all__ = [
     "ELLIPSIS",
+    "ROW_HEIGHT",
+    "Columns",
+    "columns_for",
     "Layout",
     "display_safe",
     "fit",
     "fit_right",
     "layout",
-    "row_cells",
+    "row_lines",
     "short_authors",
     "short_count",
 ]
@@ -34,6 +40,10 @@ BOOKMARK = "★"
 UPVOTE = "▲"
 COMMENTS = "c"  # a plain letter: speech-bubble emoji draw two cells wide in some terminals only
 CODE = "</>"
+STARS = "☆"  # GitHub stars (the filled star is the bookmark mark)
+WITHDRAWN = "withdrawn"
+DATE_LABEL = "listed "  # the date shown is the Daily Papers listing day, and says so
+ROW_HEIGHT = 2  # lines per paper: the title, then the facts
 
 # The hub strips escapes and controls already; this is a last guard so that nothing a widget
 # draws can ever reach the terminal as a control sequence, even from a record that skipped it.
@@ -114,93 +124,152 @@ def short_authors(authors: tuple[Author, ...], width: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Columns:
+    """Which optional columns a view wants: the trending rank, GitHub stars, the listing day."""
+
+    rank: bool = False  # the Trending view: "#3" before the authors
+    stars: bool = False  # sorted by stars: "☆1234" at the end of the second line
+    dates: bool = True  # False in one-day views, where every row has the same day
+
+
+def columns_for(view_key: str, sort: str | None) -> Columns:
+    """The optional columns of a view: rank in Trending, stars when sorted by them, no date
+    in the one-day views (the status line names the day)."""
+    return Columns(rank=view_key == TRENDING, stars=sort == "stars",
+                   dates=view_key not in (LATEST, DAY))
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
-    """Cell widths of the row's columns at one widget width; 0 means the column is dropped."""
+    """Cell widths of a two-line row at one widget width; 0 means the column is dropped.
+
+    Line 1 is ``marks`` (the unread/new mark and a space) and the ``title``. Line 2 is the
+    bookmark mark and a space, then ``rank``, ``authors``, ``date``, ``upvotes``,
+    ``comments``, ``code`` and ``stars``, each but the first after one space.
+    """
 
     width: int
     marks: int
     title: int
+    rank: int
     authors: int
     date: int
     upvotes: int
     comments: int
     code: int
+    stars: int
 
 
-MARKS = 3  # unread mark, bookmark mark, a space
-MIN_TITLE = 20  # the title keeps at least this, or 40 % of the row when that is more
+MARKS = 2  # a mark and a space, before the title on line 1 and the facts on line 2
+MIN_AUTHORS = 12  # the authors keep at least this, or the other facts give way
+RANK = 3  # "#50"
 UPVOTES = 5  # "▲1234"
 COMMENTS_W = 4  # "123c"
+STARS_W = 5  # "☆1234", "☆12k"
+LONG_DATE = len(DATE_LABEL) + 10  # "listed 2026-11-30"
 
 
-@lru_cache(maxsize=64)
-def layout(width: int) -> Layout:
-    """Column widths for a row ``width`` cells wide.
+@lru_cache(maxsize=128)
+def layout(width: int, columns: Columns = Columns()) -> Layout:
+    """Column widths for a two-line row ``width`` cells wide.
 
-    The title gets what the others leave. When it would drop below its minimum (``MIN_TITLE``
-    or 40 % of the row) the other columns give way in this order: comments, authors, the date
-    shortened to MM-DD, the date, the has-code mark, the upvotes.
+    The title takes the whole first line after the marks. On the second line the authors get
+    what the others leave; when that drops below ``MIN_AUTHORS`` the others give way in this
+    order: comments, the date's "listed " label, the year, the stars, the has-code mark,
+    the upvotes, the rank.
     """
-    min_title = max(MIN_TITLE, width * 2 // 5)
-    authors = max(12, min(28, width // 5))
-    cols = {"authors": authors, "date": 10, "upvotes": UPVOTES, "comments": COMMENTS_W,
-            "code": len(CODE)}
-    steps = (("comments", 0), ("authors", 0), ("date", 5), ("date", 0), ("code", 0),
-             ("upvotes", 0))
+    body = max(0, width - MARKS)
+    cols = {
+        "rank": RANK if columns.rank else 0,
+        "date": LONG_DATE if columns.dates else 0,
+        "upvotes": UPVOTES,
+        "comments": COMMENTS_W,
+        "code": len(CODE),
+        "stars": STARS_W if columns.stars else 0,
+    }
+    steps = (("comments", 0), ("date", 10), ("date", 5), ("stars", 0), ("code", 0),
+             ("upvotes", 0), ("rank", 0), ("date", 0))
 
-    def title_width() -> int:
-        # Each kept column costs its width plus one space before it.
-        return width - MARKS - sum(w + 1 for w in cols.values() if w)
+    def authors_width() -> int:
+        # Each kept column costs its width plus one space before it (none before the first).
+        return body - sum(w + 1 for w in cols.values() if w)
 
     for name, new in steps:
-        if title_width() >= min_title:
+        if authors_width() >= MIN_AUTHORS:
             break
-        cols[name] = new
-    return Layout(width=width, marks=MARKS, title=max(0, title_width()), **cols)
+        if cols[name]:
+            cols[name] = new
+    return Layout(width=width, marks=MARKS if width >= MARKS else 0, title=body,
+                  authors=max(0, authors_width()), **cols)
 
 
-def row_cells(record: Record, lay: Layout, *, unread: bool, new: bool,
-              bookmarked: bool) -> list[tuple[str, str]]:
-    """The row as ``(text, role)`` cells whose widths add up to ``lay.width``.
+def _date_text(day: str, width: int) -> str:
+    if width >= LONG_DATE:
+        return DATE_LABEL + day
+    return day if width >= 10 else day[5:]
 
-    Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``authors``, ``date``,
-    ``upvotes``, ``comments``, ``code`` and ``gap`` (separating spaces).
+
+def row_lines(record: Record, lay: Layout, *, unread: bool, new: bool, bookmarked: bool,
+              ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The row's two lines as ``(text, role)`` cells whose widths add up to ``lay.width``.
+
+    Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``withdrawn``,
+    ``rank``, ``authors``, ``date``, ``upvotes``, ``comments``, ``code``, ``stars`` and
+    ``gap`` (separating spaces).
     """
     paper: Paper = record.paper
-    cells: list[tuple[str, str]] = []
     if lay.width <= 0:
-        return cells
-    if lay.width < lay.marks:
-        return [(" " * lay.width, "gap")]
+        return [], []
+    if lay.width < MARKS:
+        return [(" " * lay.width, "gap")], [(" " * lay.width, "gap")]
+    first: list[tuple[str, str]] = []
     if new:
-        cells.append((NEW, "mark-new"))
+        first.append((NEW, "mark-new"))
     else:
-        cells.append((UNREAD if unread else " ", "mark-unread"))
-    cells.append((BOOKMARK if bookmarked else " ", "mark-bookmark"))
-    cells.append((" ", "gap"))
+        first.append((UNREAD if unread else " ", "mark-unread"))
+    first.append((" ", "gap"))
     title = display_safe(paper.title) or "(untitled)"
-    cells.append((fit(title, lay.title), "title"))
+    first.append((fit(title, lay.title), "title"))
+
+    second: list[tuple[str, str]] = [(BOOKMARK if bookmarked else " ", "mark-bookmark"),
+                                     (" ", "gap")]
+    lead = True  # no gap before the first cell after the marks
+
+    def cell(text: str, role: str) -> None:
+        nonlocal lead
+        if not lead:
+            second.append((" ", "gap"))
+        lead = False
+        second.append((text, role))
+
+    if lay.rank:
+        rank = record.trending_rank
+        cell(fit(f"#{rank}" if rank is not None else "", lay.rank), "rank")
     if lay.authors:
-        cells.append((" ", "gap"))
-        cells.append((fit(short_authors(paper.authors, lay.authors), lay.authors), "authors"))
+        names = short_authors(paper.authors, lay.authors)
+        if paper.withdrawn_at and cell_len(WITHDRAWN) + 2 <= lay.authors:
+            # Withdrawn papers say so where the eye reads the facts, before the authors.
+            cell(WITHDRAWN, "withdrawn")
+            rest = lay.authors - cell_len(WITHDRAWN) - 1
+            second.append((" ", "gap"))
+            second.append((fit(short_authors(paper.authors, rest), rest), "authors"))
+        else:
+            cell(fit(names, lay.authors), "authors")
     if lay.date:
-        day = record.day
-        cells.append((" ", "gap"))
-        cells.append((fit(day if lay.date >= 10 else day[5:], lay.date), "date"))
+        cell(fit(_date_text(record.day, lay.date), lay.date), "date")
     if lay.upvotes:
         votes = short_count(paper.upvotes)
-        cells.append((" ", "gap"))
-        cells.append((fit_right(f"{UPVOTE}{votes}" if votes else "", lay.upvotes), "upvotes"))
+        cell(fit_right(f"{UPVOTE}{votes}" if votes else "", lay.upvotes), "upvotes")
     if lay.comments:
         count = short_count(paper.num_comments) if paper.num_comments else ""
-        cells.append((" ", "gap"))
-        cells.append((fit_right(f"{count}{COMMENTS}" if count else "", lay.comments),
-                      "comments"))
+        cell(fit_right(f"{count}{COMMENTS}" if count else "", lay.comments), "comments")
     if lay.code:
-        cells.append((" ", "gap"))
-        cells.append((CODE if paper.github_repo else " " * lay.code, "code"))
-    used = sum(cell_len(text) for text, _ in cells)
-    if used < lay.width:
-        # The title absorbs rounding so the row always fills the width exactly.
-        cells.append((" " * (lay.width - used), "gap"))
-    return cells
+        cell(CODE if paper.github_repo else " " * lay.code, "code")
+    if lay.stars:
+        stars = short_count(paper.github_stars)
+        cell(fit_right(f"{STARS}{stars}" if stars else "", lay.stars), "stars")
+    for line in (first, second):
+        used = sum(cell_len(text) for text, _ in line)
+        if used < lay.width:
+            line.append((" " * (lay.width - used), "gap"))
+    return first, second

@@ -15,6 +15,7 @@ from reader.hub.parse import paper_from_item
 from reader.store.cache import PaperCache
 from reader.store.library import Library
 from reader.store.locations import locations
+from reader.widgets.rows import short_authors
 from tests.fakehub import Corpus
 
 
@@ -82,7 +83,10 @@ def test_list_plain_lines_and_limit(imported: list[dict[str, Any]],
     assert first[0] == newest["paper"]["id"]
     assert first[1] == newest["paper"]["submittedOnDailyAt"][:10]
     assert first[2] == str(newest["paper"]["upvotes"])
-    assert lines[0].endswith(paper_from_item(newest).title)  # type: ignore[union-attr]
+    paper = paper_from_item(newest)
+    assert paper is not None
+    # The title, then the first authors as the reader's rows shorten them.
+    assert lines[0].endswith(f"{paper.title}  — {short_authors(paper.authors, 28)}")
 
 
 def test_list_query_filters_and_sorts(imported: list[dict[str, Any]],
@@ -178,9 +182,12 @@ def test_a_bad_query_shows_a_caret_and_exits_2(imported: list[dict[str, Any]],
 
 def test_list_with_an_empty_cache(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", "--offline"]) == 0
-    assert capsys.readouterr().out == ""
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "the cache is empty" in err and "paper-reader sync" in err  # a hint, on stderr
     assert main(["list", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    out, err = capsys.readouterr()
+    assert json.loads(out) == [] and "the cache is empty" in err
 
 
 def test_show_prints_the_whole_paper(imported: list[dict[str, Any]],

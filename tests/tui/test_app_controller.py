@@ -13,7 +13,7 @@ from reader.query import parse
 from reader.store.cache import PaperCache
 from reader.store.library import Library
 from reader.store.locations import locations
-from reader.views import View, builtin_views, week_days
+from reader.views import View, builtin_views, view_span
 from tests.fakehub import Corpus
 from tests.tui.conftest import clock, fill_cache
 
@@ -64,8 +64,9 @@ def test_views_and_their_orders(loaded: Controller, corpus: Corpus) -> None:
     counts = loaded.counts(replace(loaded.snapshot(), show_muted=True), loaded.views())
     assert counts["all"] == len(data.records)
     assert counts["latest"] == len(corpus.items_on(corpus.dates()[-1]))
-    lo, hi = week_days(clock().date())
-    assert counts["week"] == len({i["paper"]["id"] for d in corpus.dates() if lo <= d <= hi
+    week = view_span("week", data, today=clock().date())
+    assert week is not None
+    assert counts["week"] == len({i["paper"]["id"] for d in corpus.dates() if d in week
                                   for i in corpus.items_on(d)})
     trending = loaded.run(loaded.snapshot(), View("trending", "Trending"), parse("")).records
     ranks = [r.trending_rank or 0 for r in trending]

@@ -80,7 +80,7 @@ async def test_placeholder_then_every_section() -> None:
             "https://huggingface.co/papers/2502.16161", "https://arxiv.org/abs/2502.16161",
             "https://arxiv.org/pdf/2502.16161", "https://github.com/example/fast-attn  ★ 1,234",
             "https://fast-attn.example.org", "A faster attention.", "attention · long context",
-            "We study attention.", "A second paragraph.", "linked repos: not fetched",
+            "We study attention.", "A second paragraph.", "linked repos: not fetched yet",
         ):
             assert expected in text, expected
         assert "Secret" not in text  # hidden authors are skipped
@@ -100,8 +100,14 @@ async def test_linked_repos_counts_and_top_ids() -> None:
         detail.show(record(), state=LibraryState(), linked=linked)
         await pilot.pause()
         text = rendered(section(detail, "linked"))
-        assert "org/model-6, org/model-5, org/model-4 (+4 more)" in text
-        assert "Datasets     1: org/data" in text and "Spaces       0" in text
+        # Every repo is listed, most liked first, each on its own line.
+        lines = text.splitlines()
+        assert "Models       7" in lines and "Datasets     1" in lines
+        assert "Spaces       0" in lines
+        models_at = [i for i, line in enumerate(lines) if line.startswith("  org/model-")]
+        assert [lines[i].split()[0] for i in models_at] == [f"org/model-{n}"
+                                                            for n in range(6, -1, -1)]
+        assert "  org/data" in lines
         assert "not fetched" not in text
 
 
@@ -229,3 +235,124 @@ async def test_empty_and_cjk_titles() -> None:
         await pilot.pause()
         title = section(detail, "title")
         assert title.size.height >= 3 and "日本語のタイトル" in rendered(title)
+
+
+# --- wrapping, links, linked repos (issue: the daily reader) ---------------------------------
+
+
+class LinkApp(App[None]):
+    """A detail of a given width that records LinkedWanted messages and opened URLs."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.width = width
+        self.wanted: list[str] = []
+        self.opened: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        detail = PaperDetail(id="detail")
+        detail.styles.width = self.width
+        yield detail
+
+    def on_paper_detail_linked_wanted(self, message: PaperDetail.LinkedWanted) -> None:
+        self.wanted.append(message.paper_id)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        self.opened.append(url)
+
+
+LONG_PAGE = "https://very-long-project-page.example.org/research/2025/efficient-attention/index.html"
+
+
+@pytest.mark.parametrize("width", [34, 40, 60])
+async def test_wrapped_values_hang_under_their_value(width: int) -> None:
+    days = tuple(f"2025-02-{d:02d}" for d in range(10, 28))
+    org = Organization("lab", "The Very Long Named Institute of Attention Research and Friends")
+    rec = Record(paper(organization=org, upvotes=123_456, num_comments=12_345), listed_on=days)
+    app = LinkApp(width)
+    async with app.run_test(size=(80, 40), notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(rec, state=LibraryState())
+        await pilot.pause()
+        lines = rendered(section(detail, "meta")).splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("Daily Papers"))
+        follow = lines[start + 1]
+        assert follow.startswith(" " * 13) and follow[13:14].isdigit(), lines
+        votes_at = next(i for i, line in enumerate(lines) if line.startswith("Upvotes"))
+        assert lines[votes_at + 1].startswith(" " * 13) or "comments" in lines[votes_at]
+        status_at = next(i for i, line in enumerate(lines) if line.startswith("Status"))
+        assert all(line.startswith(" " * 13) for line in lines[status_at + 1:]), lines
+        org_at = next(i for i, line in enumerate(lines) if line.startswith("Organization"))
+        assert lines[org_at + 1].startswith(" " * 13) and lines[org_at + 1].strip()
+        shown_days = " ".join(lines).replace(",", " ").split()
+        assert all(d in shown_days for d in days)  # wrapped, nothing lost
+
+
+@pytest.mark.parametrize("width", [34, 50])
+async def test_urls_are_shortened_on_one_line_and_link_whole(width: int) -> None:
+    rec = record(project_page=LONG_PAGE)
+    app = LinkApp(width)
+    async with app.run_test(size=(80, 40), notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(rec, state=LibraryState())
+        await pilot.pause()
+        links = section(detail, "links")
+        lines = rendered(links).splitlines()
+        page = [line for line in lines if line.startswith("Project page")]
+        assert len(page) == 1 and "…" in page[0]
+        # Each URL stays on its label's line: no line continues a broken URL.
+        labels = ("Links", "Hugging Face ", "arXiv ", "PDF ", "GitHub ", "Project page ")
+        assert all(line.startswith(labels) for line in lines), lines
+        assert links.size.height == len(lines)
+        # The link behind the shortened text is the whole URL: clicking it opens that.
+        row = lines.index(page[0])
+        await pilot.click(links, offset=(16, row))
+        await pilot.pause()
+        assert app.opened == [LONG_PAGE]
+
+
+async def test_every_linked_repo_is_visible_and_opens() -> None:
+    models = tuple(LinkedRepo(f"org/model-{n}", "model", likes=n) for n in range(40))
+    spaces = (LinkedRepo("me/demo", "space", likes=3),)
+    linked = LinkedRepos(models=models, datasets=(LinkedRepo("org/data", "dataset"),),
+                         spaces=spaces)
+    app = LinkApp(40)
+    async with app.run_test(size=(80, 24), notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(record(), state=LibraryState(), linked=linked)
+        detail.focus()
+        await pilot.pause()
+        text = rendered(section(detail, "linked"))
+        assert all(f"org/model-{n}" in text for n in range(40))
+        assert "me/demo" in text and "org/data" in text
+        await pilot.press("G")  # the pane scrolls to the last of them
+        await pilot.pause()
+        assert detail.scroll_y == detail.max_scroll_y > 0
+        linked_static = section(detail, "linked")
+        lines = rendered(linked_static).splitlines()
+        for name, url in (("me/demo", "https://huggingface.co/spaces/me/demo"),
+                          ("org/data", "https://huggingface.co/datasets/org/data"),
+                          ("org/model-39", "https://huggingface.co/org/model-39")):
+            row = next(i for i, line in enumerate(lines) if line.strip().startswith(name))
+            linked_static.scroll_visible(immediate=True)
+            detail.scroll_to(y=linked_static.region.y - detail.region.y + detail.scroll_y
+                             + row - 2, animate=False, immediate=True)
+            await pilot.pause()
+            await pilot.click(linked_static, offset=(3, row))
+            await pilot.pause()
+            assert app.opened[-1] == url
+
+
+async def test_linked_repos_are_wanted_once_the_cursor_rests() -> None:
+    app = LinkApp(50)
+    async with app.run_test(size=(80, 24), notifications=True, tooltips=True) as pilot:
+        detail = app.query_one(PaperDetail)
+        for n in range(5):  # a held key: each paper shown only for a moment
+            detail.show(record(id=f"2502.1616{n}"), state=LibraryState())
+            await pilot.pause()
+        await pilot.pause(0.6)
+        assert app.wanted == ["2502.16164"]
+        detail.show(record(id="2502.16164"), state=LibraryState(), linked=LinkedRepos())
+        detail.show(record(id="2502.00001"), state=LibraryState(), linked=LinkedRepos())
+        await pilot.pause(0.6)
+        assert app.wanted == ["2502.16164"]  # papers whose repos are known are not asked for

@@ -1,4 +1,5 @@
-"""PaperList: row formatting, keys, mouse, messages, kept cursor, marks, scale, hostile text."""
+"""PaperList: two-line row formatting, keys, mouse, messages, kept cursor, marks, scale, hostile
+text."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from reader.widgets.paper_list import PaperList
 from reader.widgets.rows import (
     BOOKMARK,
     NEW,
+    ROW_HEIGHT,
     UNREAD,
+    Columns,
+    columns_for,
     display_safe,
     fit,
     layout,
-    row_cells,
+    row_lines,
     short_authors,
     short_count,
 )
@@ -31,7 +35,8 @@ SIZE = (100, 24)
 
 def make(i: int, title: str | None = None, **fields: Any) -> Record:
     """A plain record ``2501.{i:05d}``; ``fields`` go to the Paper, ``listed_on``/... to Record."""
-    record_fields = {k: fields.pop(k) for k in ("listed_on", "first_seen") if k in fields}
+    record_fields = {k: fields.pop(k) for k in ("listed_on", "first_seen", "trending")
+                     if k in fields}
     paper = Paper(
         id=f"2501.{i:05d}",
         title=f"Paper {i} on efficient attention" if title is None else title,
@@ -98,29 +103,82 @@ def screen_lines(plist: PaperList) -> list[str]:
     return [line_text(plist, y) for y in range(plist.scrollable_content_region.height)]
 
 
+def row_text(plist: PaperList, row: int) -> tuple[str, str]:
+    """The two lines of the ``row``-th row on screen (rows counted from the top row)."""
+    y = row * ROW_HEIGHT - (plist.scroll_offset.y - plist.top_row * ROW_HEIGHT)
+    return line_text(plist, y), line_text(plist, y + 1)
+
+
+def cursor_fully_visible(plist: PaperList) -> bool:
+    first = plist.cursor_index * ROW_HEIGHT  # type: ignore[operator]
+    top = plist.scroll_offset.y
+    return top <= first and first + ROW_HEIGHT <= top + plist.scrollable_content_region.height
+
+
 # --- rows (no app) ---------------------------------------------------------------------------
+
+
+ALL_COLUMNS = [Columns(), Columns(rank=True, stars=True), Columns(dates=False)]
 
 
 @pytest.mark.parametrize("width", [0, 1, 2, 3, 4, 10, 23, 24, 31, 42, 57, 80, 100, 120, 300])
 @pytest.mark.parametrize("title", ["", "short", CLICK, "漢字" * 80, "🚀🤗👩‍🔬" * 20, "x" * 400])
-def test_row_fills_exactly_the_width(width: int, title: str) -> None:
-    record = make(1, title, upvotes=123_456, num_comments=1234, github_repo="https://g/x")
-    cells = row_cells(record, layout(width), unread=True, new=False, bookmarked=True)
-    assert sum(cell_len(text) for text, _ in cells) == width
+@pytest.mark.parametrize("columns", ALL_COLUMNS)
+def test_both_lines_fill_exactly_the_width(width: int, title: str, columns: Columns) -> None:
+    record = make(1, title, upvotes=123_456, num_comments=1234, github_repo="https://g/x",
+                  github_stars=54_321, withdrawn_at="2025-02-01T00:00:00Z")
+    for line in row_lines(record, layout(width, columns), unread=True, new=False,
+                          bookmarked=True):
+        assert sum(cell_len(text) for text, _ in line) == width
 
 
-def test_narrow_widths_drop_comments_then_authors_then_date() -> None:
-    assert layout(160) == layout(160) and layout(160).comments and layout(160).date == 10
-    for width in range(0, 240):
-        lay = layout(width)
-        # Columns give way in order: comments, authors, long date, date, code mark, upvotes.
-        assert not lay.comments or lay.authors
-        assert not lay.authors or lay.date == 10
-        assert not lay.date or lay.code
-        assert not lay.code or lay.upvotes
-        assert lay.title >= max(20, width * 2 // 5) or (lay.title == max(0, width - 3))
-    assert layout(42).date == 5 and not layout(42).authors
-    assert layout(100).authors and layout(100).comments
+def test_the_title_gets_the_whole_first_line() -> None:
+    for width in range(2, 240):
+        for columns in ALL_COLUMNS:
+            lay = layout(width, columns)
+            assert lay.title == width - 2  # only the unread mark and a space before it
+            # The second line's facts give way before the authors drop below 12 cells.
+            facts = [lay.rank, lay.date, lay.upvotes, lay.comments, lay.code, lay.stars]
+            assert lay.authors + sum(w + 1 for w in facts if w) == width - 2
+            assert lay.authors >= 12 or not any(facts)
+    wide = layout(120, Columns(rank=True, stars=True))
+    assert wide.rank and wide.stars and wide.date == len("listed 2026-11-30") and wide.comments
+    assert not layout(120, Columns(dates=False)).date
+    # Narrow: comments go first, then the date's label and year.
+    assert layout(40).comments == 0 and layout(40).date in (5, 10)
+
+
+def test_columns_follow_the_view_and_sort() -> None:
+    assert columns_for("trending", None) == Columns(rank=True)
+    assert columns_for("all", "stars") == Columns(stars=True)
+    assert columns_for("latest", None) == Columns(dates=False)
+    assert columns_for("day", "stars") == Columns(stars=True, dates=False)
+    assert columns_for("week", None) == Columns()
+
+
+def test_second_line_names_rank_authors_day_and_stars() -> None:
+    record = make(7, "A title", upvotes=42, num_comments=3, github_repo="https://g/x",
+                  github_stars=1234, listed_on=("2025-01-15",),
+                  trending=((3, "2025-01-16T06:00:00Z"),))
+    title, facts = ("".join(t for t, _ in line) for line in row_lines(
+        record, layout(80, Columns(rank=True, stars=True)), unread=False, new=False,
+        bookmarked=True))
+    assert title.startswith("  A title")
+    assert facts.startswith(BOOKMARK + " #3  A. Smith, B. Lee")
+    assert "listed 2025-01-15" in facts and "▲42" in facts and "3c" in facts
+    assert "</>" in facts and facts.rstrip().endswith("☆1234")
+    one_day = "".join(t for t, _ in row_lines(record, layout(80, Columns(dates=False)),
+                                                unread=False, new=False, bookmarked=False)[1])
+    assert "2025-01-15" not in one_day and "#3" not in one_day and "☆" not in one_day
+
+
+def test_withdrawn_papers_say_so_in_the_row() -> None:
+    record = make(8, "Gone", withdrawn_at="2025-02-01T00:00:00Z")
+    cells = row_lines(record, layout(80), unread=True, new=False, bookmarked=False)[1]
+    assert ("withdrawn", "withdrawn") in cells
+    assert "A. Smith" in "".join(t for t, _ in cells)
+    plain = row_lines(make(9), layout(80), unread=True, new=False, bookmarked=False)[1]
+    assert all(role != "withdrawn" for _, role in plain)
 
 
 def test_short_authors_and_counts() -> None:
@@ -157,42 +215,59 @@ async def test_cursor_keys_move_and_post_highlighted() -> None:
         plist = app.query_one(PaperList)
         await pilot.pause()
         assert plist.cursor_index == 0 and app.highlighted == ["2501.00000"]
-        height = plist.scrollable_content_region.height
+        rows = plist.page_rows  # whole two-line rows on screen
+        assert rows == plist.scrollable_content_region.height // 2
         steps = [
             ("down", 1), ("j", 2), ("up", 1), ("k", 0), ("k", 0),
             ("end", 199), ("home", 0), ("G", 199), ("g", 0),
-            ("pagedown", height), ("pageup", 0),
-            ("ctrl+d", height // 2), ("ctrl+d", 2 * (height // 2)), ("ctrl+u", height // 2),
+            ("pagedown", rows), ("pageup", 0),
+            ("ctrl+d", rows // 2), ("ctrl+d", 2 * (rows // 2)), ("ctrl+u", rows // 2),
         ]
         for key, expected in steps:
             await pilot.press(key)
             await pilot.pause()
             assert plist.cursor_index == expected, key
             assert plist.cursor_id == f"2501.{expected:05d}"
-            top = plist.scroll_offset.y
-            assert top <= expected < top + height, f"cursor scrolled out of view after {key}"
+            assert cursor_fully_visible(plist), f"cursor row not wholly on screen after {key}"
+            assert plist.scroll_offset.y % ROW_HEIGHT == 0, "the top row is cut in half"
         # One message per actual move; pressing k at the top posts nothing.
-        assert app.highlighted[-1] == f"2501.{height // 2:05d}"
+        assert app.highlighted[-1] == f"2501.{rows // 2:05d}"
         assert app.highlighted.count("2501.00000") == 5
         await pilot.press("enter")
         await pilot.pause()
-        assert app.opened == [f"2501.{height // 2:05d}"]
+        assert app.opened == [f"2501.{rows // 2:05d}"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (100, 23)])
+async def test_walking_down_and_up_keeps_the_cursor_row_whole(size: tuple[int, int]) -> None:
+    app = ListApp([make(i) for i in range(60)])
+    async with app.run_test(size=size, notifications=True, tooltips=True) as pilot:
+        plist = app.query_one(PaperList)
+        await pilot.pause()
+        for key, count in (("j", 59), ("k", 59)):
+            for _ in range(count):
+                await pilot.press(key)
+                await pilot.pause()
+                assert cursor_fully_visible(plist), (key, plist.cursor_index)
+                title, _ = row_text(plist, plist.cursor_index - plist.top_row)  # type: ignore[operator]
+                assert f"Paper {plist.cursor_index} " in title
+        assert plist.cursor_index == 0 and plist.scroll_offset.y == 0
 
 
 async def test_click_selects_then_opens() -> None:
     app = ListApp([make(i) for i in range(10)])
     async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
         plist = app.query_one(PaperList)
-        await pilot.click(PaperList, offset=(10, 3))
+        await pilot.click(PaperList, offset=(10, 6))  # row 3, its title line
         await pilot.pause()
         assert plist.cursor_index == 3 and app.opened == []
-        await pilot.click(PaperList, offset=(10, 3))
+        await pilot.click(PaperList, offset=(10, 7))  # row 3, its second line
         await pilot.pause()
         assert app.opened == ["2501.00003"]
-        await pilot.double_click(PaperList, offset=(10, 5))
+        await pilot.double_click(PaperList, offset=(10, 11))
         await pilot.pause()
         assert plist.cursor_index == 5 and app.opened == ["2501.00003", "2501.00005"]
-        await pilot.click(PaperList, offset=(10, 20))  # below the last row
+        await pilot.click(PaperList, offset=(10, 21))  # below the last row
         await pilot.pause()
         assert plist.cursor_index == 5 and app.is_running
 
@@ -204,11 +279,11 @@ async def test_set_records_keeps_the_cursor_paper() -> None:
         plist = app.query_one(PaperList)
         assert plist.move_to("2501.00040")
         await pilot.pause()
-        row_on_screen = plist.cursor_index - plist.scroll_offset.y  # type: ignore[operator]
+        row_on_screen = plist.cursor_index - plist.top_row  # type: ignore[operator]
         plist.set_records(records[30:], keep_cursor=True)  # the paper moves to index 10
         await pilot.pause()
         assert plist.cursor_id == "2501.00040" and plist.cursor_index == 10
-        assert plist.cursor_index - plist.scroll_offset.y == min(row_on_screen, 10)
+        assert plist.cursor_index - plist.top_row == min(row_on_screen, 10)
         assert app.highlighted[-1] == "2501.00040"
 
         plist.set_records(list(reversed(records)), keep_cursor=False)
@@ -252,24 +327,27 @@ async def test_marks_follow_set_marks() -> None:
     async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
         plist = app.query_one(PaperList)
         await pilot.pause()
-        assert [line_text(plist, y)[0] for y in range(4)] == [UNREAD] * 4
-        assert all(line_text(plist, y)[1] == " " for y in range(4))
+        def marks() -> list[str]:
+            # The unread/new mark starts the title line, the bookmark mark the facts line.
+            return [row_text(plist, r)[0][0] + row_text(plist, r)[1][0] for r in range(4)]
+
+        assert marks() == [UNREAD + " "] * 4
         state = LibraryState(bookmarks={"2501.00002": "2025-01-21T00:00:00Z"},
                              read={"2501.00003": "2025-01-21T00:00:00Z"})
         plist.set_marks(state, new_since="2025-01-16T00:00:00+00:00",
                         watched=frozenset({"2501.00000"}))
         await pilot.pause()
-        marks = [line_text(plist, y)[:2] for y in range(4)]
-        assert marks == [UNREAD + " ", NEW + " ", UNREAD + BOOKMARK, "  "]
-        # The watched row (0, also the cursor: compare rows 2 and 1 instead after moving).
+        assert marks() == [UNREAD + " ", NEW + " ", UNREAD + BOOKMARK, "  "]
+        # The watched row (0, also the cursor: compare rows 0 and 2 after moving away).
         await pilot.press("end")
         await pilot.pause()
-        watched_bg = plist.render_line(0)._segments[3].style.bgcolor  # type: ignore[union-attr]
-        plain_bg = plist.render_line(2)._segments[3].style.bgcolor  # type: ignore[union-attr]
-        assert watched_bg != plain_bg
+        for line in (0, 1):
+            watched = plist.render_line(line)._segments[2].style.bgcolor  # type: ignore[union-attr]
+            plain = plist.render_line(4 + line)._segments[2].style.bgcolor  # type: ignore[union-attr]
+            assert watched != plain
         plist.set_marks(LibraryState(), new_since=None)
         await pilot.pause()
-        assert [line_text(plist, y)[:2] for y in range(4)] == [UNREAD + " "] * 4
+        assert marks() == [UNREAD + " "] * 4
 
 
 # --- scale -----------------------------------------------------------------------------------
@@ -283,20 +361,24 @@ async def test_hundred_thousand_records_render_only_the_visible_rows() -> None:
         plist.set_records(records)
         await pilot.pause()
         height = plist.scrollable_content_region.height
-        assert plist.virtual_size.height == 100_000
-        for keys, bound in ((("j",), 2), (("k",), 2), (("G",), height), (("pageup",), height),
+        rows = plist.page_rows
+        assert plist.virtual_size.height == 100_000 * ROW_HEIGHT
+        for keys, bound in ((("j",), 4), (("k",), 4), (("G",), height), (("pageup",), height),
                             (("ctrl+d",), height)):
             plist.rendered = 0
             await pilot.press(*keys)
             await pilot.pause()
-            # Moving the cursor within the page redraws its two rows; a scroll redraws a page.
+            # Moving the cursor within the page redraws its two rows (four lines); a scroll
+            # redraws a page.
             assert 0 < plist.rendered <= bound, (keys, plist.rendered)
-        assert plist.cursor_index == 99_999 - height + height // 2
+            assert cursor_fully_visible(plist)
+        assert plist.cursor_index == 99_999 - rows + rows // 2
         plist.rendered = 0
-        plist.scroll_to(y=50_000, animate=False)
+        plist.scroll_to(y=50_000 * ROW_HEIGHT, animate=False)
         await pilot.pause()
         assert 0 < plist.rendered <= height
         assert "Paper 50000 " in line_text(plist, 0)
+        assert "A. Smith, B. Lee" in line_text(plist, 1)
 
 
 # --- hostile text ----------------------------------------------------------------------------
@@ -317,9 +399,9 @@ async def test_hostile_titles_render_as_text_and_run_nothing(size: tuple[int, in
         for line in lines:
             assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in line), repr(line)
             assert "\u202e" not in line
-        for row in range(min(len(records), plist.scrollable_content_region.height)):
-            await pilot.click(PaperList, offset=(4, row))
-            await pilot.click(PaperList, offset=(4, row))
+        for row in range(min(len(records), plist.page_rows)):
+            await pilot.click(PaperList, offset=(4, row * ROW_HEIGHT))
+            await pilot.click(PaperList, offset=(4, row * ROW_HEIGHT + 1))
             await pilot.pause()
             assert app.is_running
         assert app.opened  # clicks on the cursor row opened papers, and nothing else happened
@@ -341,6 +423,6 @@ async def test_records_and_marks_set_before_mounting() -> None:
     app = EarlyApp()
     async with app.run_test(size=SIZE, notifications=True, tooltips=True) as pilot:
         await pilot.pause()
-        top = plist.scroll_offset.y
-        assert top <= 250 < top + plist.scrollable_content_region.height
-        assert line_text(plist, 250 - top)[:2] == UNREAD + BOOKMARK
+        assert cursor_fully_visible(plist)
+        title, facts = row_text(plist, 250 - plist.top_row)
+        assert title.startswith(UNREAD + " Paper 250 ") and facts[0] == BOOKMARK
