@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from reader import __version__
-from reader.cli import import_cmd, list_cmd, show_cmd, sync_cmd
+from reader.cli import import_cmd, list_cmd, show_cmd, sync_cmd, tag_cmd
 from reader.cli.output import PROG
 
 EPILOG = """\
@@ -15,6 +15,8 @@ commands:
   import    load Papers-API JSON (an array or JSON lines) into the cache
   list      list cached papers, filtered with the query language
   show      show one cached paper in full
+  tag       show, add (+TAG) or remove (-TAG) a paper's tags
+  note      show, set, --edit or --clear a paper's note
 
 examples:
   paper-reader                      start the reader
@@ -56,4 +58,5 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (sync_cmd, import_cmd, list_cmd, show_cmd):
         module.add_parser(sub, [common])
+    tag_cmd.add_parsers(sub, [common])
     return parser

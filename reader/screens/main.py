@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from reader.controller import Controller, Result
 from reader.keys import MAIN_KEYS, bindings
 from reader.query import Query, QueryError, parse
+from reader.screens.library_ops import LibraryOps
 from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
 from reader.screens.net import Network
 from reader.screens.paper_ops import PaperOps
@@ -65,6 +66,7 @@ class MainScreen(Screen[None]):
         self.net = Network(self)
         self.loader = Loader(self)
         self.ops = PaperOps(self)
+        self.library_ops = LibraryOps(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -398,6 +400,12 @@ class MainScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         self.ops.toggle_read()
+
+    def action_edit_tags(self) -> None:
+        self.library_ops.edit_tags()
+
+    def action_edit_note(self) -> None:
+        self.library_ops.edit_note()
 
     def action_open_browser(self) -> None:
         self.ops.open("page")

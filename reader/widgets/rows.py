@@ -31,6 +31,8 @@ ELLIPSIS = "…"
 UNREAD = "•"
 NEW = "✦"  # unread and first seen after the previous visit
 BOOKMARK = "★"
+TAGGED = "#"  # at the end of the title: the paper has tags
+NOTED = "¶"  # ... and/or a note
 UPVOTE = "▲"
 COMMENTS = "c"  # a plain letter: speech-bubble emoji draw two cells wide in some terminals only
 CODE = "</>"
@@ -160,11 +162,13 @@ def layout(width: int) -> Layout:
 
 
 def row_cells(record: Record, lay: Layout, *, unread: bool, new: bool,
-              bookmarked: bool) -> list[tuple[str, str]]:
+              bookmarked: bool, tagged: bool = False,
+              noted: bool = False) -> list[tuple[str, str]]:
     """The row as ``(text, role)`` cells whose widths add up to ``lay.width``.
 
-    Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``authors``, ``date``,
-    ``upvotes``, ``comments``, ``code`` and ``gap`` (separating spaces).
+    Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``mark-tag`` (``#``
+    tagged, ``¶`` noted, at the end of the title column), ``authors``, ``date``, ``upvotes``,
+    ``comments``, ``code`` and ``gap`` (separating spaces).
     """
     paper: Paper = record.paper
     cells: list[tuple[str, str]] = []
@@ -179,7 +183,12 @@ def row_cells(record: Record, lay: Layout, *, unread: bool, new: bool,
     cells.append((BOOKMARK if bookmarked else " ", "mark-bookmark"))
     cells.append((" ", "gap"))
     title = display_safe(paper.title) or "(untitled)"
-    cells.append((fit(title, lay.title), "title"))
+    mark = (TAGGED if tagged else "") + (NOTED if noted else "")
+    if mark and lay.title > len(mark) + 4:
+        cells.append((fit(title, lay.title - len(mark) - 1), "title"))
+        cells += [(" ", "gap"), (mark, "mark-tag")]
+    else:
+        cells.append((fit(title, lay.title), "title"))
     if lay.authors:
         cells.append((" ", "gap"))
         cells.append((fit(short_authors(paper.authors, lay.authors), lay.authors), "authors"))
