@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from reader import __version__
-from reader.cli import import_cmd, list_cmd, show_cmd, sync_cmd, tag_cmd
+from reader.cli import export_cmd, import_cmd, list_cmd, show_cmd, sync_cmd, tag_cmd
 from reader.cli.output import PROG
 
 EPILOG = """\
@@ -17,6 +17,7 @@ commands:
   show      show one cached paper in full
   tag       show, add (+TAG) or remove (-TAG) a paper's tags
   note      show, set, --edit or --clear a paper's note
+  export    write papers as bibtex, ris, markdown, csv or json
 
 examples:
   paper-reader                      start the reader
@@ -59,4 +60,5 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (sync_cmd, import_cmd, list_cmd, show_cmd):
         module.add_parser(sub, [common])
     tag_cmd.add_parsers(sub, [common])
+    export_cmd.add_parser(sub, [common])
     return parser
