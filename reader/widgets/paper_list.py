@@ -155,6 +155,7 @@ class PaperList(ScrollView, can_focus=True):
         self._bookmarks: dict[str, str] = {}
         self._tags: dict[str, tuple[str, ...]] = {}
         self._notes: dict[str, str] = {}
+        self._selected: frozenset[str] = frozenset()  # marked for an export
         self._watched: frozenset[str] = frozenset()
         self._new_since: str | None = None
         self._marks_version = 0
@@ -219,6 +220,13 @@ class PaperList(ScrollView, can_focus=True):
         # Compare times as "YYYY-MM-DDTHH:MM:SS": stamps end in "Z" or "+00:00" (both UTC).
         self._new_since = new_since[:19] if new_since else None
         self._watched = watched
+        self._marks_version += 1
+        self._strips.clear()
+        self.refresh()
+
+    def set_selected(self, ids: frozenset[str]) -> None:
+        """The papers marked for an export (a ✓ in the first column)."""
+        self._selected = ids
         self._marks_version += 1
         self._strips.clear()
         self.refresh()
@@ -328,7 +336,8 @@ class PaperList(ScrollView, can_focus=True):
             record.first_seen[:19] > self._new_since)
         cells = row_cells(record, layout(width), unread=unread, new=new,
                           bookmarked=paper_id in self._bookmarks,
-                          tagged=paper_id in self._tags, noted=paper_id in self._notes)
+                          tagged=paper_id in self._tags, noted=paper_id in self._notes,
+                          selected=paper_id in self._selected)
         row: tuple[str, ...] = ("paper-list--watched",) if paper_id in self._watched else ()
         tail: tuple[str, ...] = ("paper-list--cursor",) if is_cursor else ()
         segments = []

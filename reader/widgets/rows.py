@@ -30,6 +30,7 @@ __all__ = [
 ELLIPSIS = "…"
 UNREAD = "•"
 NEW = "✦"  # unread and first seen after the previous visit
+SELECTED = "✓"  # marked (x) for an export: wins over the unread/new mark
 BOOKMARK = "★"
 TAGGED = "#"  # at the end of the title: the paper has tags
 NOTED = "¶"  # ... and/or a note
@@ -162,8 +163,8 @@ def layout(width: int) -> Layout:
 
 
 def row_cells(record: Record, lay: Layout, *, unread: bool, new: bool,
-              bookmarked: bool, tagged: bool = False,
-              noted: bool = False) -> list[tuple[str, str]]:
+              bookmarked: bool, tagged: bool = False, noted: bool = False,
+              selected: bool = False) -> list[tuple[str, str]]:
     """The row as ``(text, role)`` cells whose widths add up to ``lay.width``.
 
     Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``mark-tag`` (``#``
@@ -176,7 +177,9 @@ def row_cells(record: Record, lay: Layout, *, unread: bool, new: bool,
         return cells
     if lay.width < lay.marks:
         return [(" " * lay.width, "gap")]
-    if new:
+    if selected:
+        cells.append((SELECTED, "mark-new"))
+    elif new:
         cells.append((NEW, "mark-new"))
     else:
         cells.append((UNREAD if unread else " ", "mark-unread"))

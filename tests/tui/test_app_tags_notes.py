@@ -151,3 +151,39 @@ async def test_the_suggester_completes_the_last_word_only() -> None:
     assert await s.get_suggestion("surf su") == "surf survey"
     assert await s.get_suggestion("todo ") is None
     assert await s.get_suggestion("x") is None
+
+
+async def test_export_marked_papers_to_a_file_and_the_view_to_the_clipboard(
+        corpus: Corpus, make_app: Any, tmp_path: Any) -> None:
+    from reader.screens.export_dialog import ExportDialog
+
+    bibtexparser = pytest.importorskip("bibtexparser")
+    fill_cache(corpus)
+    app = make_app(None)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        first = screen.paper_list.cursor_id
+        await pilot.press("x", "j", "x", "j", "x", "x")  # the third is marked, then unmarked
+        await settle(pilot)
+        marked = list(screen.export_ops.marked)
+        assert len(marked) == 2 and marked[0] == first
+        assert screen.paper_list.render_line(0).text.startswith("✓")
+        await pilot.press("E")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        target = tmp_path / "out.bib"
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        parsed = bibtexparser.parse_string(target.read_text(encoding="utf-8"))
+        assert [e.fields_dict["eprint"].value for e in parsed.entries] == marked
+        # The whole view as Markdown, to the clipboard.
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.click("#scope-view")
+        await pilot.click("#format-markdown")
+        await pilot.click("#export-copy")
+        await settle(pilot)
+        assert app.clipboard.startswith(f"# Reading list ({len(screen.result.records):,} papers)")
+        assert any("Copied" in str(n.message) for n in app._notifications)
