@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from reader import __version__
-from reader.cli import export_cmd, import_cmd, list_cmd, show_cmd, sync_cmd, tag_cmd
+from reader.cli import (
+    export_cmd,
+    import_cmd,
+    library_cmd,
+    list_cmd,
+    show_cmd,
+    sync_cmd,
+    tag_cmd,
+)
 from reader.cli.output import PROG
 
 EPILOG = """\
@@ -18,6 +26,7 @@ commands:
   tag       show, add (+TAG) or remove (-TAG) a paper's tags
   note      show, set, --edit or --clear a paper's note
   export    write papers as bibtex, ris, markdown, csv or json
+  library   export your library to a file, or import (merge) one or a list of ids
 
 examples:
   paper-reader                      start the reader
@@ -61,4 +70,5 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_parser(sub, [common])
     tag_cmd.add_parsers(sub, [common])
     export_cmd.add_parser(sub, [common])
+    library_cmd.add_parser(sub, [common])
     return parser

@@ -167,8 +167,9 @@ class Library:
             self._report(f"Could not save your library ({err.strerror}); changes are kept for "
                          "this session only until it can be saved.")
 
+    @staticmethod
     def _parse(
-        self, data: dict[str, dict[str, dict[str, Any]]]
+        data: dict[str, dict[str, dict[str, Any]]]
     ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, str]], int]:
         docs: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
         keys: dict[str, dict[str, str]] = {t: {} for t in TABLES}
@@ -406,13 +407,7 @@ class Library:
     def dump(self) -> Dump:
         """Every entry with its edit time, as this process last saw the file."""
         with self._lock:
-            d = self._docs
-            return Dump(
-                bookmarks={doc["id"]: doc["at"] for doc in d["bookmarks"].values()},
-                read={doc["id"]: doc["at"] for doc in d["read"].values()},
-                tags={doc["id"]: (tuple(doc["tags"]), _at(doc)) for doc in d["tags"].values()},
-                notes={doc["id"]: (doc["text"], _at(doc)) for doc in d["notes"].values()},
-            )
+            return _dump(self._docs)
 
     def merge(self, incoming: Dump, *, dry_run: bool = False) -> MergePlan:
         """Fold ``incoming`` into the library (union of bookmarks, read marks and tags; the
@@ -444,6 +439,22 @@ class Library:
                 return plan_merge(self.dump(), incoming)
         self._mutate(op)
         return plans[0]
+
+
+def dump_tables(data: dict[str, dict[str, dict[str, Any]]]) -> tuple[Dump, int]:
+    """The entries of a library file's tables (another machine's ``library.json``, already
+    parsed) and how many damaged entries were skipped."""
+    docs, _keys, bad = Library._parse(data)
+    return _dump(docs), bad
+
+
+def _dump(d: dict[str, dict[str, dict[str, Any]]]) -> Dump:
+    return Dump(
+        bookmarks={doc["id"]: doc["at"] for doc in d["bookmarks"].values()},
+        read={doc["id"]: doc["at"] for doc in d["read"].values()},
+        tags={doc["id"]: (tuple(doc["tags"]), _at(doc)) for doc in d["tags"].values()},
+        notes={doc["id"]: (doc["text"], _at(doc)) for doc in d["notes"].values()},
+    )
 
 
 def _at(doc: dict[str, Any]) -> str:

@@ -60,31 +60,31 @@ def plan_merge(current: Dump, incoming: Dump) -> MergePlan:
     for pid, at in sorted(incoming.bookmarks.items()):
         if pid not in bookmarks:
             bookmarks[pid] = at
-            plan.changes.append(f"bookmark {pid}")
+            plan.changes.append(f"bookmarked {pid}")
     for pid, at in sorted(incoming.read.items()):
         if pid not in read:
             read[pid] = at
-            plan.changes.append(f"read {pid}")
+            plan.changes.append(f"marked read {pid}")
     for pid, (theirs, at) in sorted(incoming.tags.items()):
         mine, my_at = tags.get(pid, ((), ""))
         added = [t for t in theirs if t not in mine]
         if added:
             tags[pid] = ((*mine, *added), max(my_at, at))
             plan.tag_ids.append(pid)
-            plan.changes.append(f"tags {pid}: " + " ".join(f"+{t}" for t in added))
+            plan.changes.append(f"tagged {pid}: " + " ".join(f"+{t}" for t in added))
     for pid, (text, at) in sorted(incoming.notes.items()):
         old = notes.get(pid)
         if old is None:
             notes[pid] = (text, at)
             plan.note_ids.append(pid)
-            plan.changes.append(f"note {pid}: added")
+            plan.changes.append(f"note added to {pid}")
         elif old[0] != text:
             if at > old[1]:
                 notes[pid] = (text, at)
                 plan.note_ids.append(pid)
-                plan.changes.append(f"note {pid}: replaced by the newer one ({at or '?'})")
+                plan.changes.append(f"note of {pid} replaced by the newer one ({at or '?'})")
             else:
-                plan.kept.append(f"note {pid}: kept this library's newer one ({old[1] or '?'})")
+                plan.kept.append(f"note of {pid} kept: this library's is newer ({old[1] or '?'})")
     return plan
 
 
@@ -169,6 +169,11 @@ _BIB_FIELD = re.compile(
     r"\b(eprint|arxivid|arxiv|url|doi|journal|note|howpublished)\s*=\s*[{\"]\s*([^}\"]*)",
     re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.IGNORECASE)
+
+
+def looks_like_bibtex(text: str) -> bool:
+    """True if a line starts a BibTeX entry (``@misc{``, ``@article(``...)."""
+    return re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", text, re.MULTILINE) is not None
 
 
 def ids_from_bibtex(text: str) -> tuple[list[str], int]:

@@ -238,9 +238,9 @@ def test_merge_is_a_union_and_the_newer_note_wins(lib_path: Path) -> None:
     plan = lib.merge(incoming, dry_run=True)
     assert lib_path.read_bytes() == before  # a dry run saves nothing
     assert plan.changes == [
-        "bookmark 2602.00003", "read 2602.00001", "tags 2602.00001: +theirs",
-        "note 2602.00002: replaced by the newer one (2999-01-01T00:00:00.000Z)",
-        "note 2602.00004: added"]
+        "bookmarked 2602.00003", "marked read 2602.00001", "tagged 2602.00001: +theirs",
+        "note of 2602.00002 replaced by the newer one (2999-01-01T00:00:00.000Z)",
+        "note added to 2602.00004"]
     assert plan.kept and "2602.00001" in plan.kept[0]
     lib.merge(incoming)
     state = Library(lib_path).snapshot()
