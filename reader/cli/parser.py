@@ -6,6 +6,7 @@ import argparse
 
 from reader import __version__
 from reader.cli import (
+    digest_cmd,
     export_cmd,
     import_cmd,
     library_cmd,
@@ -27,6 +28,7 @@ commands:
   note      show, set, --edit or --clear a paper's note
   export    write papers as bibtex, ris, markdown, csv or json
   library   export your library to a file, or import (merge) one or a list of ids
+  digest    the day's top papers with links and AI summaries (markdown, html, text)
 
 examples:
   paper-reader                      start the reader
@@ -71,4 +73,5 @@ def build_parser() -> argparse.ArgumentParser:
     tag_cmd.add_parsers(sub, [common])
     export_cmd.add_parser(sub, [common])
     library_cmd.add_parser(sub, [common])
+    digest_cmd.add_parser(sub, [common])
     return parser
