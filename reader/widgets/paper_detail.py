@@ -295,9 +295,12 @@ class PaperDetail(VimScroll, can_focus=True):
              _count(paper.num_comments))
         if record.trending_rank is not None:
             history = [rank for _, rank in daily_best(record.trending)]
-            line("Trending", f"#{record.trending_rank}  ",
-                 (sparkline(history[-14:]), ".paper-detail--status"),
-                 (f"  {trend_summary(record.trending)}", ".paper-detail--dim"))
+            if len(history) < 2:  # one day: the rank says it all
+                line("Trending", f"#{record.trending_rank}")
+            else:
+                line("Trending", f"#{record.trending_rank}  ",
+                     (sparkline(history[-14:]), ".paper-detail--status"),
+                     (f"  {trend_summary(record.trending)}", ".paper-detail--dim"))
         status: list[str] = []
         status.append("★ bookmarked" if state.is_bookmarked(paper.id) else "not bookmarked")
         read_at = state.read.get(paper.id)
