@@ -96,10 +96,9 @@ class Library:
         """The folder cannot be written (read-only home, no permission): read without the lock
         (every write is an atomic replace, so the file read is whole) and refuse changes."""
         reason = err.strerror or str(err)
+        # Not a problem to report on every `list` or start: said when a change is refused.
         self.refusal = (f"Your library folder {self.path.parent} cannot be written ({reason}); "
                         "the change was not saved.")
-        self._report(f"Your library folder {self.path.parent} cannot be written ({reason}): "
-                     "it is shown read-only and changes are not saved.")
 
     def _stat(self) -> Stamp | None:
         try:
