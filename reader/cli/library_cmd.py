@@ -98,7 +98,7 @@ def _read(name: str) -> bytes:
 def _from_library_json(body: dict[str, Any]) -> Dump:
     """Another machine's library.json (the TinyDB file itself), checked the way the library
     checks its own file; its ids, tags and notes then go through the export's checks too."""
-    from reader.store.library import dump_tables
+    from reader.store.library_docs import dump_tables
 
     tables = {k: v for k, v in body.items() if isinstance(v, dict)}
     raw, bad = dump_tables(tables)

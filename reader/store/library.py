@@ -24,19 +24,15 @@ from filelock import FileLock, Timeout
 
 from reader.hub.text import clean_block, clean_line
 from reader.store.atomic import CorruptFile, quarantine, remove_stale_temps
+from reader.store.library_docs import TABLES, dump_docs, parse_tables
 from reader.store.merge import now_iso
 from reader.store.state import LibraryState
 from reader.store.storage import NewerFormat, read_db, write_db
 from reader.store.travel import Dump, MergePlan, plan_merge
 
 KIND = "library"
-TABLES = ("bookmarks", "read", "tags", "notes", "meta")
 LOCK_TIMEOUT = 5.0  # seconds; a mutation holds the lock for a few milliseconds
 _SPACES = re.compile(r"\s+")
-# What each table's documents must hold (besides "id"), to tell a damaged file from ours.
-_FIELDS: dict[str, tuple[str, type]] = {
-    "bookmarks": ("at", str), "read": ("at", str), "tags": ("tags", list), "notes": ("text", str),
-}
 
 Stamp = tuple[int, int, int]
 
@@ -120,7 +116,7 @@ class Library:
             return
         try:
             data = read_db(self.path, kind=KIND)
-            docs, keys, bad = self._parse(data or {})
+            docs, keys, bad = parse_tables(data or {})
         except NewerFormat as exc:
             self.read_only = True
             self._report(f"{exc} Changes made now are not saved.")
@@ -165,29 +161,6 @@ class Library:
         except OSError as err:
             self._report(f"Could not save your library ({err.strerror}); changes are kept for "
                          "this session only until it can be saved.")
-
-    @staticmethod
-    def _parse(
-        data: dict[str, dict[str, dict[str, Any]]]
-    ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, str]], int]:
-        docs: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
-        keys: dict[str, dict[str, str]] = {t: {} for t in TABLES}
-        bad = 0
-        for table in TABLES:
-            for key, doc in data.get(table, {}).items():
-                if table == "meta":
-                    docs[table][key] = doc
-                    continue
-                name, kind = _FIELDS[table]
-                pid = doc.get("id")
-                if not (isinstance(pid, str) and isinstance(doc.get(name), kind)) or (
-                    table == "tags" and not all(isinstance(t, str) for t in doc["tags"])
-                ):
-                    bad += 1
-                    continue
-                docs[table][key] = doc
-                keys[table][pid] = key
-        return docs, keys, bad
 
     def _save(self) -> None:
         """Write the in-memory state (call with both locks held)."""
@@ -406,7 +379,7 @@ class Library:
     def dump(self) -> Dump:
         """Every entry with its edit time, as this process last saw the file."""
         with self._lock:
-            return _dump(self._docs)
+            return dump_docs(self._docs)
 
     def merge(self, incoming: Dump, *, dry_run: bool = False) -> MergePlan:
         """Fold ``incoming`` into the library (union of bookmarks, read marks and tags; the
@@ -438,25 +411,3 @@ class Library:
                 return plan_merge(self.dump(), incoming)
         self._mutate(op)
         return plans[0]
-
-
-def dump_tables(data: dict[str, dict[str, dict[str, Any]]]) -> tuple[Dump, int]:
-    """The entries of a library file's tables (another machine's ``library.json``, already
-    parsed) and how many damaged entries were skipped."""
-    docs, _keys, bad = Library._parse(data)
-    return _dump(docs), bad
-
-
-def _dump(d: dict[str, dict[str, dict[str, Any]]]) -> Dump:
-    return Dump(
-        bookmarks={doc["id"]: doc["at"] for doc in d["bookmarks"].values()},
-        read={doc["id"]: doc["at"] for doc in d["read"].values()},
-        tags={doc["id"]: (tuple(doc["tags"]), _at(doc)) for doc in d["tags"].values()},
-        notes={doc["id"]: (doc["text"], _at(doc)) for doc in d["notes"].values()},
-    )
-
-
-def _at(doc: dict[str, Any]) -> str:
-    """An entry's edit time ("" for entries saved before edit times were kept)."""
-    at = doc.get("at")
-    return at if isinstance(at, str) else ""
