@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from reader.export.common import ARXIV_DOI, ascii_fold, split_name, year
+from reader.export.common import ARXIV_DOI, ascii_fold, one_line, split_name, year
 from reader.hub.models import Paper
 from reader.store.record import Record
 from reader.store.state import LibraryState
@@ -50,12 +50,12 @@ def _char(ch: str) -> str:
 
 def latex(text: str) -> str:
     """``text`` as LaTeX: specials escaped, accents as commands, line breaks as spaces."""
-    return "".join(_char(ch) for ch in " ".join(text.split()))
+    return "".join(_char(ch) for ch in one_line(text))
 
 
 def _title(text: str) -> str:
     words = []
-    for word in " ".join(text.split()).split(" "):
+    for word in one_line(text).split(" "):
         escaped = latex(word)
         if any(ch.isupper() for ch in word[1:]):
             escaped = "{" + escaped + "}"

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from reader.hub.models import Paper
+from reader.hub.text import clean_line
 
 ARXIV_DOI = "10.48550/arXiv.{id}"  # DataCite DOIs arXiv assigns to every paper
 
@@ -37,8 +38,10 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def one_line(text: str) -> str:
-    """Whitespace runs (line breaks too) as one space."""
-    return " ".join(text.split())
+    """Whitespace runs (line breaks too) as one space; control characters and terminal escape
+    sequences dropped (a cache written by another tool may hold them, and exports often go to
+    a terminal)."""
+    return clean_line(text)
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s")

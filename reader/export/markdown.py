@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reader.export.common import split_name, summary_line, year
+from reader.export.common import one_line, split_name, summary_line, year
 from reader.hub.models import Paper
+from reader.hub.text import clean_block
 from reader.store.record import Record
 from reader.store.state import LibraryState
 
@@ -15,7 +16,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$!])")
 
 def md_escape(text: str) -> str:
     """Plain text that Markdown shows as it is (no links, emphasis, HTML or tags)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
 
 
 def _authors(paper: Paper) -> str:
@@ -41,7 +42,7 @@ def item(record: Record, state: LibraryState) -> str:
     summary = summary_line(paper)
     if summary:
         lines.append(f"  - {md_escape(summary)}")
-    note = state.notes.get(pid, "").strip()
+    note = clean_block(state.notes.get(pid, "")).strip()
     if note:
         # Kept as the user wrote it (their Markdown), quoted under the paper.
         lines += ["  > " + line if line.strip() else "  >" for line in note.splitlines()]

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 
 from reader.export.common import one_line, year
+from reader.hub.text import clean_block
 from reader.store.record import Record
 from reader.store.state import LibraryState
 
@@ -20,7 +21,7 @@ COLUMNS = ("id", "title", "authors", "year", "published", "daily_day", "upvotes"
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else clean_block(str(value))
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -32,7 +33,8 @@ def csv_text(records: Sequence[Record], state: LibraryState) -> str:
     for record in records:
         p, pid = record.paper, record.id
         writer.writerow([_cell(v) for v in (
-            pid, one_line(p.title), "; ".join(a.name for a in p.visible_authors), year(p),
+            pid, one_line(p.title), "; ".join(one_line(a.name) for a in p.visible_authors),
+            year(p),
             (p.published_at or "")[:10], record.day, p.upvotes, p.num_comments, p.github_stars,
             p.github_repo, p.hf_url, p.pdf_url, "yes" if state.is_bookmarked(pid) else "no",
             "yes" if state.is_read(pid) else "no", " ".join(state.tags.get(pid, ())),

@@ -140,3 +140,16 @@ def test_export_package_never_imports_textual() -> None:
             "for f in e.FORMATS: e.writer(f)\n"
             "assert 'textual' not in sys.modules, 'textual imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_terminal_escape_survives_an_export(fmt: str) -> None:
+    """A cache written by another tool may hold escapes; exports often go to a terminal."""
+    evil = "\x1b[31mred\x1b[0m \x1b]52;c;ZWNobw==\x07 \u202eevil \x9b31m"
+    rows = records([("2501.00001", evil, [evil, "Ann Lee"])])
+    state = LibraryState(tags={"2501.00001": ("ok",)}, notes={"2501.00001": evil + "\nline"})
+    text = render(fmt, rows, state)
+    # JSON is the `list --json` form, byte for byte: orjson writes ESC and BEL as \u001b and
+    # \u0007; cleaning what a foreign cache holds there is that command's business.
+    for bad in ("\x1b", "\x07") if fmt == "json" else ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert bad not in text, (fmt, bad)
