@@ -79,6 +79,9 @@ def split_changes(words: list[str]) -> tuple[list[str], list[str]]:
     add: list[str] = []
     remove: list[str] = []
     for word in words:
+        if word.startswith("--"):
+            raise CliError(f"{word!r}: options go before the paper id (tags are +TAG or -TAG)",
+                           EXIT_USAGE)
         sign, name = (word[0], word[1:]) if word[:1] in "+-" else ("+", word)
         if not name.strip():
             raise CliError(f"{word!r} names no tag (write +TAG or -TAG)", EXIT_USAGE)

@@ -23,6 +23,7 @@ def test_tag_adds_removes_and_prints(capsys: pytest.CaptureFixture[str]) -> None
 
 
 @pytest.mark.parametrize("argv", [["tag", "nonsense", "+x"], ["tag", "2502.16161", "-"],
+                                  ["tag", "2502.16161", "+x", "--offline"],
                                   ["note", "2502.16161", "x", "--clear"]])
 def test_tag_and_note_refuse_bad_input_in_one_line(
         argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
