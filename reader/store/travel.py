@@ -169,6 +169,7 @@ _BIB_FIELD = re.compile(
     r"\b(eprint|arxivid|arxiv|url|doi|journal|note|howpublished)\s*=\s*[{\"]\s*([^}\"]*)",
     re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.IGNORECASE)
+_ARXIV_MENTION = re.compile(r"arxiv:\s*([0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?)", re.IGNORECASE)
 
 
 def looks_like_bibtex(text: str) -> bool:
@@ -192,7 +193,8 @@ def ids_from_bibtex(text: str) -> tuple[list[str], int]:
         for _name, value in _BIB_FIELD.findall(entry):
             value = value.strip()
             doi = _ARXIV_DOI.fullmatch(value)
-            candidate = doi.group(1) if doi else value.removeprefix("arXiv:").strip()
+            mention = _ARXIV_MENTION.search(value)  # "arXiv preprint arXiv:2402.00001"
+            candidate = doi.group(1) if doi else mention.group(1) if mention else value
             try:
                 pid = normalize_id(candidate)
                 break

@@ -78,11 +78,13 @@ def test_import_lists_of_ids_and_bibtex_as_bookmarks(
 @misc{b, title = {B}, url = {https://arxiv.org/abs/2402.00002}}
 @misc{c, title = "C", doi = "10.48550/arXiv.2402.00003"}
 @book{d, title={No arXiv here}}
+@article{e, title={E}, journal={arXiv preprint arXiv:2402.00004}, year={2024}}
 """, encoding="utf-8")
     assert main(["library", "import", str(bib)]) == 0
     assert "1 BibTeX entry has no arXiv id" in capsys.readouterr().err
     assert set(library().snapshot().bookmarks) == {
-        "2401.00001", "2401.00002", "2401.00003", "2402.00001", "2402.00002", "2402.00003"}
+        "2401.00001", "2401.00002", "2401.00003", "2402.00001", "2402.00002", "2402.00003",
+        "2402.00004"}
 
 
 @pytest.mark.parametrize(("content", "message"), [
