@@ -187,3 +187,19 @@ async def test_export_marked_papers_to_a_file_and_the_view_to_the_clipboard(
         await settle(pilot)
         assert app.clipboard.startswith(f"# Reading list ({len(screen.result.records):,} papers)")
         assert any("Copied" in str(n.message) for n in app._notifications)
+
+
+async def test_with_an_editor_set_but_no_terminal_the_text_area_is_used(
+        corpus: Corpus, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headless (tests, web) the app cannot be suspended for $EDITOR: the text area instead."""
+    monkeypatch.setenv("EDITOR", "false")
+    fill_cache(corpus)
+    app = make_app(None)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert main(app).controller.state.notes == {}
