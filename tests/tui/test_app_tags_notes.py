@@ -12,6 +12,7 @@ from reader.store.locations import locations
 from reader.widgets.filter_pane import FilterPane
 from tests.fakehub import Corpus
 from tests.tui.conftest import fill_cache, settle
+from tests.tui.test_app_readonly import record_notes
 from tests.tui.test_app_start import main
 
 
@@ -130,6 +131,7 @@ async def test_a_failed_write_is_reported_and_nothing_changes(
     from reader.store import storage
 
     fill_cache(corpus)
+    seen = record_notes(monkeypatch)
     app = make_app(None)
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
@@ -142,7 +144,7 @@ async def test_a_failed_write_is_reported_and_nothing_changes(
         await pilot.press("T", "a", "enter")
         await settle(pilot)
         assert screen.controller.state.tags == {}
-        assert any("No space left" in str(n.message) for n in app._notifications)
+        assert any("No space left" in m for m in seen)
 
 
 async def test_the_suggester_completes_the_last_word_only() -> None:
@@ -154,11 +156,12 @@ async def test_the_suggester_completes_the_last_word_only() -> None:
 
 
 async def test_export_marked_papers_to_a_file_and_the_view_to_the_clipboard(
-        corpus: Corpus, make_app: Any, tmp_path: Any) -> None:
+        corpus: Corpus, make_app: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from reader.screens.export_dialog import ExportDialog
 
     bibtexparser = pytest.importorskip("bibtexparser")
     fill_cache(corpus)
+    seen = record_notes(monkeypatch)
     app = make_app(None)
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
@@ -186,7 +189,7 @@ async def test_export_marked_papers_to_a_file_and_the_view_to_the_clipboard(
         await pilot.click("#export-copy")
         await settle(pilot)
         assert app.clipboard.startswith(f"# Reading list ({len(screen.result.records):,} papers)")
-        assert any("Copied" in str(n.message) for n in app._notifications)
+        assert any("Copied" in m for m in seen)
 
 
 async def test_with_an_editor_set_but_no_terminal_the_text_area_is_used(
