@@ -24,7 +24,15 @@ from reader.store.cache import PaperCache
 from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.sync import SyncReport, sync, with_newest_day
-from reader.views import Data, View, build_data, builtin_views, candidates, saved_views
+from reader.views import (
+    Data,
+    View,
+    build_data,
+    builtin_views,
+    candidates,
+    saved_views,
+    tag_views,
+)
 
 if TYPE_CHECKING:
     from reader.hub.client import PapersClient
@@ -43,6 +51,9 @@ class LibraryLike(Protocol):
     def toggle_bookmark(self, paper_id: str) -> bool: ...
     def toggle_read(self, paper_id: str) -> bool: ...
     def set_read(self, paper_id: str, read: bool) -> None: ...
+    def edit_tags(self, paper_id: str, add: Iterable[str] = (),
+                  remove: Iterable[str] = ()) -> tuple[str, ...]: ...
+    def set_note(self, paper_id: str, text: str) -> None: ...
     def start_visit(self, now: str | None = None) -> str | None: ...
 
 
@@ -148,7 +159,7 @@ class Controller:
 
     def views(self) -> list[View]:
         """Built-ins, then saved views, then "Search results" once a remote search ran."""
-        out = builtin_views() + saved_views(self.config.views)
+        out = builtin_views() + saved_views(self.config.views) + tag_views(self.state)
         if self.search_text:
             out.append(View("search", "Search results"))
         return out

@@ -18,6 +18,7 @@ LATEST, DAY, WEEK, MONTH, TRENDING, BOOKMARKS, UNREAD, ALL = (
 )
 SEARCH = "search"
 SAVED_PREFIX = "saved:"
+TAG_PREFIX = "tag:"  # a view per user tag: "tag:todo"
 
 BUILTIN_LABELS = {
     LATEST: "Latest day",
@@ -56,6 +57,12 @@ def saved_views(views: Mapping[str, str]) -> list[View]:
         View(SAVED_PREFIX + name, name, query, i + 1 if i < 9 else None)
         for i, (name, query) in enumerate(views.items())
     ]
+
+
+def tag_views(state: LibraryState) -> list[View]:
+    """One view per tag the user has, alphabetically (label ``#tag``)."""
+    tags = sorted({t for ts in state.tags.values() for t in ts})
+    return [View(TAG_PREFIX + t, "#" + t) for t in tags]
 
 
 def _upvotes(record: Record) -> int:
@@ -172,4 +179,9 @@ def candidates(
         return [pid for pid in data.by_date if pid not in state.read]
     if key == SEARCH:
         return [pid for pid in search if pid in data.records]
+    if key.startswith(TAG_PREFIX):
+        tag, records = key[len(TAG_PREFIX):], data.records
+        tagged = [records[pid] for pid, ts in state.tags.items() if tag in ts and pid in records]
+        tagged.sort(key=lambda r: (r.day, _upvotes(r)), reverse=True)  # as data.by_date
+        return [r.id for r in tagged]
     return list(data.by_date)  # ALL and saved views (their query narrows it)

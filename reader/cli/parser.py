@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 
 from reader import __version__
-from reader.cli import import_cmd, list_cmd, show_cmd, sync_cmd
+from reader.cli import (
+    digest_cmd,
+    export_cmd,
+    import_cmd,
+    library_cmd,
+    list_cmd,
+    show_cmd,
+    sync_cmd,
+    tag_cmd,
+)
 from reader.cli.output import PROG
 
 EPILOG = """\
@@ -15,6 +24,11 @@ commands:
   import    load Papers-API JSON (an array or JSON lines) into the cache
   list      list cached papers, filtered with the query language
   show      show one cached paper in full
+  tag       show, add (+TAG) or remove (-TAG) a paper's tags
+  note      show, set, --edit or --clear a paper's note
+  export    write papers as bibtex, ris, markdown, csv or json
+  library   export your library to a file, or import (merge) one or a list of ids
+  digest    the day's top papers with links and AI summaries (markdown, html, text)
 
 examples:
   paper-reader                      start the reader
@@ -56,4 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (sync_cmd, import_cmd, list_cmd, show_cmd):
         module.add_parser(sub, [common])
+    tag_cmd.add_parsers(sub, [common])
+    export_cmd.add_parser(sub, [common])
+    library_cmd.add_parser(sub, [common])
+    digest_cmd.add_parser(sub, [common])
     return parser

@@ -22,6 +22,7 @@ from reader.query.ast import (
 from reader.query.fold import contains_run, fold, tokens
 from reader.store.record import Record
 from reader.store.state import LibraryState
+from reader.trending import best_recent_rank
 
 # Fields a bare word searches.
 ANY_FIELDS = ("title", "author", "abstract", "kw")
@@ -120,8 +121,9 @@ STATIC_FLAGS = ("trending", "code", "project", "ai")
 def sort_key(record: Record, key: str) -> int:
     """An int to sort ``record`` by ``key``, biggest first; -1 when the value is unknown.
 
-    "trending" puts the newest trending list first, in rank order: a paper seen at rank 3 an hour
-    ago comes before one that was at rank 1 last week.
+    "trending" puts the papers of the newest trending day first, each by its best rank of the
+    last days (reader.trending.best_recent_rank): one at #3 today but #1 yesterday sorts as #1,
+    and one seen today comes before one that was at #1 last week.
     """
     if key == "upvotes":  # record-level: a packed paper stays packed
         return -1 if record.upvotes is None else record.upvotes
@@ -132,11 +134,11 @@ def sort_key(record: Record, key: str) -> int:
         day = day_ordinal(record)
         return -1 if day is None else day
     if key == "trending":
-        if not record.trending:
+        best = best_recent_rank(record.trending)
+        if best is None:
             return -1
-        rank, seen = record.trending[-1]
-        when = timestamp(seen) or 0.0
-        return int(when) * 1_000_000 + max(0, 999_999 - rank)
+        when = timestamp(record.trending[-1][1]) or 0.0
+        return int(when // 86_400) * 1_000_000 + max(0, 999_999 - best)
     raise ValueError(f"not a sort key: {key}")
 
 

@@ -40,7 +40,7 @@ log = logging.getLogger("reader.query")
 
 # 3: pairs of common words (reader.query.pairs); 4: more of them, per field; 5: fingerprints
 # from the fields a packed record holds unpacked
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6  # 6: sort:trending by the best recent rank
 _MAGIC = b"PRINDEX\0"
 # magic, format version, marshal version, Python major*256+minor, item size of "I", big-endian
 _HEADER = struct.Struct("<8sIIIB?Q")  # ... and the length of the table of contents

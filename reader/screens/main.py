@@ -17,6 +17,8 @@ from textual.worker import get_current_worker
 from reader.controller import Controller, Result
 from reader.keys import MAIN_KEYS, bindings
 from reader.query import Query, QueryError, parse
+from reader.screens.export_ops import ExportOps
+from reader.screens.library_ops import LibraryOps
 from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
 from reader.screens.net import Network
 from reader.screens.paper_ops import PaperOps
@@ -66,6 +68,8 @@ class MainScreen(Screen[None]):
         self.net = Network(self)
         self.loader = Loader(self)
         self.ops = PaperOps(self)
+        self.library_ops = LibraryOps(self)
+        self.export_ops = ExportOps(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -408,6 +412,18 @@ class MainScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         self.ops.toggle_read()
+
+    def action_edit_tags(self) -> None:
+        self.library_ops.edit_tags()
+
+    def action_edit_note(self) -> None:
+        self.library_ops.edit_note()
+
+    def action_toggle_mark(self) -> None:
+        self.export_ops.toggle_mark()
+
+    def action_export(self) -> None:
+        self.export_ops.open()
 
     def action_open_browser(self) -> None:
         self.ops.open("page")

@@ -4,7 +4,11 @@ change is saved at once, safely, and never lost to a second paper-reader running
 library.json is a TinyDB-format file (tables ``bookmarks``, ``read``, ``tags``, ``notes``,
 ``meta``, plus ``_meta`` for the format version). Each mutation takes ``library.json.lock``,
 re-reads the file if another process changed it (mtime_ns + size + inode), applies the one
-operation to that fresh state and replaces the file atomically.
+operation to that fresh state and replaces the file atomically. Every entry carries ``at``,
+its last edit time, so that merging two libraries (``library import``) keeps the newest edit.
+
+Reading needs no lock file: a read-only home (or a lock that cannot be created) opens the
+library read-only, and every change is then refused with one line (:class:`LibraryError`).
 """
 
 from __future__ import annotations
@@ -18,19 +22,17 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from reader.hub.text import clean_block, clean_line
 from reader.store.atomic import CorruptFile, quarantine, remove_stale_temps
+from reader.store.library_docs import TABLES, dump_docs, parse_tables
 from reader.store.merge import now_iso
 from reader.store.state import LibraryState
 from reader.store.storage import NewerFormat, read_db, write_db
+from reader.store.travel import Dump, MergePlan, plan_merge
 
 KIND = "library"
-TABLES = ("bookmarks", "read", "tags", "notes", "meta")
 LOCK_TIMEOUT = 5.0  # seconds; a mutation holds the lock for a few milliseconds
 _SPACES = re.compile(r"\s+")
-# What each table's documents must hold (besides "id"), to tell a damaged file from ours.
-_FIELDS: dict[str, tuple[str, type]] = {
-    "bookmarks": ("at", str), "read": ("at", str), "tags": ("tags", list), "notes": ("text", str),
-}
 
 Stamp = tuple[int, int, int]
 
@@ -41,10 +43,11 @@ class LibraryError(Exception):
 
 
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Lower-case, trimmed, inner spaces as ``-``, no empties, no duplicates, order kept."""
+    """Lower-case, trimmed, inner spaces as ``-``, no empties, no duplicates, order kept;
+    control characters and escape sequences dropped (tags are shown and exported)."""
     out: dict[str, None] = {}
     for tag in tags:
-        clean = _SPACES.sub("-", tag.strip().lower())
+        clean = _SPACES.sub("-", clean_line(tag).lower())
         if clean:
             out[clean] = None
     return tuple(out)
@@ -57,7 +60,7 @@ class Library:
         self.path = Path(path)
         self.problems: list[str] = []
         self.read_only = False  # True if the file is from a newer version or unreadable
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.refusal: str | None = None  # set: why changes cannot be saved (read-only home)
         self._lock = threading.RLock()
         self._file_lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT)
         self._docs: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
@@ -68,14 +71,30 @@ class Library:
         self._session_started = False
         self._session_last_visit: str | None = None
         self._snapshot: LibraryState | None = None
-        with self._lock, self._locked():
-            remove_stale_temps(self.path.parent)
-            self._sync_from_disk()
+        with self._lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self._locked():
+                    remove_stale_temps(self.path.parent)
+                    self._sync_from_disk()
+            except Timeout:
+                self._sync_from_disk()  # a stuck writer: its file is whole (atomic replace)
+            except OSError as err:
+                self._refuse(err)
+                self._sync_from_disk()
 
     # --- disk ---------------------------------------------------------------------------------
 
     def _locked(self) -> FileLock:
         return self._file_lock
+
+    def _refuse(self, err: OSError) -> None:
+        """The folder cannot be written (read-only home, no permission): read without the lock
+        (every write is an atomic replace, so the file read is whole) and refuse changes."""
+        reason = err.strerror or str(err)
+        # Not a problem to report on every `list` or start: said when a change is refused.
+        self.refusal = (f"Your library folder {self.path.parent} cannot be written ({reason}); "
+                        "the change was not saved.")
 
     def _stat(self) -> Stamp | None:
         try:
@@ -97,7 +116,7 @@ class Library:
             return
         try:
             data = read_db(self.path, kind=KIND)
-            docs, keys, bad = self._parse(data or {})
+            docs, keys, bad = parse_tables(data or {})
         except NewerFormat as exc:
             self.read_only = True
             self._report(f"{exc} Changes made now are not saved.")
@@ -143,28 +162,6 @@ class Library:
             self._report(f"Could not save your library ({err.strerror}); changes are kept for "
                          "this session only until it can be saved.")
 
-    def _parse(
-        self, data: dict[str, dict[str, dict[str, Any]]]
-    ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, str]], int]:
-        docs: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
-        keys: dict[str, dict[str, str]] = {t: {} for t in TABLES}
-        bad = 0
-        for table in TABLES:
-            for key, doc in data.get(table, {}).items():
-                if table == "meta":
-                    docs[table][key] = doc
-                    continue
-                name, kind = _FIELDS[table]
-                pid = doc.get("id")
-                if not (isinstance(pid, str) and isinstance(doc.get(name), kind)) or (
-                    table == "tags" and not all(isinstance(t, str) for t in doc["tags"])
-                ):
-                    bad += 1
-                    continue
-                docs[table][key] = doc
-                keys[table][pid] = key
-        return docs, keys, bad
-
     def _save(self) -> None:
         """Write the in-memory state (call with both locks held)."""
         if self.read_only:
@@ -175,6 +172,8 @@ class Library:
 
     def _mutate(self, op: Callable[[], bool]) -> None:
         with self._lock:
+            if self.refusal is not None:
+                raise LibraryError(self.refusal)
             try:
                 with self._locked():
                     self._sync_from_disk()
@@ -184,6 +183,10 @@ class Library:
             except Timeout as exc:
                 raise LibraryError("Your library is locked by another paper-reader that is not "
                                    "responding; the change was not saved.") from exc
+            except OSError as err:  # the lock file itself could not be made
+                reason = err.strerror or str(err)
+                raise LibraryError(f"Could not lock your library ({reason}); the change was "
+                                   "not saved.") from err
 
     def _save_or_rollback(self) -> None:
         try:
@@ -260,6 +263,8 @@ class Library:
                     self._sync_from_disk()
             except Timeout:
                 pass  # keep the copy we have; the next mutation will re-read anyway
+            except OSError:
+                self._sync_from_disk()  # no lock file possible: reading needs none
             return self.snapshot()
 
     def toggle_bookmark(self, paper_id: str) -> bool:
@@ -294,20 +299,38 @@ class Library:
     def set_tags(self, paper_id: str, tags: Iterable[str]) -> None:
         """Replace a paper's tags (normalised by :func:`normalize_tags`; none removes the entry)."""
         clean = list(normalize_tags(tags))
+        self._mutate(lambda: self._write_tags(paper_id, clean))
+
+    def edit_tags(self, paper_id: str, add: Iterable[str] = (),
+                  remove: Iterable[str] = ()) -> tuple[str, ...]:
+        """Add and remove some tags, decided on the file's fresh state (so another process's
+        edit of the same paper's tags is kept); returns the paper's tags now."""
+        plus, minus = normalize_tags(add), set(normalize_tags(remove))
+        result: list[tuple[str, ...]] = []
 
         def op() -> bool:
             doc = self._get("tags", paper_id)
-            if (doc["tags"] if doc else []) == clean:
-                return False
-            if not clean:
-                return self._drop("tags", paper_id)
-            self._put("tags", paper_id, {"tags": clean})
-            return True
+            have = [t for t in (doc["tags"] if doc else []) if t not in minus]
+            new = list(normalize_tags([*have, *plus]))
+            result.append(tuple(new))
+            return self._write_tags(paper_id, new)
 
         self._mutate(op)
+        return result[0]
+
+    def _write_tags(self, paper_id: str, clean: list[str]) -> bool:
+        doc = self._get("tags", paper_id)
+        if (doc["tags"] if doc else []) == clean:
+            return False
+        if not clean:
+            return self._drop("tags", paper_id)
+        self._put("tags", paper_id, {"tags": clean, "at": now_iso()})
+        return True
 
     def set_note(self, paper_id: str, text: str) -> None:
-        """Replace a paper's note; a blank note removes it."""
+        """Replace a paper's note; a blank note removes it. Control characters and escape
+        sequences are dropped (the note is shown in terminals and exported)."""
+        text = clean_block(text)
 
         def op() -> bool:
             doc = self._get("notes", paper_id)
@@ -333,9 +356,58 @@ class Library:
             self._docs["meta"]["1"] = {**meta, "visit": stamp, "last_visit": previous[0]}
             return True
 
-        self._mutate(op)
+        try:
+            self._mutate(op)
+        except LibraryError as err:
+            # Not worth stopping the app for (a full disk, a read-only home): the session
+            # starts in memory, "new since last visit" still works, and the user is told.
+            if self.refusal is None:
+                self._report(f"{str(err).removesuffix(' the change was not saved.')} "
+                             "this visit was not recorded.")
+            with self._lock:
+                meta = self._docs["meta"].get("1", {})
+                prev = meta.get("visit")
+                previous[:] = [prev if isinstance(prev, str) else None]
         with self._lock:
             self._session_started = True
             self._session_last_visit = previous[0]
             self._snapshot = None
         return previous[0]
+
+    # --- travel: the whole library out and in (see reader.store.travel) -------------------
+
+    def dump(self) -> Dump:
+        """Every entry with its edit time, as this process last saw the file."""
+        with self._lock:
+            return dump_docs(self._docs)
+
+    def merge(self, incoming: Dump, *, dry_run: bool = False) -> MergePlan:
+        """Fold ``incoming`` into the library (union of bookmarks, read marks and tags; the
+        newer note wins) under one lock, decided on the file's fresh state; returns what
+        changed (or, with ``dry_run``, what would change, saving nothing)."""
+        plans: list[MergePlan] = []
+
+        def op() -> bool:
+            plan = plan_merge(self.dump(), incoming)
+            plans.append(plan)
+            if dry_run or not plan.changes:
+                return False
+            for pid, at in plan.result.bookmarks.items():
+                if pid not in self._keys["bookmarks"]:
+                    self._put("bookmarks", pid, {"at": at})
+            for pid, at in plan.result.read.items():
+                if pid not in self._keys["read"]:
+                    self._put("read", pid, {"at": at})
+            for pid in plan.tag_ids:
+                tags, at = plan.result.tags[pid]
+                self._put("tags", pid, {"tags": list(tags), "at": at})
+            for pid in plan.note_ids:
+                text, at = plan.result.notes[pid]
+                self._put("notes", pid, {"text": text, "at": at})
+            return True
+
+        if dry_run and self.refusal is not None:
+            with self._lock:
+                return plan_merge(self.dump(), incoming)
+        self._mutate(op)
+        return plans[0]

@@ -18,6 +18,8 @@ from reader.hub.models import LinkedRepo, LinkedRepos, Paper
 from reader.links import KINDS, by_likes, repo_url, short_url
 from reader.store.record import Record
 from reader.store.state import LibraryState
+from reader.trending import daily_best, sparkline
+from reader.trending import summary as trend_summary
 from reader.widgets.rows import display_safe
 from reader.widgets.vim_scroll import VimScroll
 
@@ -377,7 +379,13 @@ class PaperDetail(VimScroll, can_focus=True):
         line("Upvotes", f"▲ {_count(paper.upvotes)}", ("   comments ", ".paper-detail--label"),
              _count(paper.num_comments))
         if record.trending_rank is not None:
-            line("Trending", f"#{record.trending_rank}")
+            history = [rank for _, rank in daily_best(record.trending)]
+            if len(history) < 2:  # one day: the rank says it all
+                line("Trending", f"#{record.trending_rank}")
+            else:
+                line("Trending", f"#{record.trending_rank}  ",
+                     (sparkline(history[-14:]), ".paper-detail--status"),
+                     (f"  {trend_summary(record.trending)}", ".paper-detail--dim"))
         status: list[str] = []
         status.append("★ bookmarked" if state.is_bookmarked(paper.id) else "not bookmarked")
         read_at = state.read.get(paper.id)

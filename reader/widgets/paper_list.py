@@ -31,6 +31,7 @@ _ROLE_CLASS: dict[str, str | None] = {
     "mark-new": "paper-list--new",
     "mark-unread": "paper-list--mark",
     "mark-bookmark": "paper-list--bookmarked",
+    "mark-tag": "paper-list--bookmarked",
     "title": "paper-list--title",
     "withdrawn": "paper-list--withdrawn",
     "rank": "paper-list--rank",
@@ -164,6 +165,9 @@ class PaperList(ScrollView, can_focus=True):
         self._posted: str | None = None  # the id of the last Highlighted message
         self._read: dict[str, str] = {}
         self._bookmarks: dict[str, str] = {}
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._notes: dict[str, str] = {}
+        self._selected: frozenset[str] = frozenset()  # marked for an export
         self._watched: frozenset[str] = frozenset()
         self._new_since: str | None = None
         self._marks_version = 0
@@ -245,9 +249,17 @@ class PaperList(ScrollView, can_focus=True):
         """Update read/bookmark marks, "new since" (an ISO time) and the watched papers."""
         self._read = state.read
         self._bookmarks = state.bookmarks
+        self._tags, self._notes = state.tags, state.notes
         # Compare times as "YYYY-MM-DDTHH:MM:SS": stamps end in "Z" or "+00:00" (both UTC).
         self._new_since = new_since[:19] if new_since else None
         self._watched = watched
+        self._marks_version += 1
+        self._strips.clear()
+        self.refresh()
+
+    def set_selected(self, ids: frozenset[str]) -> None:
+        """The papers marked for an export (a ✓ in the first column)."""
+        self._selected = ids
         self._marks_version += 1
         self._strips.clear()
         self.refresh()
@@ -356,7 +368,9 @@ class PaperList(ScrollView, can_focus=True):
         new = unread and self._new_since is not None and (
             record.first_seen[:19] > self._new_since)
         cells = row_lines(record, layout(width, self._columns), unread=unread, new=new,
-                          bookmarked=paper_id in self._bookmarks)[line]
+                          bookmarked=paper_id in self._bookmarks,
+                          tagged=paper_id in self._tags, noted=paper_id in self._notes,
+                          selected=paper_id in self._selected)[line]
         row: tuple[str, ...] = ("paper-list--watched",) if paper_id in self._watched else ()
         tail: tuple[str, ...] = ("paper-list--cursor",) if is_cursor else ()
         segments = []

@@ -36,7 +36,10 @@ __all__ = [
 ELLIPSIS = "…"
 UNREAD = "•"
 NEW = "✦"  # unread and first seen after the previous visit
+SELECTED = "✓"  # marked (x) for an export: wins over the unread/new mark
 BOOKMARK = "★"
+TAGGED = "#"  # at the end of the title: the paper has tags
+NOTED = "¶"  # ... and/or a note
 UPVOTE = "▲"
 COMMENTS = "c"  # a plain letter: speech-bubble emoji draw two cells wide in some terminals only
 CODE = "</>"
@@ -210,10 +213,14 @@ def _date_text(day: str, width: int) -> str:
 
 
 def row_lines(record: Record, lay: Layout, *, unread: bool, new: bool, bookmarked: bool,
+              tagged: bool = False, noted: bool = False, selected: bool = False,
               ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The row's two lines as ``(text, role)`` cells whose widths add up to ``lay.width``.
 
-    Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``withdrawn``,
+    ``selected`` (marked for an export) shows ``✓`` in place of the unread mark; ``tagged`` and
+    ``noted`` put ``#`` and ``¶`` after the title.
+
+    Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``mark-tag``, ``withdrawn``,
     ``rank``, ``authors``, ``date``, ``upvotes``, ``comments``, ``code``, ``stars`` and
     ``gap`` (separating spaces).
     """
@@ -223,13 +230,20 @@ def row_lines(record: Record, lay: Layout, *, unread: bool, new: bool, bookmarke
     if lay.width < MARKS:
         return [(" " * lay.width, "gap")], [(" " * lay.width, "gap")]
     first: list[tuple[str, str]] = []
-    if new:
+    if selected:
+        first.append((SELECTED, "mark-new"))
+    elif new:
         first.append((NEW, "mark-new"))
     else:
         first.append((UNREAD if unread else " ", "mark-unread"))
     first.append((" ", "gap"))
     title = display_safe(paper.title) or "(untitled)"
-    first.append((fit(title, lay.title), "title"))
+    mark = (TAGGED if tagged else "") + (NOTED if noted else "")
+    if mark and lay.title > len(mark) + 4:
+        first.append((fit(title, lay.title - len(mark) - 1), "title"))
+        first += [(" ", "gap"), (mark, "mark-tag")]
+    else:
+        first.append((fit(title, lay.title), "title"))
 
     second: list[tuple[str, str]] = [(BOOKMARK if bookmarked else " ", "mark-bookmark"),
                                      (" ", "gap")]

@@ -192,3 +192,107 @@ def test_failed_write_raises_and_keeps_disk_state(
     assert set(lib.snapshot().bookmarks) == {"2602.00001"}  # what is on disk
     monkeypatch.undo()
     assert lib.toggle_bookmark("2602.00002") is True
+
+
+# --- tags with edit times, travel, read-only homes -------------------------------------------
+
+
+def test_edit_tags_adds_and_removes_on_the_fresh_state(lib_path: Path) -> None:
+    a, b = Library(lib_path), Library(lib_path)
+    assert a.edit_tags("2602.00001", ["x", "y"]) == ("x", "y")
+    # b has not seen a's tags; its edit is decided on the file, so a's tags survive.
+    assert b.edit_tags("2602.00001", ["z"], ["x"]) == ("y", "z")
+    doc = Library(lib_path).dump().tags["2602.00001"]
+    assert doc[0] == ("y", "z") and doc[1].endswith("Z")
+    assert a.edit_tags("2602.00001", remove=["y", "z"]) == ()
+    assert Library(lib_path).snapshot().tags == {}
+
+
+def test_tags_and_notes_drop_control_characters(lib_path: Path) -> None:
+    lib = Library(lib_path)
+    lib.edit_tags("2602.00001", ["evil\x1b[31mred", "a\u202eb"])
+    lib.set_note("2602.00001", "line\x1b]52;c;eA==\x07 one\nline two")
+    state = Library(lib_path).snapshot()
+    assert state.tags["2602.00001"] == ("evilred", "ab")
+    assert state.notes["2602.00001"] == "line one\nline two"
+
+
+def test_merge_is_a_union_and_the_newer_note_wins(lib_path: Path) -> None:
+    from reader.store.travel import Dump
+
+    lib = Library(lib_path)
+    lib.set_bookmark("2602.00001", True)
+    lib.edit_tags("2602.00001", ["mine"])
+    lib.set_note("2602.00001", "my note")
+    lib.set_note("2602.00002", "older here")
+    mine_at = lib.dump().notes["2602.00001"][1]
+    incoming = Dump(
+        bookmarks={"2602.00003": "2026-01-01T00:00:00.000Z"},
+        read={"2602.00001": "2026-01-02T00:00:00.000Z"},
+        tags={"2602.00001": (("theirs", "mine"), "2026-01-01T00:00:00.000Z")},
+        notes={"2602.00001": ("their older note", "2000-01-01T00:00:00.000Z"),
+               "2602.00002": ("newer there", "2999-01-01T00:00:00.000Z"),
+               "2602.00004": ("new", "2026-01-01T00:00:00.000Z")},
+    )
+    before = lib_path.read_bytes()
+    plan = lib.merge(incoming, dry_run=True)
+    assert lib_path.read_bytes() == before  # a dry run saves nothing
+    assert plan.changes == [
+        "bookmarked 2602.00003", "marked read 2602.00001", "tagged 2602.00001: +theirs",
+        "note of 2602.00002 replaced by the newer one (2999-01-01T00:00:00.000Z)",
+        "note added to 2602.00004"]
+    assert plan.kept and "2602.00001" in plan.kept[0]
+    lib.merge(incoming)
+    state = Library(lib_path).snapshot()
+    assert set(state.bookmarks) == {"2602.00001", "2602.00003"}
+    assert state.bookmarks["2602.00003"] == "2026-01-01T00:00:00.000Z"
+    assert state.tags["2602.00001"] == ("mine", "theirs")
+    assert state.notes == {"2602.00001": "my note", "2602.00002": "newer there",
+                           "2602.00004": "new"}
+    assert Library(lib_path).dump().notes["2602.00001"][1] == mine_at
+    assert lib.merge(incoming).changes == []  # merging twice changes nothing
+
+
+def _no_lock_file(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    """As root chmod does not stop writes: a read-only or full file system is simulated by
+    making the lock file's creation (and every write) fail with ``code``."""
+    from filelock import FileLock
+
+    def refuse(self: object, *args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(FileLock, "acquire", refuse)
+    monkeypatch.setattr(storage_module, "atomic_write_bytes", refuse)
+
+
+def test_read_only_home_reads_and_refuses_changes_with_one_line(
+        lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = Library(lib_path)
+    lib.set_bookmark("2602.00001", True)
+    lib.set_note("2602.00001", "kept")
+    original = lib_path.read_bytes()
+    _no_lock_file(monkeypatch, errno.EROFS)
+    ro = Library(lib_path)
+    assert set(ro.snapshot().bookmarks) == {"2602.00001"}
+    assert ro.refusal is not None and "cannot be written" in ro.refusal
+    assert ro.problems == []  # reading is not a problem: a change is refused when tried
+    with pytest.raises(LibraryError, match="not saved") as caught:
+        ro.toggle_bookmark("2602.00002")
+    assert "\n" not in str(caught.value)
+    assert ro.reload().notes == {"2602.00001": "kept"}
+    assert ro.start_visit() is None  # the session starts, in memory
+    assert lib_path.read_bytes() == original
+
+
+def test_full_disk_lets_the_visit_start_and_says_so(
+        lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Library(lib_path).start_visit("2026-03-01T00:00:00.000Z")
+    lib = Library(lib_path)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(storage_module, "atomic_write_bytes", full)
+    assert lib.start_visit("2026-03-02T00:00:00.000Z") == "2026-03-01T00:00:00.000Z"
+    assert lib.snapshot().last_visit == "2026-03-01T00:00:00.000Z"
+    assert any("visit was not recorded" in p for p in lib.problems)

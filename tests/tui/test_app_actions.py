@@ -59,14 +59,17 @@ async def test_sort_key_cycles_orders(corpus: Corpus, make_app: Any) -> None:
         assert upvotes == sorted(upvotes, reverse=True)
 
 
-async def test_damaged_library_is_reported_and_kept(corpus: Corpus, make_app: Any) -> None:
+async def test_damaged_library_is_reported_and_kept(corpus: Corpus, make_app: Any,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.tui.test_app_readonly import record_notes
+
     fill_cache(corpus)
     library = locations().ensure().library_file
     library.write_text("{ this is not json", encoding="utf-8")
+    messages = record_notes(monkeypatch)  # the start's toast may expire under load
     app = make_app(None)
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
-        messages = [str(n.message) for n in app._notifications]
         assert any("library" in m.lower() for m in messages), messages
         await pilot.press("b")  # the app works on, from an empty library
         await settle(pilot)
