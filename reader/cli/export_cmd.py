@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
-from reader.cli.common import library_state, open_cache, report_problems
-from reader.cli.list_cmd import _filter, caret_message
+from reader.cli.list_cmd import add_view_arguments, caret_message, find_papers
 from reader.cli.output import EXIT_OK, EXIT_USAGE, CliError, warn
-from reader.cli.records import VIEWS, select_view
 from reader.export import FORMATS, render
-from reader.query import Context, QueryError, parse
+from reader.query import QueryError, parse
 from reader.store.atomic import atomic_write_bytes
-from reader.store.locations import locations
 
 EPILOG = """\
 examples:
@@ -40,8 +36,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.add_argument("query", nargs="*", metavar="QUERY",
                    help="a filter query; several words are joined with spaces")
     p.add_argument("--format", "-f", choices=FORMATS, required=True, help="the output format")
-    p.add_argument("--view", choices=VIEWS, default="all",
-                   help="which papers to start from (default: all)")
+    add_view_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", type=Path,
                    help="write to FILE (replaced atomically) instead of stdout")
     p.set_defaults(run=run)
@@ -54,16 +49,7 @@ def run(args: argparse.Namespace) -> int:
         query = parse(text)
     except QueryError as exc:
         raise CliError(caret_message(text, exc.pos, exc.message), EXIT_USAGE) from None
-    where = locations()
-    cache = open_cache(where)
-    records = cache.load_all()
-    report_problems(cache.problems)
-    state = library_state()
-    ordered = select_view(args.view, records, state)
-    if not query.is_empty or query.sort:
-        ctx = Context(library=state, now=dt.datetime.now(dt.UTC),
-                      fulltext_ids=frozenset(cache.fulltext_ids()))
-        ordered = _filter(query, ctx, ordered, records, where.index_file)
+    ordered, state = find_papers(query, args.view, muted=args.muted)
     body = render(args.format, ordered, state)
     if args.output is None:
         sys.stdout.write(body)

@@ -75,11 +75,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                    help="a filter query; several words are joined with spaces")
     p.add_argument("--json", action="store_true", help="print a JSON array instead of lines")
     p.add_argument("--limit", metavar="N", type=_count, help="print at most N papers")
-    p.add_argument("--view", type=_view, default=("all", None), metavar="VIEW",
-                   help="which papers to start from: " + ", ".join(VIEW_HELP)
-                   + " (default: all)")
-    p.add_argument("--muted", action="store_true",
-                   help="include the papers the mute rules hide")
+    add_view_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -113,18 +109,31 @@ def run(args: argparse.Namespace) -> int:
         query = parse(text)
     except QueryError as exc:
         raise CliError(caret_message(text, exc.pos, exc.message), EXIT_USAGE) from None
+    ordered, state = find_papers(query, args.view, muted=args.muted, limit=args.limit)
+    if args.json:
+        _print_json(ordered, state)
+    else:
+        _print_lines(ordered, stars=query.sort == "stars")
+    return EXIT_OK
+
+
+def find_papers(query: Query, view: tuple[str, str | None], *, muted: bool = False,
+                limit: int | None = None) -> tuple[list[Record], LibraryState]:
+    """The papers `list` prints for ``query`` in ``view`` (a parsed ``--view``), in order, and
+    the library they were judged with. The mute rules hide papers unless ``muted``; what is
+    hidden, and an empty cache, are said on stderr. `export` selects with this too."""
     where = locations()
     cache = open_cache(where)
     state = library_state()
-    key, anchor = args.view
-    mute = [] if args.muted else _mute_rules(where.config_file)
+    key, anchor = view
+    mute = [] if muted else _mute_rules(where.config_file)
     ctx = Context(library=state, now=dt.datetime.now(dt.UTC),
                   fulltext_ids=frozenset(cache.fulltext_ids()))
     found = _search(cache, query, mute, ctx, key) if anchor is None and key in SQL_VIEWS else None
     if found is not None:
         ids, hidden, empty = found
-        if args.limit is not None:
-            ids = ids[: args.limit]
+        if limit is not None:
+            ids = ids[:limit]
         by_id = cache.records_for(ids)
         ordered = [by_id[pid] for pid in ids if pid in by_id]
         report_problems(cache.problems)
@@ -134,19 +143,24 @@ def run(args: argparse.Namespace) -> int:
         empty = not records
         ordered, hidden = _scan(query, mute, ctx, select_view(key, records, state, anchor=anchor),
                                 records, _IndexOnce(where.index_file, records))
+        if limit is not None:
+            ordered = ordered[:limit]
     if empty:
         warn("the cache is empty: run `paper-reader sync` (or `paper-reader sync --days 30` "
              "for a month) to fetch papers")
     if hidden:
         warn(f"{hidden:,} {'paper' if hidden == 1 else 'papers'} hidden by mute rules "
              "(--muted shows them)")
-    if args.limit is not None:
-        ordered = ordered[: args.limit]
-    if args.json:
-        _print_json(ordered, state)
-    else:
-        _print_lines(ordered, stars=query.sort == "stars")
-    return EXIT_OK
+    return ordered, state
+
+
+def add_view_arguments(p: argparse.ArgumentParser) -> None:
+    """``--view`` and ``--muted``, shared by `list` and `export`."""
+    p.add_argument("--view", type=_view, default=("all", None), metavar="VIEW",
+                   help="which papers to start from: " + ", ".join(VIEW_HELP)
+                   + " (default: all)")
+    p.add_argument("--muted", action="store_true",
+                   help="include the papers the mute rules hide")
 
 
 # The views whose SQL definition is the reader's own by construction; the others (latest, day,
