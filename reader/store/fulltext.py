@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reader.store.atomic import atomic_write_bytes, quarantine
 
-__all__ = ["get", "ids", "path_of", "put"]
+__all__ = ["get", "has", "ids", "path_of", "put"]
 
 log = logging.getLogger("reader.store")
 
@@ -51,6 +51,11 @@ def ids(directory: Path) -> set[str]:
     except OSError:
         return set()
     return found
+
+
+def has(directory: Path, paper_id: str) -> bool:
+    """Whether a full text is cached (one or two stats; no read)."""
+    return path_of(directory, paper_id).exists() or (directory / f"{paper_id}{PLAIN}").exists()
 
 
 def get(directory: Path, paper_id: str) -> str | None:
