@@ -9,8 +9,8 @@ import re
 
 from reader.cli.common import open_cache, report_problems
 from reader.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, Progress, error
-from reader.hub.client import PapersClient
 from reader.fulltext_queue import Outcome
+from reader.hub.client import PapersClient
 from reader.hub.errors import HubError, NetworkError
 from reader.store.cache import PaperCache
 from reader.sync import SyncReport, feed_today, plan_days, sync

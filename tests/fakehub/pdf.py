@@ -1,4 +1,4 @@
-"""A fake arXiv PDF (``/pdf/{id}``): deterministic bytes that start like a PDF, with Range support."""
+"""A fake arXiv PDF (``/pdf/{id}``): deterministic bytes shaped like a PDF, Range support."""
 
 from __future__ import annotations
 
