@@ -230,10 +230,12 @@ class ReadingScreen(Screen[None]):
         self.dismiss()
 
     def action_toggle_toc(self) -> None:
-        self.toggle_class("-no-toc")
-        if self.has_class("-no-toc"):
+        """Hidden: show and focus the contents; shown: focus them; focused: hide them."""
+        if self.focused is self.toc:
+            self.add_class("-no-toc")
             self.view.focus()
             return
+        self.remove_class("-no-toc")
         section = self.view.section_index()
         if section >= 0:
             self.toc.highlighted = section

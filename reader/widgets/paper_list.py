@@ -27,6 +27,7 @@ _ROLE_CLASS: dict[str, str | None] = {
     "mark-new": "paper-list--new",
     "mark-unread": "paper-list--mark",
     "mark-bookmark": "paper-list--bookmarked",
+    "mark-local": "paper-list--meta",
     "title": "paper-list--title",
     "authors": "paper-list--meta",
     "date": "paper-list--meta",
@@ -153,6 +154,7 @@ class PaperList(ScrollView, can_focus=True):
         self._read: dict[str, str] = {}
         self._bookmarks: dict[str, str] = {}
         self._watched: frozenset[str] = frozenset()
+        self._local: frozenset[str] = frozenset()  # a full text or PDF is downloaded
         self._new_since: str | None = None
         self._marks_version = 0
         self._strips: LRUCache[tuple[str, int, bool, bool, int], Strip] = LRUCache(1024)
@@ -218,6 +220,14 @@ class PaperList(ScrollView, can_focus=True):
         self._marks_version += 1
         self._strips.clear()
         self.refresh()
+
+    def set_local(self, ids: frozenset[str]) -> None:
+        """Mark the papers whose full text or PDF is downloaded."""
+        if ids != self._local:
+            self._local = ids
+            self._marks_version += 1
+            self._strips.clear()
+            self.refresh()
 
     def move_to(self, paper_id: str) -> bool:
         """Put the cursor on ``paper_id`` (scrolling it into view); False if it is not listed."""
@@ -323,7 +333,7 @@ class PaperList(ScrollView, can_focus=True):
         new = unread and self._new_since is not None and (
             record.first_seen[:19] > self._new_since)
         cells = row_cells(record, layout(width), unread=unread, new=new,
-                          bookmarked=paper_id in self._bookmarks)
+                          bookmarked=paper_id in self._bookmarks, local=paper_id in self._local)
         row: tuple[str, ...] = ("paper-list--watched",) if paper_id in self._watched else ()
         tail: tuple[str, ...] = ("paper-list--cursor",) if is_cursor else ()
         segments = []

@@ -34,6 +34,7 @@ BOOKMARK = "★"
 UPVOTE = "▲"
 COMMENTS = "c"  # a plain letter: speech-bubble emoji draw two cells wide in some terminals only
 CODE = "</>"
+LOCAL = "↓"  # the full text or the PDF is downloaded: readable offline
 
 # The hub strips escapes and controls already; this is a last guard so that nothing a widget
 # draws can ever reach the terminal as a control sequence, even from a record that skipped it.
@@ -160,11 +161,12 @@ def layout(width: int) -> Layout:
 
 
 def row_cells(record: Record, lay: Layout, *, unread: bool, new: bool,
-              bookmarked: bool) -> list[tuple[str, str]]:
+              bookmarked: bool, local: bool = False) -> list[tuple[str, str]]:
     """The row as ``(text, role)`` cells whose widths add up to ``lay.width``.
 
     Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``authors``, ``date``,
-    ``upvotes``, ``comments``, ``code`` and ``gap`` (separating spaces).
+    ``upvotes``, ``comments``, ``code``, ``mark-local`` (a downloaded full text or PDF, in
+    the marks' spare cell) and ``gap`` (separating spaces).
     """
     paper: Paper = record.paper
     cells: list[tuple[str, str]] = []
@@ -177,7 +179,7 @@ def row_cells(record: Record, lay: Layout, *, unread: bool, new: bool,
     else:
         cells.append((UNREAD if unread else " ", "mark-unread"))
     cells.append((BOOKMARK if bookmarked else " ", "mark-bookmark"))
-    cells.append((" ", "gap"))
+    cells.append((LOCAL, "mark-local") if local else (" ", "gap"))
     title = display_safe(paper.title) or "(untitled)"
     cells.append((fit(title, lay.title), "title"))
     if lay.authors:
