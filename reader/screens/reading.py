@@ -7,21 +7,19 @@ a paper without a full text says so and offers to queue it (``d``).
 
 from __future__ import annotations
 
-import io
 import webbrowser
 from collections.abc import Callable
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from rich.console import Console
 from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -41,6 +39,22 @@ def openable(url: str) -> bool:
     """Only web links open: never file:, javascript:, data: or an app action."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+class _Line(Widget):
+    """One line of text that repaints without a layout pass (the status changes per scroll)."""
+
+    def __init__(self, text: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+
+    def set(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.refresh()
+
+    def render(self) -> Content:
+        return Content(self.text)
 
 
 class ReadingScreen(Screen[None]):
@@ -86,7 +100,7 @@ class ReadingScreen(Screen[None]):
         yield Static(id="reading-message")
         yield Input(placeholder="Find in this paper (Enter; n / N for the next and previous)",
                     id="reading-find")
-        yield Static(Content("Opening…"), id="reading-status")
+        yield _Line("Opening…", id="reading-status")
         yield KeyBar()
 
     @property
@@ -98,50 +112,58 @@ class ReadingScreen(Screen[None]):
         return self.query_one("#reading-toc", OptionList)
 
     def status(self, text: str) -> None:
-        self.query_one("#reading-status", Static).update(Content(text))
+        self.query_one("#reading-status", _Line).set(text)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < WIDE, "-no-toc")
         self.view.focus()
         self.set_interval(SAVE_EVERY, self.save_position)
-        self.call_after_refresh(self._start_load)
-
-    def _start_load(self) -> None:
-        view = self.view
-        self.load(view.wrap_width(), view.styles_by_role())
+        # Reading and parsing need no width: start them now, while the screen is laid out.
+        self.load()
 
     # --- loading ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="reading-load", exit_on_error=False)
-    def load(self, width: int, styles: dict[str, Style]) -> None:
-        """Read, parse and wrap the full text, and find the saved position (all off the UI)."""
+    def load(self) -> None:
+        """Read and parse the full text and find the saved position (off the UI thread)."""
         text = self.cache.fulltext_get(self.paper_id)
         if text is None:
             self.app.call_from_thread(self._show_missing)
             return
         document = parse(text)
-        lines = wrap(document, width, styles, Console(width=width, file=io.StringIO()))
         try:
             position = self.positions.get(self.paper_id)
         except OSError:
             position = None
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, document, lines, width, position)
+            self.app.call_from_thread(self._parsed, document, position)
 
-    def _show(self, document: Document, lines: list[Line], width: int,
-              position: Position | None) -> None:
+    def _parsed(self, document: Document, position: Position | None) -> None:
+        if not self.view.size.width:  # not laid out yet: wrap at the real width
+            self.call_after_refresh(self._parsed, document, position)
+            return
         self.document = document
-        self.loaded = True
-        self.view.set_lines(document, lines, width)
+        self._restore = position
         options = []
         for k, block in enumerate(document.headings):
             b = document.blocks[block]
             label = "  " * max(0, b.level - 2) + b.plain
             options.append(Option(Content(label), id=f"h{k}"))
         self.toc.set_options(options)
-        if position is not None:
-            self._saved = (position.block, position.offset)
-            self.call_after_refresh(self.view.go_to, position.block, position.offset)
+        view = self.view
+        self.rewrap(document, view.wrap_width(), view.styles_by_role())
+
+    def _show(self, document: Document, lines: list[Line], width: int) -> None:
+        first = not self.loaded
+        self.loaded = True
+        self.view.set_lines(document, lines, width)
+        where = self._restore
+        if where is not None:
+            if first:
+                self._saved = (where.block, where.offset)
+            self.call_after_refresh(self.view.go_to, where.block, where.offset)
+        if self.query_text:
+            self.view.find(self.query_text)
         self.call_after_refresh(self.show_status)
 
     def _show_missing(self) -> None:
@@ -158,30 +180,18 @@ class ReadingScreen(Screen[None]):
             how))
         self.status("not downloaded")
 
-    def on_resize(self, event: Resize) -> None:
-        if self.loaded and self.view.needs_rewrap():
-            self._rewrap()
-
-    def _rewrap(self) -> None:
-        if self.document is None:
-            return
-        block, offset = self.view.position()
-        self._restore = Position(block, offset)
-        self.rewrap(self.document, self.view.wrap_width(), self.view.styles_by_role())
+    def on_document_view_resized(self, event: DocumentView.Resized) -> None:
+        if self.loaded and self.view.needs_rewrap() and self.document is not None:
+            block, offset = self.view.position()
+            self._restore = Position(block, offset)
+            self.rewrap(self.document, self.view.wrap_width(), self.view.styles_by_role())
 
     @work(thread=True, exclusive=True, group="reading-wrap", exit_on_error=False)
     def rewrap(self, document: Document, width: int, styles: dict[str, Style]) -> None:
-        lines = wrap(document, width, styles, Console(width=width, file=io.StringIO()))
+        """Wrap to ``width`` (a 60-page paper: ~80 ms, so never on the UI thread)."""
+        lines = wrap(document, width, styles)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._rewrapped, document, lines, width)
-
-    def _rewrapped(self, document: Document, lines: list[Line], width: int) -> None:
-        self.view.set_lines(document, lines, width)
-        if self._restore is not None:
-            where = self._restore
-            self.call_after_refresh(self.view.go_to, where.block, where.offset)
-        if self.query_text:
-            self.view.find(self.query_text)
+            self.app.call_from_thread(self._show, document, lines, width)
 
     # --- the place ----------------------------------------------------------------------------
 
@@ -325,7 +335,7 @@ class ReadingScreen(Screen[None]):
         if self.missing:
             self.missing = False
             self.remove_class("-missing")
-            self.call_after_refresh(self._start_load)
+            self.load()
 
     def on_document_view_scrolled(self, event: DocumentView.Scrolled) -> None:
         self.show_status()

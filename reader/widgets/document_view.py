@@ -14,10 +14,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Console
+from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -36,65 +35,112 @@ _CLASSES = {
 }
 
 
+Seg = tuple[str, Style]
+_WORD = re.compile(r"\s*\S+\s*")
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One wrapped line: its block, where in the block's text it starts, and its text."""
+    """One wrapped line: its block, where in the block's text it starts, its styled pieces."""
 
     block: int
     start: int
-    text: Text
+    segments: tuple[Seg, ...]
     gap: bool = False  # the blank line before a block
 
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.segments)
 
-def wrap(doc: Document, width: int, styles: dict[str, Style], console: Console) -> list[Line]:
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def breaks(plain: str, width: int) -> list[int]:
+    """Where each line starts when ``plain`` is wrapped greedily at word gaps to ``width``
+    cells; a word longer than a line is cut. (Rich's wrap measures every word's cells and took
+    0.9 s for a 60-page paper; this takes a few ms.)"""
+    starts = [0]
+    col = 0
+    for m in _WORD.finditer(plain):
+        word = m.group()
+        body = word.rstrip()
+        size = _cells(body)
+        if col and col + size > width:
+            starts.append(m.start() + (len(word) - len(word.lstrip())))
+            col = 0
+        if size > width:  # fold a long word (a URL, a formula) into pieces
+            at = starts[-1] if col == 0 else m.start()
+            for piece in chop_cells(plain[at:m.start() + len(body)], width)[:-1]:
+                at += len(piece)
+                starts.append(at)
+            col = _cells(plain[starts[-1]:m.end()])
+        else:
+            col += _cells(word) if col else _cells(word.lstrip())
+    return starts
+
+
+def _cut(spans: list[Seg], starts: list[int]) -> list[list[Seg]]:
+    """``spans`` cut into lines at the character offsets ``starts``."""
+    lines: list[list[Seg]] = [[] for _ in starts]
+    k = 0
+    pos = 0
+    for text, style in spans:
+        end = pos + len(text)
+        at = pos
+        while at < end:
+            while k + 1 < len(starts) and starts[k + 1] <= at:
+                k += 1
+            stop = min(end, starts[k + 1]) if k + 1 < len(starts) else end
+            lines[k].append((text[at - pos:stop - pos], style))
+            at = stop
+        pos = end
+    return lines
+
+
+def wrap(doc: Document, width: int, styles: dict[str, Style]) -> list[Line]:
     """The document as lines ``width`` cells wide (no Textual: may run in a thread)."""
     width = max(10, width)
     lines: list[Line] = []
     previous = ""
     for index, block in enumerate(doc.blocks):
         if lines and not (block.kind == "item" and previous == "item"):
-            lines.append(Line(index, 0, Text(), gap=True))
+            lines.append(Line(index, 0, (), gap=True))
         previous = block.kind
-        lines.extend(_block_lines(index, block, width, styles, console))
+        lines.extend(_block_lines(index, block, width, styles))
     return lines
 
 
-def _block_lines(index: int, block: Block, width: int, styles: dict[str, Style],
-                 console: Console) -> list[Line]:
+def _block_lines(index: int, block: Block, width: int, styles: dict[str, Style]) -> list[Line]:
     if block.kind == "rule":
-        return [Line(index, 0, Text("─" * width, styles["rule"]))]
+        return [Line(index, 0, (("─" * width, styles["rule"]),))]
     if block.verbatim:
         style = styles["table" if block.kind == "table" else block.kind]
         out: list[Line] = []
         start = 0
         for raw in block.lines:
-            text = Text(raw, style, no_wrap=True)
-            pieces = text.wrap(console, width, overflow="fold") if raw else [Text()]
+            pieces = chop_cells(raw, width) if _cells(raw) > width else [raw]
             offset = start
             for piece in pieces:
-                out.append(Line(index, offset, piece))
-                offset += len(piece.plain)
+                out.append(Line(index, offset, ((piece, style),)))
+                offset += len(piece)
             start += len(raw) + 1
         return out
-    text = Text(no_wrap=False)
     base = styles["heading" if block.kind == "heading" else "plain"]
     if block.kind == "heading" and block.level == 1:
         base = styles["title"]
-    for span, role in block.spans:
-        text.append(span, base + styles[role] if role else base)
+    spans = [(text, base + styles[role] if role else base) for text, role in block.spans]
     prefix = " " * block.indent + block.marker
     hang = len(prefix)
-    body = text.wrap(console, max(4, width - hang), overflow="fold")
     plain = block.plain
+    starts = breaks(plain, max(4, width - hang))
     out = []
-    cursor = 0
-    for n, piece in enumerate(body):
-        found = plain.find(piece.plain.strip()[:24], cursor) if piece.plain.strip() else -1
-        start = found if found >= 0 else cursor
-        cursor = start + len(piece.plain.strip())
-        lead = Text(prefix if n == 0 else " " * hang, styles["marker"])
-        out.append(Line(index, start, Text.assemble(lead, piece) if hang else piece))
-    return out or [Line(index, 0, Text())]
+    for n, (start, cut) in enumerate(zip(starts, _cut(spans, starts), strict=True)):
+        lead: tuple[Seg, ...] = ((prefix if n == 0 else " " * hang, styles["marker"]),) if (
+            hang) else ()
+        out.append(Line(index, start, (*lead, *cut)))
+    return out or [Line(index, 0, ())]
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -143,6 +189,9 @@ class DocumentView(ScrollView, can_focus=True):
     class Scrolled(Message):
         """The top line changed (the reading screen updates its status line)."""
 
+    class Resized(Message):
+        """The widget's size changed (the screen re-wraps the text when the width did)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.document: Document | None = None
@@ -154,6 +203,7 @@ class DocumentView(ScrollView, can_focus=True):
         self.matches: list[tuple[int, int]] = []  # (block, offset) of each match
         self.current = -1
         self._generation = 0
+        self._base: Style | None = None
 
     # --- content ------------------------------------------------------------------------------
 
@@ -256,6 +306,9 @@ class DocumentView(ScrollView, can_focus=True):
         self.refresh()
         return self.current
 
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if int(old_value) != int(new_value):
@@ -282,12 +335,20 @@ class DocumentView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._base = None
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own style (``rich_style`` walks the ancestors: once per theme)."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_y) + y
         if not 0 <= index < len(self.lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         key = (index, self._generation)
         strip = self._strips.get(key)
         if strip is None:
@@ -297,21 +358,44 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _draw_line(self, index: int, width: int) -> Strip:
         line = self.lines[index]
-        text = line.text
-        if self._pattern is not None and self._pattern.search(text.plain):
-            text = text.copy()
-            hit = self.get_component_rich_style("document--match", partial=True)
-            now = self.get_component_rich_style("document--match-current", partial=True)
-            expected = -99  # where the current match sits in this line's text, if here
-            if 0 <= self.current < len(self.matches):
-                block, offset = self.matches[self.current]
-                if self.line_of(block, offset) == index and self.document is not None:
-                    b = self.document.blocks[block]
-                    hang = 0 if b.verbatim else b.indent + len(b.marker)
-                    expected = hang + offset - line.start
-            for m in self._pattern.finditer(text.plain):
-                current = abs(m.start() - expected) <= 1
-                text.stylize(now if current else hit, m.start(), m.end())
-        segments = [Segment(s.text, self.rich_style + s.style if s.style else self.rich_style)
-                    for s in text.render(self.app.console) if s.text != "\n"]
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+        base = self.base_style
+        segments = [Segment(text, base + style) for text, style in line.segments]
+        if self._pattern is not None:
+            plain = line.plain
+            found = list(self._pattern.finditer(plain))
+            if found:
+                segments = self._highlight(index, line, segments, found)
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _highlight(self, index: int, line: Line, segments: list[Segment],
+                   found: list[re.Match[str]]) -> list[Segment]:
+        hit = self.get_component_rich_style("document--match", partial=True)
+        now = self.get_component_rich_style("document--match-current", partial=True)
+        expected = -99  # where the current match sits in this line's text, if here
+        if 0 <= self.current < len(self.matches) and self.document is not None:
+            block, offset = self.matches[self.current]
+            if self.line_of(block, offset) == index:
+                b = self.document.blocks[block]
+                hang = 0 if b.verbatim else b.indent + len(b.marker)
+                expected = hang + offset - line.start
+        ranges = [(m.start(), m.end(), now if abs(m.start() - expected) <= 1 else hit)
+                  for m in found]
+        out: list[Segment] = []
+        pos = 0
+        for seg in segments:
+            text, style = seg.text, seg.style or Style()
+            end = pos + len(text)
+            at = pos
+            for lo, hi, extra in ranges:
+                if hi <= at or lo >= end:
+                    continue
+                if lo > at:
+                    out.append(Segment(text[at - pos:lo - pos], style))
+                    at = lo
+                stop = min(hi, end)
+                out.append(Segment(text[at - pos:stop - pos], style + extra))
+                at = stop
+            if at < end:
+                out.append(Segment(text[at - pos:], style))
+            pos = end
+        return out

@@ -80,7 +80,7 @@ async def test_bookmark_then_read_offline_jump_find_and_come_back(
         count = sum(b.plain.lower().count(word.lower()) for b in document.blocks)
         assert count > 1 and len(view.matches) == count
         first = view.current
-        status = str(screen.query_one("#reading-status").render())
+        status = str(screen.query_one("#reading-status").render())  # a Content
         assert f"{first + 1}/{count} matches" in status
         await pilot.press("n")
         await pilot.pause()
