@@ -17,7 +17,8 @@ from tests.tui.conftest import settle
 
 def _bad(text: str) -> bool:
     """A control character (other than the rows' newlines), a C1 byte or a bidi override."""
-    return any(c != "\n" and ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u2066\u200b" for c in text)
+    return any((c != "\n" and ord(c) < 32) or 0x7F <= ord(c) < 0xA0
+               or c in "\u202e\u2066\u200b" for c in text)
 
 
 def screen_text(view: DocumentView) -> str:
