@@ -140,7 +140,8 @@ async def download_pdf(client: PapersClient, url: str, directory: Path, paper_id
             raise PdfError(str(err)) from err
         except NetworkError as err:
             last = err  # keep the .part: the next try resumes it
-            await asyncio.sleep(min(4.0, 0.5 * 2**attempt))
+            if attempt + 1 < tries:
+                await asyncio.sleep(min(4.0, 0.5 * 2**attempt))
         except HubError as err:
             if getattr(err, "status", None) == 416:
                 part.unlink(missing_ok=True)

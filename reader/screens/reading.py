@@ -91,6 +91,7 @@ class ReadingScreen(Screen[None]):
         self.query_text = ""
         self._saved: tuple[int, int] | None = None
         self._restore: Position | None = None
+        self._moving = False  # a move to ``_restore`` is scheduled
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.paper_title or self.paper_id), id="reading-title")
@@ -161,7 +162,8 @@ class ReadingScreen(Screen[None]):
         if where is not None:
             if first:
                 self._saved = (where.block, where.offset)
-            self.call_after_refresh(self.view.go_to, where.block, where.offset)
+            self._moving = True
+            self.call_after_refresh(self._go, where)
         if self.query_text:
             self.view.find(self.query_text)
         self.call_after_refresh(self.show_status)
@@ -180,10 +182,15 @@ class ReadingScreen(Screen[None]):
             how))
         self.status("not downloaded")
 
+    def _go(self, where: Position) -> None:
+        self.view.go_to(where.block, where.offset)
+        self._moving = False
+
     def on_document_view_resized(self, event: DocumentView.Resized) -> None:
         if self.loaded and self.view.needs_rewrap() and self.document is not None:
-            block, offset = self.view.position()
-            self._restore = Position(block, offset)
+            if not self._moving:  # else the place to restore is still on its way
+                block, offset = self.view.position()
+                self._restore = Position(block, offset)
             self.rewrap(self.document, self.view.wrap_width(), self.view.styles_by_role())
 
     @work(thread=True, exclusive=True, group="reading-wrap", exit_on_error=False)

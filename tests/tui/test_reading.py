@@ -155,3 +155,26 @@ async def test_offline_without_full_text_explains(corpus: Any, make_app: Any) ->
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_bookmarking_does_not_download_when_turned_off(
+        hf_endpoint: FakeHub, make_app: Any) -> None:
+    from tests.tui.conftest import write_config
+
+    corpus = hf_endpoint.corpus
+    pid = corpus.items_on(corpus.dates()[-1])[4]["paper"]["id"]
+    fill_cache(corpus, days=corpus.dates()[-1:])
+    write_config(locations().config_file, "fulltext_on_bookmark = false\n")
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        await open_paper(pilot, pid)
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.controller.state.is_bookmarked(pid)
+        assert not [p for _, p, _, _ in hf_endpoint.requests if p.endswith(".md")]
+        await pilot.press("d")  # on demand still works
+        await settle(pilot)
+        assert PaperCache(locations().papers_dir).fulltext_get(pid) == corpus.markdown(pid)
+        assert "full text downloaded" in str(
+            app.screen.query_one("#paper-detail").query_one("#detail-meta").render())
