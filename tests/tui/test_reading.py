@@ -178,3 +178,18 @@ async def test_bookmarking_does_not_download_when_turned_off(
         assert PaperCache(locations().papers_dir).fulltext_get(pid) == corpus.markdown(pid)
         assert "full text downloaded" in str(
             app.screen.query_one("#paper-detail").query_one("#detail-meta").render())
+
+
+def test_readme_lists_every_reading_key() -> None:
+    from pathlib import Path
+
+    from textual.binding import Binding
+
+    from reader.keys import READING_KEYS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Reading offline"):readme.index("## The query language")]
+    ids = [key.id for key in READING_KEYS]
+    ids += [b.id for b in DocumentView.BINDINGS if isinstance(b, Binding) and b.id]
+    for binding_id in ids:
+        assert f"`{binding_id}`" in section, binding_id
