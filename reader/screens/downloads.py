@@ -21,7 +21,11 @@ from reader.store.positions import Positions
 from reader.store.record import Record
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from reader.screens.main import MainScreen
+
+RETRY_S = 120.0  # after a network failure, the queue tries again this much later
 
 
 class Downloads:
@@ -36,6 +40,7 @@ class Downloads:
         self._asked: set[str] = set()  # papers the user asked for (they get a toast)
         self._draining = False
         self._pdf_busy: set[str] = set()
+        self._retry: Timer | None = None
 
     # --- where things are ---------------------------------------------------------------------
 
@@ -149,6 +154,8 @@ class Downloads:
         if outcome.status == OFFLINE:
             self.screen.status.show_network("offline: full texts wait in the queue",
                                             style="$warning")
+            if self._retry is None:
+                self._retry = self.screen.set_timer(RETRY_S, self._try_again)
             if asked:
                 self.screen.notify(f"{outcome.message}. It stays queued.", severity="warning",
                                    markup=False)
@@ -156,6 +163,11 @@ class Downloads:
         self._asked.discard(pid)
         if asked or outcome.status != NOT_INDEXED:
             self.screen.notify(outcome.message, severity="warning", markup=False, timeout=5)
+
+    def _try_again(self) -> None:
+        self._retry = None
+        if len(self.queue):
+            self._start_drain()
 
     # --- reading ------------------------------------------------------------------------------
 

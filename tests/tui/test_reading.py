@@ -193,3 +193,31 @@ def test_readme_lists_every_reading_key() -> None:
     ids += [b.id for b in DocumentView.BINDINGS if isinstance(b, Binding) and b.id]
     for binding_id in ids:
         assert f"`{binding_id}`" in section, binding_id
+
+
+async def test_a_queue_cut_off_by_the_network_tries_again(
+        hf_endpoint: FakeHub, make_app: Any, monkeypatch: Any) -> None:
+    import asyncio
+
+    from reader.screens import downloads
+
+    monkeypatch.setattr(downloads, "RETRY_S", 0.3)
+    corpus = hf_endpoint.corpus
+    pid = corpus.items_on(corpus.dates()[-1])[5]["paper"]["id"]
+    fill_cache(corpus, days=corpus.dates()[-1:])
+    hf_endpoint.inject("drop", path="/papers/", times=None)
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        main = await open_paper(pilot, pid)
+        await pilot.press("d")
+        await settle(pilot)
+        assert list(main.downloads.queue.pending) == [pid]  # kept for later
+        assert any("stays queued" in n.message for n in app._notifications)
+        hf_endpoint.clear_faults()
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            await settle(pilot, 1)
+            if pid in main.downloads.texts:
+                break
+        assert pid in main.downloads.texts and not main.downloads.queue.pending
