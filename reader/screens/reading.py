@@ -118,6 +118,7 @@ class ReadingScreen(Screen[None]):
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < WIDE, "-no-toc")
         self.view.focus()
+        self.view.on_scrolled = self.show_status
         self.set_interval(SAVE_EVERY, self.save_position)
         # Reading and parsing need no width: start them now, while the screen is laid out.
         self.load()
@@ -344,5 +345,3 @@ class ReadingScreen(Screen[None]):
             self.remove_class("-missing")
             self.load()
 
-    def on_document_view_scrolled(self, event: DocumentView.Scrolled) -> None:
-        self.show_status()

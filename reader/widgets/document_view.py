@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -186,9 +187,6 @@ class DocumentView(ScrollView, can_focus=True):
     }
     """
 
-    class Scrolled(Message):
-        """The top line changed (the reading screen updates its status line)."""
-
     class Resized(Message):
         """The widget's size changed (the screen re-wraps the text when the width did)."""
 
@@ -204,6 +202,7 @@ class DocumentView(ScrollView, can_focus=True):
         self.current = -1
         self._generation = 0
         self._base: Style | None = None
+        self.on_scrolled: Callable[[], None] | None = None  # the top line changed
 
     # --- content ------------------------------------------------------------------------------
 
@@ -311,8 +310,9 @@ class DocumentView(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if int(old_value) != int(new_value):
-            self.post_message(self.Scrolled())
+        if int(old_value) != int(new_value) and self.on_scrolled is not None:
+            # A direct call, not a message: the status line repaints in the same frame.
+            self.on_scrolled()
 
     # --- keys ---------------------------------------------------------------------------------
 

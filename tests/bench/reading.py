@@ -20,6 +20,8 @@ import tempfile
 import time
 from typing import Any
 
+from rich.style import Style
+
 PRESSES = 40
 
 
@@ -46,6 +48,23 @@ async def _measure(pages: int, huge: bool) -> None:
         big = max(corpus.hostile_ids, key=lambda pid: len(corpus.markdown(pid) or ""))
         cache.fulltext_put(big, corpus.markdown(big) or "")
         targets.append(("hostile 5 MB", big))
+
+    # CPU time (not wall time) of the work the screen does off the UI thread: it does not grow
+    # with the machine's load, as wall-clock figures on a shared machine do.
+    from reader.markdown_doc import parse
+    from reader.widgets.document_view import ROLES, wrap
+
+    styles = {k: Style() for k in (*ROLES, "heading", "title", "table", "quote", "rule",
+                                   "marker", "plain")}
+    for label, pid in targets:
+        cpu = time.process_time()
+        document = parse(cache.fulltext_get(pid) or "")
+        parsed = time.process_time()
+        wrap(document, 116, styles)
+        done = time.process_time()
+        print(f"{label}: CPU time: read and parse {(parsed - cpu) * 1000:.0f} ms, "
+              f"wrap to 116 columns {(done - parsed) * 1000:.0f} ms")
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     app = PaperReaderApp(offline=True)
     async with app.run_test(size=(120, 40)) as pilot:
