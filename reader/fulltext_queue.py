@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reader.hub.errors import HubError, NetworkError, PaperNotFound
+from reader.hub.errors import HubError, NetworkError, PaperNotFound, RateLimited
 from reader.store import fulltext
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SAVED = "saved"
 NOT_INDEXED = "not indexed"  # 404: Hugging Face has no Markdown for this paper (yet)
 FAILED = "failed"
-OFFLINE = "offline"
+OFFLINE = "offline"  # the network is gone, or the server asks us to wait: stop, keep the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ async def fetch_one(client: PapersClient, cache: PaperCache, paper_id: str) -> O
     except PaperNotFound:
         return Outcome(paper_id, NOT_INDEXED,
                        f"{paper_id}: Hugging Face has no full text for this paper")
-    except NetworkError as err:
+    except (NetworkError, RateLimited) as err:
         return Outcome(paper_id, OFFLINE, f"{paper_id}: {err}")
     except HubError as err:
         return Outcome(paper_id, FAILED, f"{paper_id}: {err}")

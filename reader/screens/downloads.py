@@ -86,6 +86,9 @@ class Downloads:
     def _scanned(self, texts: set[str], pdfs: set[str]) -> None:
         self.texts, self.pdfs = texts, pdfs
         self._apply()
+        cursor = self.screen.paper_list.cursor_id
+        if cursor is not None and (cursor in texts or cursor in pdfs):
+            self.screen.show_detail(cursor, restart_timer=False)
 
     def _apply(self) -> None:
         self.screen.paper_list.set_local(frozenset(self.texts | self.pdfs))

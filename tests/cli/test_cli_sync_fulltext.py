@@ -70,3 +70,15 @@ def test_offline_fails_with_one_line(corpus: Corpus, monkeypatch: pytest.MonkeyP
     err = capsys.readouterr().err
     assert "run it again to resume" in err
     assert PaperCache(locations().papers_dir).fulltext_ids() == set()
+
+
+def test_a_long_rate_limit_stops_the_run_politely(
+    hf_endpoint: FakeHub, corpus: Corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = corpus.ids()[:4]
+    bookmark(*ids)
+    hf_endpoint.inject("429", path="/papers/", reset=3600, times=None)
+    assert main(["sync", "--fulltext"]) == 1
+    out, err = capsys.readouterr()
+    assert len(md_requests(hf_endpoint)) == 1  # not one request per bookmark
+    assert "3 not tried" in out and "run it again to resume" in err
