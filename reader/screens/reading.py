@@ -146,6 +146,8 @@ class ReadingScreen(Screen[None]):
             return
         self.document = document
         self._restore = position
+        while self.positions.problems:  # reading.json was damaged and moved aside
+            self.notify(self.positions.problems.pop(0), severity="warning", markup=False)
         options = []
         for k, block in enumerate(document.headings):
             b = document.blocks[block]
