@@ -43,6 +43,15 @@ mute = []
 #   watch = ["author:hinton", "kw:diffusion"]
 watch = []
 
+# Bookmarking a paper downloads its full text in the background, for offline reading.
+fulltext_on_bookmark = true
+
+# Where "D" downloads a paper's PDF from ({id} is the arXiv id), and what opens PDFs ("p"):
+# empty for the system's usual application, or a command such as "zathura" or "open -a Skim"
+# (the file or URL is added at the end; no shell is involved).
+pdf_url = "https://arxiv.org/pdf/{id}"
+opener = ""
+
 [keymap]
 # Remap any key: binding-id = "key" or "key1,key2". See the help screen (?) or the README
 # for the ids. Examples:
@@ -109,6 +118,9 @@ class Config:
     mute: list[str] = field(default_factory=list)
     watch: list[str] = field(default_factory=list)
     network: NetworkLimits = field(default_factory=NetworkLimits)
+    fulltext_on_bookmark: bool = True
+    pdf_url: str = "https://arxiv.org/pdf/{id}"
+    opener: str = ""
     problems: list[str] = field(default_factory=list)
 
 
@@ -170,6 +182,22 @@ def _from_dict(doc: dict[str, Any], name: str) -> Config:
     config.mute = _str_list(doc.get("mute", []), "mute", problems, name)
     config.watch = _str_list(doc.get("watch", []), "watch", problems, name)
     config.network = _network(doc.get("network", {}), problems, name)
+    on_bookmark = doc.get("fulltext_on_bookmark", config.fulltext_on_bookmark)
+    if isinstance(on_bookmark, bool):
+        config.fulltext_on_bookmark = on_bookmark
+    else:
+        bad("fulltext_on_bookmark", "true or false")
+    pdf_url = doc.get("pdf_url", config.pdf_url)
+    if isinstance(pdf_url, str) and "{id}" in pdf_url and pdf_url.startswith(
+            ("http://", "https://")):
+        config.pdf_url = pdf_url
+    else:
+        bad("pdf_url", 'an http(s) URL with "{id}" in it')
+    opener = doc.get("opener", config.opener)
+    if isinstance(opener, str):
+        config.opener = opener.strip()
+    else:
+        bad("opener", "a command (a string)")
     return config
 
 

@@ -66,7 +66,16 @@ MAIN_KEYS: tuple[Key, ...] = (
     Key("next-day", "right_square_bracket", "day(1)", "Next day", "Show the next listing day"),
     Key("refresh", "r", "refresh", "Refresh", "Fetch the newest papers and trending now"),
     Key("open-browser", "o", "open_browser", "Browser", "Open the paper's page in the browser"),
-    Key("open-pdf", "p", "open_pdf", "PDF", "Open the PDF in the browser", show=False),
+    Key("open-pdf", "p", "open_pdf", "PDF",
+        "Open the PDF: the downloaded copy if there is one, else the web one", show=False),
+    Key("read-fulltext", "v", "read_fulltext", "Full text",
+        "Read the full text (Enter on the detail does the same)"),
+    Key("open-reading", "enter", "read_fulltext", "Full text", "Read the full text",
+        show=False),
+    Key("fetch-fulltext", "d", "fetch_fulltext", "Download",
+        "Download the paper's full text for offline reading", show=False),
+    Key("download-pdf", "D", "download_pdf", "Get PDF", "Download the PDF into the data folder",
+        show=False),
     Key("copy-link", "y", "copy_link", "Copy link", "Copy the paper's link to the clipboard",
         show=False),
     Key("cycle-sort", "t", "cycle_sort", "Sort",
@@ -86,6 +95,23 @@ MAIN_KEYS: tuple[Key, ...] = (
         show=False),
     *(Key(f"view-{n}", str(n), f"saved_view({n})", f"View {n}", f"Saved view {n}", show=False)
       for n in range(1, 10)),
+)
+
+# The reading screen (reader/screens/reading.py); the document's own scroll keys are in
+# reader/widgets/document_view.py.
+READING_KEYS: tuple[Key, ...] = (
+    Key("read-close", "escape,q", "close", "Close", "Back to the list (the place is kept)"),
+    Key("read-toc", "t", "toggle_toc", "Contents", "Show the contents; Enter jumps to a section"),
+    Key("read-find", "slash", "find", "Find", "Find in this paper"),
+    Key("read-next-match", "n", "match(1)", "Next", "The next match", show=False),
+    Key("read-prev-match", "N", "match(-1)", "Previous", "The previous match", show=False),
+    Key("read-next-section", "right_square_bracket", "section(1)", "Next section",
+        "Jump to the next section", show=False),
+    Key("read-prev-section", "left_square_bracket", "section(-1)", "Previous section",
+        "Jump to the previous section (or the start of this one)", show=False),
+    Key("read-links", "o", "links", "Links", "The paper's links; Enter opens a web link"),
+    Key("read-fetch", "d", "fetch", "Download", "Download a full text that is not here yet",
+        show=False),
 )
 
 

@@ -19,6 +19,7 @@ from reader.cli.output import (
     warn,
 )
 from reader.config import load_config
+from reader.fulltext_queue import Outcome
 from reader.hub.client import PapersClient
 from reader.hub.errors import HubError, NetworkError
 from reader.store.cache import PaperCache
@@ -35,6 +36,7 @@ examples:
   paper-reader sync --since 2025-01-01  every day since then (skips days already complete)
   paper-reader sync --date 2025-03-06 --no-trending
   paper-reader sync --month 2025-02     a whole month in a few requests
+  paper-reader sync --fulltext          download the full text of every bookmark lacking one
 
 "Today" is the Daily Papers day in New York. Set HF_ENDPOINT to use a mirror.
 Exit status: 0 when something was fetched and saved (failures are listed), 1 when nothing
@@ -67,6 +69,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
         help="a whole month (may be repeated)",
     )
     p.add_argument("--no-trending", action="store_true", help="skip the trending list")
+    which.add_argument(
+        "--fulltext", action="store_true",
+        help="only download the full text (Markdown) of every bookmarked paper that lacks one; "
+        "resumable: what is already downloaded is skipped",
+    )
     p.set_defaults(run=run)
 
 
@@ -107,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("sync needs the network; drop --offline to fetch papers", EXIT_USAGE)
     cache = open_cache()
     cache.derived.build_on_write = True  # the search store is written with the shards
+    if args.fulltext:
+        return _fulltexts(cache)
     months: list[str] = args.month or []
     days: list[str] = []
     if not months:
@@ -170,4 +179,42 @@ def _summarise(report: SyncReport) -> int:
           f"{report.updated} updated, {len(report.failed)} failed")
     for line in report.failed:
         error(f"failed: {line}")
+    return EXIT_OK
+
+
+# --- sync --fulltext -------------------------------------------------------------------------
+
+
+def _fulltexts(cache: PaperCache) -> int:
+    from reader.cli.common import library_state
+    from reader.fulltext_queue import NOT_INDEXED, SAVED, fetch_missing, missing
+
+    bookmarks = sorted(library_state().bookmarks)
+    todo = missing(cache, bookmarks)
+    if not todo:
+        print(f"nothing to download: all {len(bookmarks)} bookmarks have their full text")
+        return EXIT_OK
+    progress = Progress("full texts")
+
+    async def fetch() -> list[Outcome]:
+        try:
+            async with PapersClient() as client:
+                return await fetch_missing(client, cache, todo, progress)
+        except HubError as exc:
+            raise CliError(str(exc)) from None
+
+    try:
+        outcomes = asyncio.run(fetch())
+    finally:
+        progress.close()
+    saved = sum(o.status == SAVED for o in outcomes)
+    absent = [o for o in outcomes if o.status == NOT_INDEXED]
+    failed = [o for o in outcomes if o.status not in (SAVED, NOT_INDEXED)]
+    left = len(todo) - len(outcomes)
+    print(f"full texts: {saved} downloaded, {len(absent)} not indexed by Hugging Face, "
+          f"{len(failed)} failed" + (f", {left} not tried" if left else ""))
+    for o in (*absent, *failed):
+        error(o.message)
+    if saved == 0 and (failed or left):
+        raise CliError("no full text could be downloaded (run it again to resume)", EXIT_FAILED)
     return EXIT_OK

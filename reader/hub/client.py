@@ -8,6 +8,7 @@ never appears in a message, a log line or a repr.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -16,7 +17,8 @@ import random
 import re
 import socket
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import date as Date
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -184,6 +186,37 @@ def _transport_reason(exc: Exception) -> str:
     return (shown[:117] + "...") if len(shown) > 120 else (shown or type(exc).__name__)
 
 
+@dataclass
+class Download:
+    """An answer being streamed by :meth:`PapersClient.download`. ``offset``: where its bytes
+    start in the file (0 when the server ignored the Range and sent it whole)."""
+
+    response: httpx.Response
+    offset: int
+    shown: str
+
+    @property
+    def total(self) -> int | None:
+        """The whole file's size, when the server said."""
+        rng = self.response.headers.get("content-range", "")
+        if "/" in rng and rng.rsplit("/", 1)[1].isdigit():
+            return int(rng.rsplit("/", 1)[1])
+        length = self.response.headers.get("content-length", "")
+        return self.offset + int(length) if length.isdigit() else None
+
+    @property
+    def content_type(self) -> str:
+        return str(self.response.headers.get("content-type", "")).lower()
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body in pieces; a dropped connection becomes :class:`NetworkError`."""
+        try:
+            async for chunk in self.response.aiter_bytes(65536):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise NetworkError(f"the download of {self.shown} was cut off") from exc
+
+
 class PapersClient:
     """Client for the Papers API (daily, trending, search, paper, full text, linked repos).
 
@@ -254,6 +287,8 @@ class PapersClient:
         }
         if secret:
             headers["Authorization"] = f"Bearer {secret}"
+        self._transport = transport
+        self._plain: httpx.AsyncClient | None = None  # downloads from other hosts: no token
         self._http = httpx.AsyncClient(
             base_url=base,
             headers=headers,
@@ -277,6 +312,8 @@ class PapersClient:
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._http.aclose()
+        if self._plain is not None:
+            await self._plain.aclose()
 
     async def __aenter__(self) -> PapersClient:
         return self
@@ -409,6 +446,40 @@ class PapersClient:
         except PaperNotFound:
             return LinkedRepos()
         return linked_repos_from_api(raw)
+
+    @contextlib.asynccontextmanager
+    async def download(self, url: str, *, start: int = 0) -> AsyncIterator[Download]:
+        """Stream an absolute http(s) URL (a PDF on arXiv), asking for the bytes from ``start``
+        on (``Range``). Never sends the HF token: the file usually lives on another host. One
+        try: the caller resumes. Failures are :class:`HubError` with a one-line message."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise HubError(f"not an http(s) URL: {clean_line(url)[:80]}")
+        shown = clean_line(f"{parts.hostname}{parts.path}")
+        if self._plain is None:
+            self._plain = httpx.AsyncClient(
+                headers={"User-Agent": f"paper-reader/{__version__}"},
+                timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
+                transport=self._transport, follow_redirects=True)
+        headers = {"Range": f"bytes={start}-"} if start else {}
+        await self._wait_for_rate_limit()
+        async with self._semaphore:
+            try:
+                async with self._plain.stream("GET", url, headers=headers) as response:
+                    if response.status_code == 404:
+                        raise ServerError(f"{shown} was not found (404)", 404)
+                    if response.status_code == 416:  # asked past the end: start again
+                        raise ServerError(f"{shown} could not resume (416)", 416)
+                    if response.status_code == 429:
+                        wait = rate_limit_wait(response.headers) or 30.0
+                        raise RateLimited(f"{parts.hostname} is limiting requests: try again "
+                                          f"in {math.ceil(wait)} s", retry_after=wait)
+                    if response.status_code >= 400:
+                        raise ServerError(f"the server answered {response.status_code} for "
+                                          f"{shown}", response.status_code)
+                    yield Download(response, start if response.status_code == 206 else 0, shown)
+            except httpx.TransportError as exc:
+                raise self._transport_error(exc, shown) from exc
 
     # --- the request loop ---------------------------------------------------------------------
 

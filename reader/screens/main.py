@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from reader.controller import Controller, Result
 from reader.keys import MAIN_KEYS, bindings
 from reader.query import Query, QueryError, parse
+from reader.screens.downloads import Downloads
 from reader.screens.export_ops import ExportOps
 from reader.screens.library_ops import LibraryOps
 from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
@@ -70,6 +71,7 @@ class MainScreen(Screen[None]):
         self.ops = PaperOps(self)
         self.library_ops = LibraryOps(self)
         self.export_ops = ExportOps(self)
+        self.downloads = Downloads(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -109,6 +111,7 @@ class MainScreen(Screen[None]):
                                  style="dim")
         self.paper_list.focus()
         self.loader.start()
+        self.downloads.scan()
 
     def on_resize(self, event: Resize) -> None:
         narrow = event.size.width < NARROW
@@ -408,7 +411,10 @@ class MainScreen(Screen[None]):
     # --- the highlighted paper and settings (see paper_ops) -------------------------------
 
     def action_toggle_bookmark(self) -> None:
+        record = self.current_record()
         self.ops.toggle_bookmark()
+        if record is not None and self.controller.state.is_bookmarked(record.id):
+            self.downloads.bookmarked(record.id, True)
 
     def action_toggle_read(self) -> None:
         self.ops.toggle_read()
@@ -429,7 +435,26 @@ class MainScreen(Screen[None]):
         self.ops.open("page")
 
     def action_open_pdf(self) -> None:
-        self.ops.open("pdf")
+        record = self.ops._record()
+        if record is not None:
+            self.downloads.open_pdf(record)
+
+    # --- full texts and PDFs (see downloads.py and reading.py) -----------------------------
+
+    def action_read_fulltext(self) -> None:
+        record = self.ops._record()
+        if record is not None:
+            self.downloads.read(record)
+
+    def action_fetch_fulltext(self) -> None:
+        record = self.ops._record()
+        if record is not None:
+            self.notify(self.downloads.fetch(record.id), markup=False, timeout=3)
+
+    def action_download_pdf(self) -> None:
+        record = self.ops._record()
+        if record is not None:
+            self.downloads.download_pdf(record)
 
     def action_copy_link(self) -> None:
         self.ops.copy_link()

@@ -177,6 +177,7 @@ class PaperDetail(VimScroll, can_focus=True):
         self._record: Record | None = None
         self._state = LibraryState()
         self._linked: LinkedRepos | None = None
+        self.offline: dict[str, str] = {}  # paper id -> "full text" / "PDF" downloaded (hook)
         self._expanded = False
         self._hidden_authors = 0  # names behind "… and N more" at the current width
         self._authors_width = 0
@@ -391,6 +392,9 @@ class PaperDetail(VimScroll, can_focus=True):
         read_at = state.read.get(paper.id)
         status.append(f"read {read_at[:10]}" if read_at else "unread")
         line("Status", (" · ".join(status), ".paper-detail--status"))
+        if paper.id in self.offline:
+            line("Offline", (f"{self.offline[paper.id]} downloaded · v reads it",
+                             ".paper-detail--status"))
         tags = state.tags.get(paper.id)
         if tags:
             line("Tags", display_safe(" ".join(f"#{t}" for t in tags)))

@@ -169,6 +169,7 @@ class PaperList(ScrollView, can_focus=True):
         self._notes: dict[str, str] = {}
         self._selected: frozenset[str] = frozenset()  # marked for an export
         self._watched: frozenset[str] = frozenset()
+        self._local: frozenset[str] = frozenset()  # a full text or PDF is downloaded
         self._new_since: str | None = None
         self._marks_version = 0
         self._columns = Columns()
@@ -263,6 +264,14 @@ class PaperList(ScrollView, can_focus=True):
         self._marks_version += 1
         self._strips.clear()
         self.refresh()
+
+    def set_local(self, ids: frozenset[str]) -> None:
+        """Mark the papers whose full text or PDF is downloaded."""
+        if ids != self._local:
+            self._local = ids
+            self._marks_version += 1
+            self._strips.clear()
+            self.refresh()
 
     def move_to(self, paper_id: str) -> bool:
         """Put the cursor on ``paper_id`` (scrolling it into view); False if it is not listed."""
@@ -370,7 +379,8 @@ class PaperList(ScrollView, can_focus=True):
         cells = row_lines(record, layout(width, self._columns), unread=unread, new=new,
                           bookmarked=paper_id in self._bookmarks,
                           tagged=paper_id in self._tags, noted=paper_id in self._notes,
-                          selected=paper_id in self._selected)[line]
+                          selected=paper_id in self._selected,
+                          local=paper_id in self._local)[line]
         row: tuple[str, ...] = ("paper-list--watched",) if paper_id in self._watched else ()
         tail: tuple[str, ...] = ("paper-list--cursor",) if is_cursor else ()
         segments = []

@@ -47,6 +47,7 @@ STARS = "☆"  # GitHub stars (the filled star is the bookmark mark)
 WITHDRAWN = "withdrawn"
 DATE_LABEL = "listed "  # the date shown is the Daily Papers listing day, and says so
 ROW_HEIGHT = 2  # lines per paper: the title, then the facts
+LOCAL = "↓"  # the full text or the PDF is downloaded: readable offline
 
 # The hub strips escapes and controls already; this is a last guard so that nothing a widget
 # draws can ever reach the terminal as a control sequence, even from a record that skipped it.
@@ -214,15 +215,16 @@ def _date_text(day: str, width: int) -> str:
 
 def row_lines(record: Record, lay: Layout, *, unread: bool, new: bool, bookmarked: bool,
               tagged: bool = False, noted: bool = False, selected: bool = False,
-              ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+              local: bool = False) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The row's two lines as ``(text, role)`` cells whose widths add up to ``lay.width``.
 
     ``selected`` (marked for an export) shows ``✓`` in place of the unread mark; ``tagged`` and
-    ``noted`` put ``#`` and ``¶`` after the title.
+    ``noted`` put ``#`` and ``¶`` after the title, and ``local`` (a downloaded full text or
+    PDF: readable offline) ``↓``.
 
-    Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``mark-tag``, ``withdrawn``,
-    ``rank``, ``authors``, ``date``, ``upvotes``, ``comments``, ``code``, ``stars`` and
-    ``gap`` (separating spaces).
+    Roles: ``mark-new``, ``mark-unread``, ``mark-bookmark``, ``title``, ``mark-tag`` (also
+    ``↓``), ``withdrawn``, ``rank``, ``authors``, ``date``, ``upvotes``, ``comments``,
+    ``code``, ``stars`` and ``gap`` (separating spaces).
     """
     paper: Paper = record.paper
     if lay.width <= 0:
@@ -238,7 +240,7 @@ def row_lines(record: Record, lay: Layout, *, unread: bool, new: bool, bookmarke
         first.append((UNREAD if unread else " ", "mark-unread"))
     first.append((" ", "gap"))
     title = display_safe(paper.title) or "(untitled)"
-    mark = (TAGGED if tagged else "") + (NOTED if noted else "")
+    mark = (TAGGED if tagged else "") + (NOTED if noted else "") + (LOCAL if local else "")
     if mark and lay.title > len(mark) + 4:
         first.append((fit(title, lay.title - len(mark) - 1), "title"))
         first += [(" ", "gap"), (mark, "mark-tag")]

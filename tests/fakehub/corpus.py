@@ -12,10 +12,11 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from tests.fakehub.fulltext import markdown_for
+from tests.fakehub.fulltext import hostile_markdown, markdown_for
 from tests.fakehub.hostile import KINDS as HOSTILE_KINDS
 from tests.fakehub.items import ItemMaker, iter_days, iter_items, today_utc
 from tests.fakehub.linked import e3_linked, repos_for
+from tests.fakehub.pdf import fake_pdf
 
 __all__ = ["HOSTILE_KINDS", "Corpus", "iter_items", "parse_week"]
 
@@ -214,12 +215,31 @@ class Corpus:
             return {"models": [], "datasets": [], "spaces": []}
         return repos_for(paper_id, item["paper"], self._maker.vocab, self.seed)
 
+    @property
+    def long_id(self) -> str:
+        """The paper whose full text is 60 pages long: the newest day's top regular paper."""
+        hostile = set(self.hostile_ids)
+        newest = self._by_day[max(self._by_day)]
+        return next(it["paper"]["id"] for it in newest if it["paper"]["id"] not in hostile)
+
     def markdown(self, paper_id: str) -> str | None:
-        """The ``/papers/{id}.md`` text, or None for unknown papers."""
+        """The ``/papers/{id}.md`` text, or None for unknown papers. Hostile papers get a
+        hostile full text (5 MB for the one with the huge abstract); :attr:`long_id` 60 pages."""
         item = self._by_id.get(paper_id)
         if item is None:
             return None
-        return markdown_for(item["paper"], self._maker.vocab, self.seed)
+        paper, vocab = item["paper"], self._maker.vocab
+        if paper_id in self.hostile_ids:
+            huge = len(paper.get("summary", "")) > 50_000
+            return hostile_markdown(paper, vocab, self.seed, huge=huge)
+        pages = 60 if paper_id == self.long_id else None
+        return markdown_for(paper, vocab, self.seed, pages=pages)
+
+    def pdf(self, paper_id: str) -> bytes | None:
+        """The ``/pdf/{id}`` body (a small valid-looking PDF), or None for unknown papers."""
+        if paper_id not in self._by_id:
+            return None
+        return fake_pdf(paper_id)
 
     # --- search -------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from tests.fakehub.corpus import Corpus
 from tests.fakehub.faults import Response
+from tests.fakehub.pdf import pdf_response
 
 DAILY_DEFAULT_LIMIT = 50
 DAILY_MAX_LIMIT = 100
@@ -17,6 +18,7 @@ MARKDOWN = "text/markdown; charset=utf-8"
 _PAPER = re.compile(r"^/api/papers/([^/]+)$")
 _REPOS = re.compile(r"^/api/arxiv/([^/]+)/repos$")
 _PAGE = re.compile(r"^/papers/([^/]+?)(\.md)?$")
+_PDF = re.compile(r"^/pdf/([^/]+?)(\.pdf)?$")  # arXiv's PDF links, for a pdf_url template
 
 
 class BadRequest(ValueError):
@@ -90,6 +92,12 @@ def route(
         m = _REPOS.match(path)
         if m:
             return Response.json(200, corpus.repos(m[1]))
+        m = _PDF.match(path)
+        if m:
+            pdf = corpus.pdf(m[1])
+            if pdf is None:
+                return Response.text(404, "No such paper\n", "text/plain; charset=utf-8")
+            return pdf_response(pdf, headers.get("range"))
         m = _PAGE.match(path)
         if m:
             wants_md = m[2] is not None or "text/markdown" in headers.get("accept", "")

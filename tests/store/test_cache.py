@@ -359,7 +359,7 @@ def test_fulltext(papers_dir: Path) -> None:
     cache.fulltext_put("2602.00001", "# Title\n\nÜnïcode body\n")
     assert cache.fulltext_ids() == {"2602.00001"}
     assert PaperCache(papers_dir).fulltext_get("2602.00001") == "# Title\n\nÜnïcode body\n"
-    assert (papers_dir.parent / "fulltext" / "2602.00001.md").exists()
+    assert (papers_dir.parent / "fulltext" / "2602.00001.md.gz").exists()
     with pytest.raises(ValueError):
         cache.fulltext_put("../../etc/passwd", "x")
 
