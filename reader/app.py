@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
@@ -22,6 +23,7 @@ from reader.screens.main import MainScreen
 from reader.store.cache import PaperCache
 from reader.store.library import Library
 from reader.store.locations import Locations, locations
+from reader.typeahead import KeyGate, gated
 
 if TYPE_CHECKING:
     from reader.hub.client import PapersClient
@@ -69,6 +71,7 @@ class PaperReaderApp(App[None]):
                                      config_path=self.config_path,
                                      index_path=self.where.index_file)
         self._theme_ready = False
+        self.key_gate = KeyGate(self, super().on_event)
 
     @property
     def client(self) -> PapersClient | None:
@@ -96,6 +99,14 @@ class PaperReaderApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._theme_ready = True
         self.push_screen(MainScreen(self.controller, online=not self.offline))
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys from the terminal go through the gate: each one reaches the widget focused once
+        # the key before it is handled (see reader/typeahead.py).
+        if gated(event):
+            await self.key_gate.on_key(event)
+        else:
+            await super().on_event(event)
 
     async def on_unmount(self) -> None:
         if self._client is not None:  # the app owns its client, also one handed in

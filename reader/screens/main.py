@@ -21,6 +21,7 @@ from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
 from reader.screens.net import Network
 from reader.screens.paper_ops import PaperOps
 from reader.store.record import Record
+from reader.typeahead import KeyGate
 from reader.views import DAY, LATEST, SEARCH, View
 from reader.widgets.filter_pane import FilterPane
 from reader.widgets.key_bar import KeyBar
@@ -284,6 +285,12 @@ class MainScreen(Screen[None]):
     def _follow_cursor(self) -> None:
         if self._pending_detail is None:
             return
+        gate: KeyGate | None = getattr(self.app, "key_gate", None)
+        if gate is not None and gate.pending:
+            # Keys typed ahead wait in the App (reader/typeahead.py), not in the list's
+            # queue: the detail follows once they are all handled.
+            gate.when_drained(self._follow_cursor)
+            return
         paper_id, auto = self._pending_detail
         self._pending_detail = None
         self.show_detail(paper_id, restart_timer=not auto)
@@ -354,7 +361,7 @@ class MainScreen(Screen[None]):
         # The class only: an inline display style would beat the stylesheet, and \ could
         # never hide the pane again.
         self.remove_class("-no-filter-pane")
-        self.filter_pane.input.focus()
+        self.filter_pane.focus_input()
 
     def action_toggle_filter_pane(self) -> None:
         self.toggle_class("-no-filter-pane")

@@ -138,7 +138,8 @@ class Network:
         if not text:
             self.screen.notify("Type what to search for after ?, then press Enter.", timeout=4)
             self.screen.filter_pane.set_text("?")
-            self.screen.filter_pane.input.focus()
+            self.screen.remove_class("-no-filter-pane")
+            self.screen.filter_pane.focus_input(select_all=False)
             return
         if not self.client_ok:
             self._search_cache(text)

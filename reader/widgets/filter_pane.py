@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
+from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from reader.views import View
@@ -72,6 +73,16 @@ class FilterPane(Vertical):
     def set_text(self, text: str) -> None:
         """Replace the filter text (posts QueryChanged like typing would)."""
         self.input.value = text
+
+    def focus_input(self, *, select_all: bool = True) -> None:
+        """Put the cursor in the filter box: the whole text selected (typing replaces it), or
+        the cursor after the text (typing goes on from it, as after ``S``'s ``?``)."""
+        box = self.input
+        box.select_on_focus = select_all
+        if box.has_focus:
+            box.selection = (Selection(0, len(box.value)) if select_all
+                             else Selection.cursor(len(box.value)))
+        box.focus()
 
     def set_views(self, views: Sequence[View], counts: Mapping[str, int | None],
                   current: str) -> None:
