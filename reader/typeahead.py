@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.message_pump import MessagePump
@@ -34,7 +34,7 @@ def gated(event: events.Event) -> bool:
     return isinstance(event, events.Key | events.Paste) and not event.is_forwarded
 
 
-def _chain(node: MessagePump, app: App[object]) -> list[MessagePump]:
+def _chain(node: MessagePump, app: App[Any]) -> list[MessagePump]:
     """``node``, its ancestors and the App: the queues a key given to ``node`` bubbles up."""
     nodes: list[MessagePump] = []
     current: MessagePump | None = node
@@ -48,7 +48,7 @@ def _chain(node: MessagePump, app: App[object]) -> list[MessagePump]:
 class KeyGate:
     """One App's key order. ``dispatch`` is the App's own handling of one key (Textual's)."""
 
-    def __init__(self, app: App[object],
+    def __init__(self, app: App[Any],
                  dispatch: Callable[[events.Event], Awaitable[None]]) -> None:
         self.app = app
         self._dispatch = dispatch
