@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from reader.commands import PaperProvider, ViewProvider
+from reader.commands import PaperProvider, SearchProvider, ViewProvider
 from reader.config import Config, ConfigError, load_config, save_theme
 from reader.controller import Clock, Controller, utc_now
 from reader.hub.errors import HubError
@@ -49,7 +49,7 @@ class PaperReaderApp(App[None]):
     TITLE = "paper-reader"
     CSS_PATH = css_paths()
     BINDINGS = bindings(APP_KEYS)
-    COMMANDS = App.COMMANDS | {PaperProvider, ViewProvider}
+    COMMANDS = App.COMMANDS | {PaperProvider, ViewProvider, SearchProvider}
 
     def __init__(
         self,
@@ -69,7 +69,8 @@ class PaperReaderApp(App[None]):
         self._client = client  # made on first use: httpx takes ~60 ms to import
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
                                      config_path=self.config_path,
-                                     index_path=self.where.index_file)
+                                     index_path=self.where.index_file,
+                                     searches_path=self.where.data_dir / "searches.json")
         self._theme_ready = False
         self.key_gate = KeyGate(self, super().on_event)
 

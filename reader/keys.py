@@ -77,6 +77,13 @@ MAIN_KEYS: tuple[Key, ...] = (
         show=False),
     *(Key(f"view-{n}", str(n), f"saved_view({n})", f"View {n}", f"Saved view {n}", show=False)
       for n in range(1, 10)),
+    Key("expand-authors-any", "a", "expand_authors", "All authors",
+        "Show every author of the paper in the detail (from any pane)", show=False),
+    *(Key(f"view-{key}", letter, f"show_view('{key}')", label, f"Show the {label} view",
+          show=False) for key, letter, label in (
+        ("latest", "L", "Latest day"), ("day", "D", "Day"), ("week", "W", "This week"),
+        ("month", "O", "This month"), ("trending", "T", "Trending"),
+        ("bookmarks", "B", "Bookmarks"), ("unread", "U", "Unread"), ("all", "A", "All"))),
 )
 
 
@@ -98,7 +105,7 @@ def rows(keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, str, s
     keymap = keymap or {}
     out: list[tuple[str, str, str, str]] = []
     for key in (*APP_KEYS, *MAIN_KEYS):
-        if key.id.startswith("view-") and key.id != "view-1":
+        if key.id.startswith("view-") and key.id[5:].isdigit() and key.id != "view-1":
             continue
         keys = keymap.get(key.id, key.keys)
         if key.id == "view-1":

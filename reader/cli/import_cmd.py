@@ -16,6 +16,7 @@ from reader.hub.models import Paper
 from reader.hub.parse import paper_from_api, paper_from_item
 from reader.store.cache import PaperCache
 from reader.sync import listing_day
+from reader.words import count
 
 BATCH = 5000  # papers per write batch (and progress step); merged day by day within it
 
@@ -111,7 +112,7 @@ def merge_all(cache: PaperCache, collected: Collected, progress: Progress | None
                 seen.update(p.id for p in papers)
                 done += len(papers)
         if progress is not None:
-            progress(f"merged {done} papers", done, collected.papers)
+            progress(f"merged {count(done, 'paper', sep=False)}", done, collected.papers)
     return len(seen), len(new), len(updated - new)
 
 
@@ -139,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
         if stream is not sys.stdin.buffer:
             stream.close()
     if collected.papers == 0:
-        raise CliError(f"{name}: no papers found ({collected.skipped} items skipped); "
+        skipped = count(collected.skipped, "item", sep=False)
+        raise CliError(f"{name}: no papers found ({skipped} skipped); "
                        "nothing was imported", EXIT_FAILED)
     cache = open_cache()
     progress = Progress("import")
@@ -148,6 +150,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     report_problems(cache.problems)
-    print(f"imported {total} papers ({new} new, {updated} updated), "
-          f"skipped {collected.skipped} invalid items")
+    print(f"imported {count(total, 'paper', sep=False)} ({new} new, {updated} updated), "
+          f"skipped {count(collected.skipped, 'invalid item', sep=False)}")
     return EXIT_OK

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -25,6 +28,17 @@ def view_prompt(view: View, count: int | None, width: int) -> Content:
     label = view.label if len(view.label) <= room else view.label[: max(1, room - 1)] + "…"
     gap = " " * max(1, width - len(number) - len(label) - len(shown))
     return Content.assemble((number, "dim"), label, gap, (shown, "dim" if count else "dim italic"))
+
+
+class ViewList(OptionList):
+    """The views, moved through like the paper list (j/k, g/G as well as the arrows)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="views-down-vim"),
+        Binding("k", "cursor_up", "Up", show=False, id="views-up-vim"),
+        Binding("g", "first", "First", show=False, id="views-top-vim"),
+        Binding("G", "last", "Last", show=False, id="views-bottom-vim"),
+    ]
 
 
 class FilterPane(Vertical):
@@ -60,19 +74,26 @@ class FilterPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="type to filter", id="filter-input")
         yield Static("", id="filter-error", markup=False)
-        yield OptionList(id="views")
+        yield ViewList(id="views")
 
     @property
     def input(self) -> Input:
         return self.query_one("#filter-input", Input)
 
     @property
+    def views(self) -> ViewList:
+        return self.query_one("#views", ViewList)
+
+    @property
     def text(self) -> str:
         return self.input.value
 
     def set_text(self, text: str) -> None:
-        """Replace the filter text (posts QueryChanged like typing would)."""
-        self.input.value = text
+        """Replace the filter text (posts QueryChanged like typing would); the box shows its
+        end, where typing goes on."""
+        box = self.input
+        box.value = text
+        box.cursor_position = len(text)
 
     def focus_input(self, *, select_all: bool = True) -> None:
         """Put the cursor in the filter box: the whole text selected (typing replaces it), or
@@ -131,8 +152,15 @@ class FilterPane(Vertical):
             error.update(Content(message))
             error.display = True
             return
-        # The caret sits under the offending character (the box has a border and padding).
-        caret = " " * (min(pos, max(0, self.size.width - 5)) + 3) + "^"
+        # The caret sits under the offending character as it is shown: the box scrolls
+        # sideways to keep the cursor in view, so the text's first cells may be off to the
+        # left. Its border and padding come before the text.
+        box = self.input
+        column = cell_len(box.value[:pos]) - round(box.scroll_offset.x)
+        inset = box.content_region.x - self.content_region.x if box.content_region.width else 3
+        room = max(0, box.content_region.width - 1 if box.content_region.width
+                   else self.size.width - 5)
+        caret = " " * (max(0, min(column, room)) + max(0, inset)) + "^"
         error.update(Content.assemble((caret, "bold"), "\n", message))
         error.display = True
 
