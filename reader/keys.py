@@ -47,7 +47,8 @@ APP_KEYS: tuple[Key, ...] = (
 MAIN_KEYS: tuple[Key, ...] = (
     Key("focus-filter", "slash", "focus_filter", "Filter",
         "Type a query to filter the current view (?text searches huggingface.co)"),
-    Key("back", "escape", "back", "Back", "Close the detail / leave the filter box", show=False),
+    Key("back", "escape", "back", "Back",
+        "Close the detail, leave the filter box, or clear the filter", show=False),
     Key("pane-left", "h", "pane(-1)", "Pane left", "Focus the pane to the left", show=False),
     Key("pane-right", "l", "pane(1)", "Pane right", "Focus the pane to the right", show=False),
     Key("toggle-bookmark", "b", "toggle_bookmark", "Bookmark", "Bookmark or un-bookmark"),
