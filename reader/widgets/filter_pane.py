@@ -123,9 +123,9 @@ class FilterPane(Vertical):
 
     def set_current(self, key: str) -> None:
         self._current = key
-        self._render_views()
+        self._render_views(to_current=True)
 
-    def _render_views(self) -> None:
+    def _render_views(self, *, to_current: bool = False) -> None:
         options = self.query_one("#views", OptionList)
         width = max(12, (options.scrollable_content_region.width or self.size.width or 24) - 1)
         keep = options.highlighted
@@ -134,6 +134,9 @@ class FilterPane(Vertical):
             for v in self._views
         )
         index = next((i for i, v in enumerate(self._views) if v.key == self._current), keep)
+        if (not to_current and options.has_focus and keep is not None
+                and keep < len(self._views)):
+            index = keep  # the user is moving through the views: counts must not move them
         options.highlighted = index
 
     def on_resize(self) -> None:

@@ -128,3 +128,22 @@ async def test_held_j_moves_per_key_and_the_detail_follows_once(
         assert screen.paper_list.cursor_id == ids[start + 8]
         assert shown == [ids[start + 8]]  # one update, with the last paper
         assert app.focused is screen.paper_list
+
+
+async def test_moves_then_slash_then_a_word_and_h_then_moves(corpus: Corpus, make_app: Any) -> None:
+    fill_cache(corpus)
+    app = make_app(None)
+    started = slow_store(app)
+    before = library(app)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await pilot.pause()
+        assert started.wait(5)
+        screen = main(app)
+        views = screen.filter_pane.views
+        top = views.highlighted or 0
+        burst(app, ["j", "j", "/", *WORD, "escape", "h", "j", "j"])
+        await settle(pilot)
+        assert screen.filter_pane.text == WORD
+        assert app.focused is views
+        assert views.highlighted == top + 2  # the j's after h moved the view list
+        assert library(app) == before
