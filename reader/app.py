@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from reader.commands import PaperProvider, ViewProvider
+from reader.commands import PaperProvider, SearchProvider, ViewProvider
 from reader.config import Config, ConfigError, load_config, save_theme
 from reader.controller import Clock, Controller, utc_now
 from reader.hub.errors import HubError
@@ -22,6 +23,7 @@ from reader.screens.main import MainScreen
 from reader.store.cache import PaperCache
 from reader.store.library import Library
 from reader.store.locations import Locations, locations
+from reader.typeahead import KeyGate, gated
 
 if TYPE_CHECKING:
     from reader.hub.client import PapersClient
@@ -47,7 +49,7 @@ class PaperReaderApp(App[None]):
     TITLE = "paper-reader"
     CSS_PATH = css_paths()
     BINDINGS = bindings(APP_KEYS)
-    COMMANDS = App.COMMANDS | {PaperProvider, ViewProvider}
+    COMMANDS = App.COMMANDS | {PaperProvider, ViewProvider, SearchProvider}
 
     def __init__(
         self,
@@ -67,8 +69,10 @@ class PaperReaderApp(App[None]):
         self._client = client  # made on first use: httpx takes ~60 ms to import
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
                                      config_path=self.config_path,
-                                     index_path=self.where.index_file)
+                                     index_path=self.where.index_file,
+                                     searches_path=self.where.data_dir / "searches.json")
         self._theme_ready = False
+        self.key_gate = KeyGate(self, super().on_event)
 
     @property
     def client(self) -> PapersClient | None:
@@ -96,6 +100,14 @@ class PaperReaderApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._theme_ready = True
         self.push_screen(MainScreen(self.controller, online=not self.offline))
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys from the terminal go through the gate: each one reaches the widget focused once
+        # the key before it is handled (see reader/typeahead.py).
+        if gated(event):
+            await self.key_gate.on_key(event)
+        else:
+            await super().on_event(event)
 
     async def on_unmount(self) -> None:
         if self._client is not None:  # the app owns its client, also one handed in

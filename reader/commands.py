@@ -1,4 +1,4 @@
-"""Command palette providers: jump to a paper by title or id, and switch views.
+"""Command palette providers: jump to a paper by title or id, switch views, search again.
 
 Titles and author names are data: hits and their help are built from ``Content(text)`` and
 never from Textual's ``Matcher.highlight`` (it parses its candidate as markup).
@@ -97,3 +97,32 @@ class ViewProvider(Provider):
             if score > 0:
                 yield Hit(score, Content(display_safe(text)), partial(main.switch_view, key),
                       text=text)
+
+
+class SearchProvider(Provider):
+    """The last remote searches: pick one to search huggingface.co for it again."""
+
+    def _hits(self) -> list[tuple[str, str]]:
+        main = _main(self)
+        if main is None:
+            return []
+        return [(f"Search again: {text}", text) for text in main.controller.recent_searches()]
+
+    async def discover(self) -> Hits:
+        main = _main(self)
+        if main is None:
+            return
+        for text, words in self._hits():
+            yield DiscoveryHit(Content(display_safe(text)), partial(main.net.search, words),
+                               text=text)
+
+    async def search(self, query: str) -> Hits:
+        main = _main(self)
+        if main is None:
+            return
+        matcher = self.matcher(query)
+        for text, words in self._hits():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, Content(display_safe(text)), partial(main.net.search, words),
+                          text=text)

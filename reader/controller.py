@@ -22,6 +22,7 @@ from reader.query.index import Index
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
 from reader.store.record import Record
+from reader.store.searches import RecentSearches
 from reader.store.state import LibraryState
 from reader.sync import SyncReport, sync, with_newest_day
 from reader.views import (
@@ -100,6 +101,7 @@ class Result:
     records: list[Record]
     hidden: int
     generation: int = 0
+    total: int | None = None  # with a filter typed: how many the view holds without it
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class Controller:
     def __init__(
         self, cache: PaperCache, library: LibraryLike, config: Config, *, clock: Clock = utc_now,
         config_path: Path | None = None, index_path: Path | None = None,
+        searches_path: Path | None = None,
     ) -> None:
         self.cache = cache
         self.config_path = config_path
@@ -154,6 +157,7 @@ class Controller:
         self.search_text = ""
         self.fulltext: frozenset[str] = frozenset()
         self.new_since: str | None = None
+        self.searches = RecentSearches(searches_path) if searches_path else None
 
     # --- views -----------------------------------------------------------------------------
 
@@ -303,16 +307,25 @@ class Controller:
         Raises QueryError when a saved view's own query does not parse."""
         base = candidates(view, snap.data, snap.state, today=snap.today, day=snap.day,
                           search=snap.search, anchors=snap.anchors)
+        typed = query
         query = self.view_query(view, query)
         ids = base if query.is_empty and not query.sort else self._filter(snap, query, base)
         if sort:
             ids = self._sort(snap, ids, sort)
         hidden = 0
-        if snap.muted and not snap.show_muted:
+        hide = bool(snap.muted) and not snap.show_muted
+        if hide:
             kept = [pid for pid in ids if pid not in snap.muted]
             hidden, ids = len(ids) - len(kept), kept
         records = snap.data.records
-        return Result(view, query, [records[pid] for pid in ids if pid in records], hidden)
+        total = None
+        if not typed.is_empty:
+            # "3 of 78 papers": the view without the typed filter, as its count in the pane.
+            whole = self._filter(snap, parse(view.query), base) if view.query else base
+            total = sum(1 for pid in whole
+                        if pid in records and not (hide and pid in snap.muted))
+        return Result(view, query, [records[pid] for pid in ids if pid in records], hidden,
+                      total=total)
 
     @staticmethod
     def _filter(snap: Snapshot, query: Query, ids: list[str]) -> list[str]:
@@ -363,10 +376,11 @@ class Controller:
     # --- network (async workers) -----------------------------------------------------------
 
     def refresh_days(self) -> list[str]:
-        """Days to refresh: the newest two, plus any missed since the newest cached day."""
+        """Days to refresh: the newest two, plus any missed since the newest cached day; a
+        whole week on the first run (an empty cache), so that This week is not empty."""
         today = self.today()
         latest = self.data.latest_day
-        span = REFRESH_DAYS_MIN
+        span = REFRESH_DAYS_MIN if self.data.records else REFRESH_DAYS_MAX
         if latest:
             gap = (today - dt.date.fromisoformat(latest)).days + 1
             span = max(REFRESH_DAYS_MIN, min(gap, REFRESH_DAYS_MAX))
@@ -385,6 +399,22 @@ class Controller:
     async def fetch_days(self, client: PapersClient, days: Sequence[str]) -> SyncReport:
         """Fetch listing days (a paged week or month) without the trending list."""
         return await sync(client, self.cache, days=days, trending=False)
+
+    def remember_search(self, text: str) -> None:
+        """Keep ``text`` among the recent remote searches (in memory: a worker saves them)."""
+        if self.searches is not None:
+            self.searches.add(text)
+
+    def recent_searches(self) -> list[str]:
+        return list(self.searches.texts) if self.searches is not None else []
+
+    def count_new(self, data: Data) -> int:
+        """Unread papers first seen since the last visit: the ones the list marks as new."""
+        if not self.new_since:
+            return 0
+        since, read = self.new_since[:19], self.state.read
+        return sum(1 for r in data.records.values()
+                   if r.first_seen[:19] > since and r.id not in read)
 
     async def remote_search(self, client: PapersClient, text: str) -> list[str]:
         """Search huggingface.co; the hits are merged into the cache (found offline later)."""

@@ -47,7 +47,8 @@ APP_KEYS: tuple[Key, ...] = (
 MAIN_KEYS: tuple[Key, ...] = (
     Key("focus-filter", "slash", "focus_filter", "Filter",
         "Type a query to filter the current view (?text searches huggingface.co)"),
-    Key("back", "escape", "back", "Back", "Close the detail / leave the filter box", show=False),
+    Key("back", "escape", "back", "Back",
+        "Close the detail, leave the filter box, or clear the filter", show=False),
     Key("pane-left", "h", "pane(-1)", "Pane left", "Focus the pane to the left", show=False),
     Key("pane-right", "l", "pane(1)", "Pane right", "Focus the pane to the right", show=False),
     Key("toggle-bookmark", "b", "toggle_bookmark", "Bookmark", "Bookmark or un-bookmark"),
@@ -95,6 +96,13 @@ MAIN_KEYS: tuple[Key, ...] = (
         show=False),
     *(Key(f"view-{n}", str(n), f"saved_view({n})", f"View {n}", f"Saved view {n}", show=False)
       for n in range(1, 10)),
+    Key("expand-authors-any", "a", "expand_authors", "All authors",
+        "Show every author of the paper in the detail (from any pane)", show=False),
+    *(Key(f"view-{key}", letter, f"show_view('{key}')", label, f"Show the {label} view",
+          show=False) for key, letter, label in (
+        ("latest", "L", "Latest day"), ("day", "D", "Day"), ("week", "W", "This week"),
+        ("month", "O", "This month"), ("trending", "T", "Trending"),
+        ("bookmarks", "B", "Bookmarks"), ("unread", "U", "Unread"), ("all", "A", "All"))),
 )
 
 # The reading screen (reader/screens/reading.py); the document's own scroll keys are in
@@ -133,7 +141,7 @@ def rows(keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, str, s
     keymap = keymap or {}
     out: list[tuple[str, str, str, str]] = []
     for key in (*APP_KEYS, *MAIN_KEYS):
-        if key.id.startswith("view-") and key.id != "view-1":
+        if key.id.startswith("view-") and key.id[5:].isdigit() and key.id != "view-1":
             continue
         keys = keymap.get(key.id, key.keys)
         if key.id == "view-1":

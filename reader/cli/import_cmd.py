@@ -18,6 +18,7 @@ from reader.hub.parse import paper_from_api, paper_from_item
 from reader.hub.times import NewestTime, listing_day
 from reader.store.cache import PaperCache
 from reader.store.merge import now_iso
+from reader.words import count
 
 BATCH = 5000  # papers per write batch (and progress step); merged day by day within it
 
@@ -142,7 +143,7 @@ def merge_all(cache: PaperCache, collected: Collected, progress: Progress | None
                 seen.update(p.id for p in papers)
                 done += len(papers)
         if progress is not None:
-            progress(f"merged {done} papers", done, collected.papers)
+            progress(f"merged {count(done, 'paper', sep=False)}", done, collected.papers)
     return len(seen), len(new), len(updated - new)
 
 
@@ -170,7 +171,8 @@ def run(args: argparse.Namespace) -> int:
         if stream is not sys.stdin.buffer:
             stream.close()
     if collected.papers == 0:
-        raise CliError(f"{name}: no papers found ({collected.skipped} items skipped); "
+        skipped = count(collected.skipped, "item", sep=False)
+        raise CliError(f"{name}: no papers found ({skipped} skipped); "
                        "nothing was imported", EXIT_FAILED)
     cache = open_cache()
     cache.derived.build_on_write = True  # the search store is written with the shards
@@ -182,8 +184,8 @@ def run(args: argparse.Namespace) -> int:
     report_problems(cache.problems)
     lost = cache.not_saved()
     if lost:
-        raise CliError(f"{lost} of {total} papers were not saved (see above); import again "
-                       "once the cause is fixed", EXIT_FAILED)
-    print(f"imported {total} papers ({new} new, {updated} updated), "
-          f"skipped {collected.skipped} invalid items")
+        raise CliError(f"{lost} of {count(total, 'paper')} were not saved (see above); import "
+                       "again once the cause is fixed", EXIT_FAILED)
+    print(f"imported {count(total, 'paper', sep=False)} ({new} new, {updated} updated), "
+          f"skipped {count(collected.skipped, 'invalid item', sep=False)}")
     return EXIT_OK

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from reader.keys import markdown as keys_markdown
+from reader.keys import rows as key_rows
 from reader.widgets.vim_scroll import VimScroll
 
 QUERY_HELP = """\
@@ -48,6 +49,25 @@ the status line counts them); watched papers are highlighted in the list.
 """
 
 
+COMPACT_BELOW = 100  # columns: below this the key table drops its ids and long texts
+CLOSE_HINT = "**Esc**, **q** or **?** closes this help · **j**/**k** scroll"
+
+
+def compact_keys(keymap: Mapping[str, str] | None = None) -> str:
+    """The key table for narrow terminals: keys and what they do, two columns."""
+    lines = ["| Key | Does |", "| --- | --- |"]
+    for keys, description, _id, _tooltip in key_rows(keymap):
+        lines.append(f"| `{keys.replace('|', chr(92) + '|')}` | {description} |")
+    return "\n".join(lines) + "\n"
+
+
+def help_text(keymap: Mapping[str, str] | None, width: int) -> str:
+    """The whole help as Markdown, for a terminal ``width`` columns wide."""
+    table = compact_keys(keymap) if width < COMPACT_BELOW else keys_markdown(keymap)
+    return (f"# paper-reader\n\n{CLOSE_HINT}\n\n## Keys\n\n{table}\n{QUERY_HELP}\n"
+            f"{CLOSE_HINT}\n")
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys (with the user's keymap applied) and the query language."""
 
@@ -61,12 +81,15 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = dict(keymap or {})
 
     def compose(self) -> ComposeResult:
-        text = "# paper-reader\n\n## Keys\n\n" + keys_markdown(self.keymap) + "\n" + QUERY_HELP
+        compact = self.app.size.width < COMPACT_BELOW
+        self.set_class(compact, "-compact")
         with VimScroll(id="help-scroll"):
-            yield Markdown(text, id="help-text")
+            yield Markdown(help_text(self.keymap, self.app.size.width), id="help-text")
 
     def on_mount(self) -> None:
-        self.query_one("#help-scroll").focus()
+        scroll = self.query_one("#help-scroll")
+        scroll.border_subtitle = "Esc, q or ? closes"
+        scroll.focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

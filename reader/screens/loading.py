@@ -33,6 +33,7 @@ class DataReady(Message):
     data: Data
     index: Index | None
     stage: str
+    new: int | None = None  # unread papers new since the last visit (full loads only)
 
 
 @dataclass
@@ -136,12 +137,17 @@ class Loader:
                 data = c.load_all()
         else:
             data, index = c.reload()
+        new = c.count_new(data) if data.complete else None
         if not get_current_worker().is_cancelled:
-            self.screen.post_message(DataReady(data, index, stage))
+            self.screen.post_message(DataReady(data, index, stage, new))
 
     def data_ready(self, message: DataReady) -> None:
         screen = self.screen
         screen.controller.install(message.data, message.index)
+        if message.new is not None:
+            screen.net.set_new(message.new)
+        if message.data.records:
+            screen.hide_empty()
         self.report_problems()
         if screen.filter_is_cheap():
             # No query to evaluate: cutting the view is a few ms even at 100,000 papers, and

@@ -24,6 +24,7 @@ from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
 from reader.screens.net import Network
 from reader.screens.paper_ops import PaperOps
 from reader.store.record import Record
+from reader.typeahead import KeyGate
 from reader.views import DAY, LATEST, SEARCH, View, view_span, view_title
 from reader.widgets.filter_pane import FilterPane
 from reader.widgets.key_bar import KeyBar
@@ -31,12 +32,17 @@ from reader.widgets.paper_detail import PaperDetail
 from reader.widgets.paper_list import PaperList
 from reader.widgets.rows import columns_for
 from reader.widgets.status_line import StatusLine
+from reader.words import count
 
 if TYPE_CHECKING:
     from reader.hub.client import PapersClient
 
 NARROW = 100  # below this many columns the detail replaces the list when opened
 SORTS = (None, "date", "upvotes", "trending", "stars")
+MONTH_DAYS = 30  # what `paper-reader sync --days N` is offered with while the cache is short
+SORT_NAMES = {None: "the view's own order", "date": "date, newest first",
+              "upvotes": "upvotes, most first", "trending": "trending rank",
+              "stars": "GitHub stars, most first"}
 
 
 @dataclass
@@ -66,6 +72,7 @@ class MainScreen(Screen[None]):
         self._read_timer: Timer | None = None
         self._auto_id: str | None = None  # the paper the list (not the user) moved to
         self._pending_detail: tuple[str | None, bool] | None = None  # (paper id, auto)
+        self._to_top = False  # the next result starts at its first paper (a new view/order)
         self.net = Network(self)
         self.loader = Loader(self)
         self.ops = PaperOps(self)
@@ -191,7 +198,8 @@ class MainScreen(Screen[None]):
         self.paper_list.empty_text = self._empty_text()
         before = self.paper_list.cursor_id
         sort = SORTS[self.sort_index] or result.query.sort
-        self.paper_list.set_records(result.records, keep_cursor=True,
+        to_top, self._to_top = self._to_top, False
+        self.paper_list.set_records(result.records, keep_cursor=not to_top,
                                     columns=columns_for(result.view.key, sort))
         if self.paper_list.cursor_id != before:
             # The list moved the cursor, not the user: showing it is not reading it.
@@ -210,10 +218,20 @@ class MainScreen(Screen[None]):
         if self.view_key == DAY and (c.day or "") not in c.data.days:
             return f"{c.day} is not cached" + ("" if self.online else " (offline)")
         if self.result is not None and self.result.hidden:
-            return f"All {self.result.hidden:,} papers here are muted: M shows them"
+            hidden = self.result.hidden
+            return (f"The {count(hidden, 'paper')} here {'is' if hidden == 1 else 'are'} "
+                    "muted: M shows them")
         if not self.query_obj.is_empty:
             return "No papers match the filter"
+        if self.short_cache():
+            return (f"No papers here: the cache holds {count(len(c.data.days), 'day')}; "
+                    f"`paper-reader sync --days {MONTH_DAYS}` fetches a month")
         return "No papers in this view"
+
+    def short_cache(self) -> bool:
+        """The cache holds less than a month of listing days (a first run fetches a week)."""
+        days = self.controller.data.days
+        return bool(days) and len(days) < MONTH_DAYS * 2 // 3
 
     def show_summary(self) -> None:
         result, view = self.result, self.view
@@ -225,7 +243,12 @@ class MainScreen(Screen[None]):
         label = view_title(view.key, view.label, span, paged=view.key in c.anchors)
         if view.key == SEARCH:
             label = f"Search results for {self.controller.search_text}"
-        parts = [label, f"{len(result.records):,} papers"]
+        shown = len(result.records)
+        if result.total is not None:
+            parts = [label, f"{shown:,} of {count(result.total, 'paper')}",
+                     f"filter: {self.query_obj.text.strip()}"]
+        else:
+            parts = [label, count(shown, "paper")]
         if result.hidden:
             parts.append(f"{result.hidden:,} muted (M shows)")
         elif self.controller.show_muted and self.controller.marks.muted:
@@ -251,6 +274,8 @@ class MainScreen(Screen[None]):
             self.filter_pane.set_error(err.message, err.pos)
             return
         self.filter_pane.set_error(None)
+        if query != self.query_obj or query.text.strip() != self.query_obj.text.strip():
+            self._to_top = True  # a new filter: the cursor goes to its first match
         self.query_obj = query
         self.request_filter()
 
@@ -269,7 +294,9 @@ class MainScreen(Screen[None]):
         self.paper_list.focus()
 
     def switch_view(self, key: str) -> None:
+        """Show view ``key`` from its top, the first paper highlighted."""
         self.view_key = key
+        self._to_top = True
         self.filter_pane.set_current(key)
         self.request_filter()
 
@@ -293,6 +320,12 @@ class MainScreen(Screen[None]):
 
     def _follow_cursor(self) -> None:
         if self._pending_detail is None:
+            return
+        gate: KeyGate | None = getattr(self.app, "key_gate", None)
+        if gate is not None and gate.pending:
+            # Keys typed ahead wait in the App (reader/typeahead.py), not in the list's
+            # queue: the detail follows once they are all handled.
+            gate.when_drained(self._follow_cursor)
             return
         paper_id, auto = self._pending_detail
         self._pending_detail = None
@@ -347,18 +380,26 @@ class MainScreen(Screen[None]):
         self.net.linked(message.paper_id)
 
     def action_back(self) -> None:
+        """Esc: close the opened detail, leave the filter box, or (in the list) clear the
+        filter; with none of those to undo it does nothing."""
         focused = self.focused
         if self.detail_open:
             self.detail_open = False
             self.remove_class("-detail-open")
             self.paper_list.focus()
-        elif focused is not None and focused.id == "filter-input" and self.filter_pane.text:
+        elif focused is self.filter_pane.input:
             self.paper_list.focus()
-        else:
+        elif self.filter_pane.text.strip():
+            was = self.filter_pane.text.strip()
+            self.filter_pane.set_text("")
+            self.notify(f"Filter cleared (was: {was})", timeout=3, markup=False)
+        elif focused is not self.paper_list:
             self.paper_list.focus()
 
     def action_pane(self, step: int) -> None:
-        panes = [w for w in (self.filter_pane.input, self.paper_list, self.detail)
+        # The view list, not the filter box: only / puts the cursor in the box, so letters
+        # typed after h are never taken as a filter.
+        panes = [w for w in (self.filter_pane.views, self.paper_list, self.detail)
                  if w.display and (w.parent is None or w.parent.display) and w.region.width]
         if not panes:
             return
@@ -371,7 +412,7 @@ class MainScreen(Screen[None]):
         # The class only: an inline display style would beat the stylesheet, and \ could
         # never hide the pane again.
         self.remove_class("-no-filter-pane")
-        self.filter_pane.input.focus()
+        self.filter_pane.focus_input()
 
     def action_toggle_filter_pane(self) -> None:
         self.toggle_class("-no-filter-pane")
@@ -392,7 +433,25 @@ class MainScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._to_top = True
+        self.notify(f"Sorted by {SORT_NAMES[SORTS[self.sort_index]]}", timeout=2)
         self.request_filter()
+
+    def action_show_view(self, key: str) -> None:
+        """A built-in view's own key."""
+        self.switch_view(key)
+        if self.focused is not self.detail:
+            self.paper_list.focus()
+
+    def action_expand_authors(self) -> None:
+        """a: expand (or fold) the authors whenever the detail offers it, from any pane."""
+        self.detail.action_toggle_authors()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "expand_authors":
+            detail = self.detail
+            return self.detail_visible and (detail.authors_expanded or detail.hidden_authors > 0)
+        return True
 
     def action_saved_view(self, number: int) -> None:
         view = next((v for v in self.controller.views() if v.number == number), None)
@@ -498,6 +557,13 @@ class MainScreen(Screen[None]):
                 self.net.refresh()
 
         self.app.push_screen(EmptyScreen(offline=not self.online), retry)
+
+    def hide_empty(self) -> None:
+        """Papers arrived after all (a slow network): the explanation gives way to them."""
+        from reader.screens.empty import EmptyScreen
+
+        if isinstance(self.app.screen, EmptyScreen):
+            self.app.screen.dismiss(False)
 
     def action_refresh(self) -> None:
         self.net.refresh()

@@ -6,9 +6,12 @@ status line (never a modal) and the app keeps working from the cache.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from textual.content import Content
 from textual.timer import Timer
@@ -17,13 +20,53 @@ from textual.worker import get_current_worker
 from reader.days import Span, page
 from reader.hub.errors import HubError, NetworkError
 from reader.views import DAY, LATEST, MONTH, WEEK, view_span
+from reader.words import count
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
 
 
-def _clock_text(when: dt.datetime) -> str:
-    return when.astimezone().strftime("%H:%M")
+PROBE_TIMEOUT_S = 2.0
+_PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+               "all_proxy")
+
+
+def _clock_text(when: dt.datetime, today: dt.date | None = None) -> str:
+    """``08:12 today``, ``08:12 yesterday`` or ``2026-11-29 08:12`` (local time)."""
+    local = when.astimezone()
+    today = today or dt.datetime.now().astimezone().date()
+    if local.date() == today:
+        return f"{local:%H:%M} today"
+    if local.date() == today - dt.timedelta(days=1):
+        return f"{local:%H:%M} yesterday"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+_TEXT_FIELDS = ("title", "author", "abstract", "kw", "org", "note")
+_OTHER_FIELDS = ("id", "tag", "upvotes", "stars", "comments", "authors", "date", "after",
+                 "before", "age", "is", "has", "sort")
+
+
+def plain_words(text: str) -> tuple[str, bool]:
+    """The words Hugging Face search understands, and whether field terms or operators had to
+    go (``kw:diffusion -survey`` -> ``diffusion``; ``author:hinton`` keeps ``hinton``)."""
+    words: list[str] = []
+    changed = False
+    for token in text.split():
+        name, colon, value = token.partition(":")
+        field = name.lower().lstrip("-")
+        if token.startswith("-") and len(token) > 1 or token.upper() in ("OR", "NOT", "|"):
+            changed = True
+            continue
+        if colon and field in _OTHER_FIELDS:
+            changed = True
+            continue
+        if colon and field in _TEXT_FIELDS:
+            changed = True
+            token = value.strip('"')
+        if token:
+            words.append(token)
+    return " ".join(words), changed
 
 
 def _one_line(exc: Exception) -> str:
@@ -46,15 +89,38 @@ class Network:
         self.online: bool | None = None  # None until the first refresh says
         self.last_refresh: str | None = None
         self._timer: Timer | None = None
+        # The right side of the status line belongs to the refresh: a search only borrows it.
+        self._refresh_status: tuple[str, str, str | None] = ("", "", None)
+        self.new_count: int | None = None  # unread papers new since the last visit
+        self._failed: list[str] = []  # what the last successful refresh could not fetch
+        self._offered_month = False
 
     @property
     def client_ok(self) -> bool:
         return self.screen.online
 
-    def status(self, text: str, *, style: str = "", tooltip: str | None = None) -> None:
+    def status(self, text: str, *, style: str = "", tooltip: str | None = None,
+               lasting: bool = True) -> None:
+        """Say ``text`` on the right of the status line; ``lasting``: the refresh's state,
+        shown again once a passing message (a search under way) is over."""
         line = self.screen.status
         line.show_network(text, style=style)
         line.tooltip = Content(tooltip) if tooltip else None
+        if lasting:
+            self._refresh_status = (text, style, tooltip)
+
+    def restore_status(self) -> None:
+        text, style, tooltip = self._refresh_status
+        self.status(text, style=style, tooltip=tooltip)
+
+    def cache_time(self) -> str | None:
+        """When the cache last changed (its start-up slice is rewritten by every merge)."""
+        papers = self.screen.controller.cache.papers_dir
+        try:
+            stamp = max(p.stat().st_mtime for p in papers.iterdir())
+        except (OSError, ValueError):
+            return None
+        return _clock_text(dt.datetime.fromtimestamp(stamp, dt.UTC))
 
     def start(self, *, empty: bool) -> None:
         """After the first full load: refresh now and every ``refresh_minutes``."""
@@ -64,9 +130,37 @@ class Network:
                 self.screen.show_empty()
             return
         self.refresh()
+        if empty:
+            self.screen.run_worker(self._probe(), group="probe", exclusive=True,
+                                   exit_on_error=False, description="check the network")
         minutes = self.screen.controller.config.refresh_minutes
         if minutes and self._timer is None:
             self._timer = self.screen.set_interval(minutes * 60, self.refresh)
+
+    async def _probe(self) -> None:
+        """An empty cache: find out at once whether the Papers API can be reached at all.
+
+        The refresh retries each request with growing pauses (seconds before it gives up);
+        a first-time user with no network should hear why the screen is empty sooner. One
+        connection attempt (without a proxy in the way) tells; the refresh goes on anyway,
+        and papers that arrive later replace the explanation."""
+        if any(os.environ.get(name) for name in _PROXY_VARS):
+            return
+        client = self.screen.client
+        endpoint = urlsplit(getattr(client, "endpoint", "") or "")
+        if not endpoint.hostname:
+            return
+        port = endpoint.port or (443 if endpoint.scheme == "https" else 80)
+        try:
+            _reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(endpoint.hostname, port), PROBE_TIMEOUT_S)
+        except (OSError, TimeoutError):
+            if not self.screen.controller.data.records and self.online is not True:
+                self.online = False
+                self.status("offline", style="$warning")
+                self.screen.show_empty()
+            return
+        writer.close()
 
     # --- refresh ---------------------------------------------------------------------------
 
@@ -98,22 +192,52 @@ class Network:
             raise
         if get_current_worker().is_cancelled:
             return
-        when = _clock_text(screen.controller.clock())
+        when = _clock_text(screen.controller.clock(), screen.controller.today())
         if report.ok == 0 and report.failed:
             self.online = False if _all_network(report.errors) else self.online
             what = "offline" if _all_network(report.errors) else "refresh failed"
-            since = f" · last refresh {self.last_refresh}" if self.last_refresh else ""
+            if self.last_refresh:
+                since = f" · last refresh {self.last_refresh}"
+            else:
+                cached = self.cache_time() if screen.controller.data.records else None
+                since = f" · cache from {cached}" if cached else ""
             self.status(what + since, style="$warning", tooltip="\n".join(report.failed))
             if not screen.controller.data.records:
                 screen.show_empty()
             return
         self.online = True
         self.last_refresh = when
-        text = f"updated {when} · {report.new:,} new"
-        if report.failed:
-            text += f" · {len(report.failed)} failed"
-        self.status(text, style="dim", tooltip="\n".join(report.failed) or None)
+        self._failed = list(report.failed)
+        self.show_updated()
         screen.load_data("reload")
+
+    def _offer_month(self) -> None:
+        """A first run fetches a week: say once how to get older papers."""
+        screen = self.screen
+        if screen.short_cache():
+            days = count(len(screen.controller.data.days), "listing day")
+            screen.notify(f"The cache holds {days}. For a month of papers run "
+                          "`paper-reader sync --days 30` in a shell.", timeout=8,
+                          markup=False)
+
+    def show_updated(self) -> None:
+        """``updated 08:12 today · 12 new`` (new since the last visit, as the rows mark them)."""
+        if self.last_refresh is None or self.online is not True:
+            return
+        text = f"updated {self.last_refresh}"
+        if self.new_count:
+            text += f" · {self.new_count:,} new"
+        if self._failed:
+            text += f" · {len(self._failed)} failed"
+        self.status(text, style="dim", tooltip="\n".join(self._failed) or None)
+
+    def set_new(self, new: int) -> None:
+        """The papers were (re)loaded: ``new`` of them are new since the last visit."""
+        self.new_count = new
+        self.show_updated()
+        if self.last_refresh is not None and not self._offered_month:
+            self._offered_month = True
+            self._offer_month()
 
     # --- day pager -------------------------------------------------------------------------
 
@@ -182,7 +306,7 @@ class Network:
             what = "offline" if _all_network(report.errors) else f"could not fetch {day}"
             self.status(what, style="$warning", tooltip="\n".join(report.failed))
             return
-        self.status(f"{day}: {report.fetched:,} papers", style="dim")
+        self.status(f"{day}: {count(report.fetched, 'paper')}", style="dim", lasting=False)
         screen.load_data("reload")
 
     # --- remote search ---------------------------------------------------------------------
@@ -192,23 +316,38 @@ class Network:
         if not text:
             self.screen.notify("Type what to search for after ?, then press Enter.", timeout=4)
             self.screen.filter_pane.set_text("?")
-            self.screen.filter_pane.input.focus()
+            self.screen.remove_class("-no-filter-pane")
+            self.screen.filter_pane.focus_input(select_all=False)
             return
-        if not self.client_ok:
+        if not self.client_ok or self.online is False:
+            # Known to be offline: say so at once instead of waiting for retries to fail.
             self._search_cache(text)
             return
-        self.screen.run_worker(self._search(text), group="search", exclusive=True,
+        words, changed = plain_words(text)
+        if changed:
+            self.screen.notify(f"Hugging Face search takes plain words: searching for "
+                               f"{words or '(nothing)'!r}. Field terms like kw: filter the "
+                               "cache (/).", timeout=6, markup=False)
+        if not words:
+            return
+        c = self.screen.controller
+        c.remember_search(words)
+        if c.searches is not None:
+            self.screen.run_worker(c.searches.save, thread=True, group="save-searches",
+                                   exit_on_error=False, description="save recent searches")
+        self.screen.run_worker(self._search(words), group="search", exclusive=True,
                                exit_on_error=False, description="search")
 
     def _search_cache(self, text: str) -> None:
-        self.screen.notify("Offline: searching the cached papers instead.", markup=False)
-        self.screen.switch_view("all")
+        """Filter the view the user is in with the same words (never a view change)."""
+        self.screen.notify("offline: searched the cache instead", markup=False, timeout=4)
         self.screen.filter_pane.set_text(text)
+        self.screen.paper_list.focus()
 
     async def _search(self, text: str) -> None:
         screen, client = self.screen, self.screen.client
         assert client is not None
-        self.status("searching huggingface.co…", style="dim")
+        self.status("searching huggingface.co…", style="dim", lasting=False)
         try:
             ids = await screen.controller.remote_search(client, text)
         except NetworkError:
@@ -217,12 +356,17 @@ class Network:
             self._search_cache(text)
             return
         except HubError as err:
-            self.status("search failed", style="$warning", tooltip=str(err))
-            screen.notify(str(err), title="Search", severity="warning", markup=False)
+            self.restore_status()
+            screen.notify(f"Search failed: {err}", title="Search", severity="warning",
+                          markup=False)
             return
         if get_current_worker().is_cancelled:
             return
-        self.status(f"{len(ids)} search results", style="dim")
+        self.restore_status()  # the count is the Search results view's, on the left
+        if not ids:
+            screen.notify(f"Nothing on huggingface.co matches {text!r}.", title="Search",
+                          markup=False, timeout=4)
+            return
         screen.on_search_done()
         screen.load_data("reload")
 

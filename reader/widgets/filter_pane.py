@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
+from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from reader.views import View
@@ -24,6 +28,17 @@ def view_prompt(view: View, count: int | None, width: int) -> Content:
     label = view.label if len(view.label) <= room else view.label[: max(1, room - 1)] + "…"
     gap = " " * max(1, width - len(number) - len(label) - len(shown))
     return Content.assemble((number, "dim"), label, gap, (shown, "dim" if count else "dim italic"))
+
+
+class ViewList(OptionList):
+    """The views, moved through like the paper list (j/k, g/G as well as the arrows)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="views-down-vim"),
+        Binding("k", "cursor_up", "Up", show=False, id="views-up-vim"),
+        Binding("g", "first", "First", show=False, id="views-top-vim"),
+        Binding("G", "last", "Last", show=False, id="views-bottom-vim"),
+    ]
 
 
 class FilterPane(Vertical):
@@ -59,19 +74,36 @@ class FilterPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="type to filter", id="filter-input")
         yield Static("", id="filter-error", markup=False)
-        yield OptionList(id="views")
+        yield ViewList(id="views")
 
     @property
     def input(self) -> Input:
         return self.query_one("#filter-input", Input)
 
     @property
+    def views(self) -> ViewList:
+        return self.query_one("#views", ViewList)
+
+    @property
     def text(self) -> str:
         return self.input.value
 
     def set_text(self, text: str) -> None:
-        """Replace the filter text (posts QueryChanged like typing would)."""
-        self.input.value = text
+        """Replace the filter text (posts QueryChanged like typing would); the box shows its
+        end, where typing goes on."""
+        box = self.input
+        box.value = text
+        box.cursor_position = len(text)
+
+    def focus_input(self, *, select_all: bool = True) -> None:
+        """Put the cursor in the filter box: the whole text selected (typing replaces it), or
+        the cursor after the text (typing goes on from it, as after ``S``'s ``?``)."""
+        box = self.input
+        box.select_on_focus = select_all
+        if box.has_focus:
+            box.selection = (Selection(0, len(box.value)) if select_all
+                             else Selection.cursor(len(box.value)))
+        box.focus()
 
     def set_views(self, views: Sequence[View], counts: Mapping[str, int | None],
                   current: str) -> None:
@@ -91,9 +123,9 @@ class FilterPane(Vertical):
 
     def set_current(self, key: str) -> None:
         self._current = key
-        self._render_views()
+        self._render_views(to_current=True)
 
-    def _render_views(self) -> None:
+    def _render_views(self, *, to_current: bool = False) -> None:
         options = self.query_one("#views", OptionList)
         width = max(12, (options.scrollable_content_region.width or self.size.width or 24) - 1)
         keep = options.highlighted
@@ -102,6 +134,9 @@ class FilterPane(Vertical):
             for v in self._views
         )
         index = next((i for i, v in enumerate(self._views) if v.key == self._current), keep)
+        if (not to_current and options.has_focus and keep is not None
+                and keep < len(self._views)):
+            index = keep  # the user is moving through the views: counts must not move them
         options.highlighted = index
 
     def on_resize(self) -> None:
@@ -120,8 +155,15 @@ class FilterPane(Vertical):
             error.update(Content(message))
             error.display = True
             return
-        # The caret sits under the offending character (the box has a border and padding).
-        caret = " " * (min(pos, max(0, self.size.width - 5)) + 3) + "^"
+        # The caret sits under the offending character as it is shown: the box scrolls
+        # sideways to keep the cursor in view, so the text's first cells may be off to the
+        # left. Its border and padding come before the text.
+        box = self.input
+        column = cell_len(box.value[:pos]) - round(box.scroll_offset.x)
+        inset = box.content_region.x - self.content_region.x if box.content_region.width else 3
+        room = max(0, box.content_region.width - 1 if box.content_region.width
+                   else self.size.width - 5)
+        caret = " " * (max(0, min(column, room)) + max(0, inset)) + "^"
         error.update(Content.assemble((caret, "bold"), "\n", message))
         error.display = True
 

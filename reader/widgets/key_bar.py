@@ -19,6 +19,9 @@ from textual.widget import Widget
 Item = tuple[str, str, str, bool]  # key, how it is shown, description, enabled
 
 
+ESSENTIAL = ("quit", "app.quit", "help", "app.help")  # a newcomer needs these at any width
+
+
 class KeyBar(Widget):
     """One line: `key description` for each shown binding, the palette key at the right."""
 
@@ -53,6 +56,7 @@ class KeyBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._spans: list[tuple[int, int, str]] = []  # cells from, to: the key drawn there
+        self._essential: set[str] = set()  # keys of the bindings in ESSENTIAL
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -72,6 +76,8 @@ class KeyBar(Widget):
                 palette = (key, app.get_key_display(binding), binding.description, enabled)
             elif binding.show and binding.action not in actions:
                 actions.add(binding.action)
+                if binding.action in ESSENTIAL:
+                    self._essential.add(key)
                 shown.append((key, app.get_key_display(binding), binding.description, enabled))
         return shown, palette
 
@@ -90,13 +96,28 @@ class KeyBar(Widget):
             right = Content.assemble(("▏", self.get_visual_style("key-bar--separator")),
                                      self._piece(palette))
         room = width - right.cell_length
+        # Quit and Help are never the ones left out: the other keys give way first (Help
+        # lists them all).
+        kept = [item for item in shown if item[0] in self._essential]
+        budget = room - sum(self._piece(item).cell_length for item in kept)
+        chosen: list[Item] = []
+        for item in shown:
+            if item[0] in self._essential:
+                chosen.append(item)
+                continue
+            cells = self._piece(item).cell_length
+            if cells > budget:
+                budget = -1  # the rest does not fit: left out whole, in order
+                continue
+            budget -= cells
+            chosen.append(item)
         parts: list[Content] = []
         spans: list[tuple[int, int, str]] = []
         used = 0
-        for item in shown:
+        for item in chosen:
             piece = self._piece(item)
             if used + piece.cell_length > room:
-                break  # the rest does not fit: left out whole (the help screen lists them all)
+                break
             spans.append((used, used + piece.cell_length, item[0]))
             parts.append(piece)
             used += piece.cell_length

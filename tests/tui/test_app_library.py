@@ -107,9 +107,10 @@ async def test_broken_config_gives_defaults_and_a_notice(corpus: Corpus, make_ap
     path.write_text("refresh_minutes = [[[\n", encoding="utf-8")
     app = make_app(None)
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await pilot.pause()  # the toast is read before it times out on a busy machine
+        assert any("not valid TOML" in str(n.message) for n in app._notifications)
         await settle(pilot)
         assert main(app).result is not None
-        assert any("not valid TOML" in str(n.message) for n in app._notifications)
     assert path.read_text(encoding="utf-8") == "refresh_minutes = [[[\n"  # left as it was
 
 

@@ -92,8 +92,9 @@ async def test_remote_search_offline_filters_the_cache(corpus: Any, make_app: An
         screen.filter_pane.set_text(word)
         await pilot.press("escape", "S")
         await settle(pilot)
-        assert any("Offline" in str(n.message) for n in app._notifications)
-        assert screen.view_key == "all" and screen.filter_pane.text == word
+        assert any("offline: searched the cache instead" in str(n.message)
+                   for n in app._notifications)
+        assert screen.view_key == "latest" and screen.filter_pane.text == word
         assert screen.result is not None and screen.result.records
 
 
