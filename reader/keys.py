@@ -17,7 +17,7 @@ _PRETTY = {
     "question_mark": "?", "slash": "/", "backslash": "\\", "left_square_bracket": "[",
     "right_square_bracket": "]", "plus": "+", "minus": "-", "escape": "Esc", "enter": "Enter",
     "tab": "Tab", "shift+tab": "Shift+Tab", "up": "↑", "down": "↓", "home": "Home", "end": "End",
-    "pageup": "PgUp", "pagedown": "PgDn", "equals_sign": "=", "space": "Space",
+    "pageup": "PgUp", "pagedown": "PgDn", "equals_sign": "=", "space": "Space", "number_sign": "#",
 }
 
 
@@ -53,7 +53,7 @@ MAIN_KEYS: tuple[Key, ...] = (
     Key("pane-right", "l", "pane(1)", "Pane right", "Focus the pane to the right", show=False),
     Key("toggle-bookmark", "b", "toggle_bookmark", "Bookmark", "Bookmark or un-bookmark"),
     Key("toggle-read", "m", "toggle_read", "Read", "Mark read or unread"),
-    Key("edit-tags", "T", "edit_tags", "Tags", "Add or remove the paper's tags (completes yours)",
+    Key("edit-tags", "number_sign", "edit_tags", "Tags", "Add or remove the paper's tags (completes yours)",
         show=False),
     Key("edit-note", "n", "edit_note", "Note",
         "Write the paper's note (in $VISUAL/$EDITOR when set)", show=False),
@@ -75,7 +75,7 @@ MAIN_KEYS: tuple[Key, ...] = (
         show=False),
     Key("fetch-fulltext", "d", "fetch_fulltext", "Download",
         "Download the paper's full text for offline reading", show=False),
-    Key("download-pdf", "D", "download_pdf", "Get PDF", "Download the PDF into the data folder",
+    Key("download-pdf", "P", "download_pdf", "Get PDF", "Download the PDF into the data folder",
         show=False),
     Key("copy-link", "y", "copy_link", "Copy link", "Copy the paper's link to the clipboard",
         show=False),

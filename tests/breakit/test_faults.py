@@ -90,12 +90,7 @@ def _fault_id(case: tuple[str, dict[str, Any], str]) -> str:
 
 # Numbers beyond 64 bits are issue 13's item 4, fixed where records are parsed (another branch
 # of the same issue): until that lands, `sync` still stops on them with a traceback.
-PENDING = {"overflow": "numbers beyond 64 bits: issue 13 item 4, fixed in the parsing layer"}
-CASES = [
-    pytest.param(case, id=_fault_id(case), marks=[pytest.mark.xfail(
-        reason=PENDING[case[0]], strict=False)] if case[0] in PENDING else [])
-    for case in FAULTS
-]
+CASES = [pytest.param(case, id=_fault_id(case)) for case in FAULTS]
 
 
 def test_the_table_covers_every_fault_kind() -> None:

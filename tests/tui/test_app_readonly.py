@@ -69,7 +69,7 @@ async def test_the_app_starts_reads_and_refuses_changes_calmly(
         assert any("the change was not saved" in m for m in seen)
         pid = screen.paper_list.cursor_id
         assert pid is not None and not screen.controller.state.is_bookmarked(pid)
-        await pilot.press("T", "x", "enter")
+        await pilot.press("number_sign", "x", "enter")
         await settle(pilot)
         assert screen.controller.state.tags == {}
     assert locations().library_file.read_bytes() == before

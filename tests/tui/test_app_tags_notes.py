@@ -37,7 +37,7 @@ async def test_tagging_shows_everywhere_and_survives_a_restart(
         screen = main(app)
         pid = screen.paper_list.cursor_id
         assert pid is not None
-        await pilot.press("T")
+        await pilot.press("number_sign")
         await settle(pilot)
         assert isinstance(app.screen, TagDialog)
         # "su" completes to the existing "survey" with the right arrow.
@@ -62,7 +62,7 @@ async def test_tagging_shows_everywhere_and_survives_a_restart(
         screen.switch_view("all")
         await settle(pilot)
         screen.paper_list.move_to(pid)
-        await pilot.press("T")
+        await pilot.press("number_sign")
         await settle(pilot)
         box = app.screen.query_one("#tag-input")
         box.value = "todo"
@@ -85,7 +85,7 @@ async def test_escape_leaves_the_tags_alone(corpus: Corpus, make_app: Any) -> No
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("T", "x", "escape")
+        await pilot.press("number_sign", "x", "escape")
         await settle(pilot)
         assert screen.controller.state.tags == {}
         assert not Library(locations().library_file).snapshot().tags
@@ -141,7 +141,7 @@ async def test_a_failed_write_is_reported_and_nothing_changes(
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(storage, "atomic_write_bytes", full)
-        await pilot.press("T", "a", "enter")
+        await pilot.press("number_sign", "a", "enter")
         await settle(pilot)
         assert screen.controller.state.tags == {}
         assert any("No space left" in m for m in seen)

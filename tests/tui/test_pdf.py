@@ -44,7 +44,7 @@ async def test_interrupted_pdf_then_retry_and_open(hf_endpoint: FakeHub, make_ap
         assert isinstance(screen, MainScreen)
         screen.jump_to(pid)
         await settle(pilot)
-        await pilot.press("D")
+        await pilot.press("P")
         await settle(pilot)
         assert any("try again to resume" in n.message for n in app._notifications)
         assert not (pdf_dir / f"{pid}.pdf").exists()
@@ -54,7 +54,7 @@ async def test_interrupted_pdf_then_retry_and_open(hf_endpoint: FakeHub, make_ap
         assert opened == [f"{hf_endpoint.url}/pdf/{pid}"]
 
         hf_endpoint.clear_faults()
-        await pilot.press("D")
+        await pilot.press("P")
         await settle(pilot)
         assert (pdf_dir / f"{pid}.pdf").read_bytes() == fake_pdf(pid)
         assert not (pdf_dir / f"{pid}.pdf.part").exists()
