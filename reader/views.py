@@ -100,7 +100,7 @@ def build_data(records: Mapping[str, Record], *, complete: bool) -> Data:
         for day in record.listed_on:
             by_day.setdefault(day, []).append(record)
     days = {
-        day: tuple(r.id for r in sorted(rs, key=_upvotes, reverse=True))
+        day: tuple(r.id for r in sorted(rs, key=lambda r: (_upvotes(r), r.id), reverse=True))
         for day, rs in by_day.items()
     }
     # The id breaks ties, so that the app and `paper-reader list` agree on the order.
@@ -121,8 +121,9 @@ def _newest_trending(records: Iterable[Record]) -> tuple[str, ...]:
         return ()
     newest = max(at for at, _, _ in sightings)
     # One sync stamps one trending list with one time; allow the same minute for safety.
+    # Equal ranks (two lists in one minute) fall back to the id, as the search store does.
     return tuple(pid for at, _, pid in sorted(
-        (s for s in sightings if s[0][:16] == newest[:16]), key=lambda s: s[1]))
+        (s for s in sightings if s[0][:16] == newest[:16]), key=lambda s: (s[1], s[2])))
 
 
 def view_span(key: str, data: Data, *, today: dt.date, day: str | None = None,
@@ -173,7 +174,8 @@ def candidates(
     if key == TRENDING:
         return list(data.trending)
     if key == BOOKMARKS:
-        marked = sorted(state.bookmarks.items(), key=lambda kv: kv[1], reverse=True)
+        # Newest first; equal times (an import) by id, newest first, as the search store does.
+        marked = sorted(state.bookmarks.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)
         return [pid for pid, _ in marked if pid in data.records]
     if key == UNREAD:
         return [pid for pid in data.by_date if pid not in state.read]

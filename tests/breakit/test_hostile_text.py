@@ -20,6 +20,7 @@ from reader.__main__ import main
 from reader.hub.models import Author, Paper
 from reader.store.cache import PaperCache
 from reader.store.locations import locations
+from reader.widgets.rows import ROW_HEIGHT
 from tests.conftest import CORPUS_END
 from tests.fakehub import FakeHub
 from tests.fakehub.hostile import HOSTILE_STRINGS
@@ -132,7 +133,8 @@ async def test_app_list_rows_and_detail(
             await settle(pilot, rounds=1)
             _clean_app(app)
         row = screen.paper_list.cursor_index or 0
-        await pilot.click("#paper-list", offset=(6, row - int(screen.paper_list.scroll_y)))
+        top = row * ROW_HEIGHT - int(screen.paper_list.scroll_y)  # rows are two lines tall
+        await pilot.click("#paper-list", offset=(6, top))
         await pilot.click("#paper-detail", offset=(3, 0))
         await settle(pilot)
         assert app.is_running and app.return_code is None
@@ -173,15 +175,23 @@ async def test_app_server_error_notification_status_and_tooltip(
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        # A server error quoting each hostile string: notification, status line and tooltip.
+        # A server error quoting each hostile string: the search's notification, and the
+        # status line's tooltip that a failed linked-repos fetch writes.
+        cache = screen.controller.cache
+        pid = next(r.id for r in screen.paper_list.records if cache.linked_get(r.id) is None)
         for text in HOSTILE_STRINGS:
             hub.clear_faults()
             hub.inject("status", path="/api/papers/search", times=None, code=400, error=text)
+            hub.inject("status", path=f"/api/arxiv/{pid}/repos", times=None, code=400,
+                       error=text)
             app.clear_notifications()
+            screen.status.tooltip = None
             screen.net.search("anything")
             await settle(pilot, rounds=1)
-            assert screen.status.network_text == "search failed"
+            screen.net.linked(pid)  # after the search: its end resets the tooltip
+            await settle(pilot, rounds=1)
             assert app._notifications, "the failure was not notified"
+            assert screen.status.tooltip is not None, "the linked-repos failure was not told"
             shown = [n.message for n in app._notifications] + [str(screen.status.tooltip)]
             for message in shown:
                 assert not _CLI_FORBIDDEN.findall(message), message

@@ -204,7 +204,8 @@ def test_arrays_of_python_repr_strings_are_refused_cleanly(
     assert main(["import", str(path)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == f"paper-reader: {path}: no papers found ({skipped} items skipped); " \
+    items = "item" if skipped == 1 else "items"
+    assert err == f"paper-reader: {path}: no papers found ({skipped} {items} skipped); " \
                   "nothing was imported\n"
     assert cache_files() == {}
 
