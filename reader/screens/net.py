@@ -192,7 +192,8 @@ class Network:
             raise
         if get_current_worker().is_cancelled:
             return
-        when = _clock_text(screen.controller.clock(), screen.controller.today())
+        now = screen.controller.clock()
+        when = _clock_text(now, now.astimezone().date())  # local time, not the feed's day
         if report.ok == 0 and report.failed:
             self.online = False if _all_network(report.errors) else self.online
             what = "offline" if _all_network(report.errors) else "refresh failed"

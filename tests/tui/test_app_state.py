@@ -241,3 +241,20 @@ async def test_offline_remote_search_says_so_at_once_and_stays_in_the_view(
         assert screen.view_key == "week"
         assert screen.filter_pane.text == word
         assert screen.result.records
+
+
+async def test_the_refresh_time_is_today_even_while_new_york_is_still_yesterday(
+        hf_endpoint: FakeHub) -> None:
+    # 03:00 UTC: New York's Daily Papers day is still the day before. The refresh happened
+    # now, so the status line says "today" (local time), never a full date.
+    from reader.app import PaperReaderApp
+    from tests.tui.conftest import NOW
+
+    early = NOW.replace(hour=3)
+    fill_cache(hf_endpoint.corpus)
+    client = PapersClient(hf_endpoint.url, retries=1, backoff=0.01, timeout=5.0)
+    app = PaperReaderApp(client=client, clock=lambda: early)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        expected = f"updated {early.astimezone():%H:%M} today"
+        assert main(app).status.network_text.startswith(expected)
