@@ -52,7 +52,7 @@ def _populate(corpus: Corpus) -> str:
     where = locations().ensure()
     where.config_file.write_text("[network]\nrequest_seconds = 5\n", encoding="utf-8")
     fill_cache(corpus)
-    pid = corpus.items_on(corpus.dates()[-1])[0]["paper"]["id"]
+    pid = str(corpus.items_on(corpus.dates()[-1])[0]["paper"]["id"])
     library = Library(where.library_file)
     library.set_bookmark(pid, True)
     library.edit_tags(pid, ["kept"])
