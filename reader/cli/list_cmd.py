@@ -190,6 +190,10 @@ def _search(cache: PaperCache, query: Query, mute: list[Query], ctx: Context,
         muted: set[str] = set()
         for rule in mute:
             muted.update(search(conn, rule, ctx, view))
+    except sqlite3.DatabaseError as err:  # damaged inside: scan now, rebuilt at the next use
+        conn.close()
+        cache.derived.damaged(err)
+        return None
     finally:
         conn.close()
     kept = [pid for pid in ids if pid not in muted]

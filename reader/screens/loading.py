@@ -90,9 +90,10 @@ class Loader:
         self.indexing = False  # one Index build at a time: a cancelled thread keeps running
 
     def report_problems(self) -> None:
-        """Library, cache and rule problems as calm toasts (their text is data)."""
+        """Library, cache, rule and recent-search problems as calm toasts (their text is data)."""
         c = self.screen.controller
-        for problems in (c.library.problems, c.cache.problems, c.rules.problems):
+        searches = c.searches.problems if c.searches is not None else []
+        for problems in (c.library.problems, c.cache.problems, c.rules.problems, searches):
             for problem in problems:
                 self.screen.notify(problem, title="paper-reader", severity="warning",
                                    markup=False, timeout=10)

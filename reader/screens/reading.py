@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from reader.hub.text import clean_line
 from reader.keys import READING_KEYS, bindings
 from reader.markdown_doc import Document, parse
 from reader.store.cache import PaperCache
@@ -81,7 +82,7 @@ class ReadingScreen(Screen[None]):
                  fetch: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self.paper_id = paper_id
-        self.paper_title = title
+        self.paper_title = clean_line(title)  # from the cache: another tool may have written it
         self.cache = cache
         self.positions = positions
         self.fetch = fetch

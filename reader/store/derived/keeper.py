@@ -39,6 +39,11 @@ class Keeper:
         except OSError as gone:  # left as it is: it no longer says it is complete
             self._report(f"Could not delete {self.path} ({gone.strerror}).")
 
+    def damaged(self, err: sqlite3.Error) -> None:
+        """A query found the store damaged inside (its header was fine): report it and delete it,
+        so the next use rebuilds it from the shards."""
+        self._failed("read", err)
+
     def _on_disk(self) -> dict[str, str]:
         from reader.store.shards import shard_paths
 
