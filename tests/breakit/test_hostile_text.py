@@ -188,7 +188,9 @@ async def test_app_server_error_notification_status_and_tooltip(
             screen.status.tooltip = None
             screen.net.search("anything")
             await settle(pilot, rounds=1)
-            screen.net.linked(pid)  # after the search: its end resets the tooltip
+            # Awaited here, after the search (whose end resets the tooltip): through the
+            # worker group, the list's own debounced fetch of another paper could cancel it.
+            await screen.net._linked(pid)
             await settle(pilot, rounds=1)
             assert app._notifications, "the failure was not notified"
             assert screen.status.tooltip is not None, "the linked-repos failure was not told"
