@@ -16,13 +16,13 @@ from textual.worker import get_current_worker
 
 from reader.controller import Controller, Result
 from reader.keys import MAIN_KEYS, bindings
+from reader.main_screen.downloads import Downloads
+from reader.main_screen.export_actions import ExportActions
+from reader.main_screen.library_actions import LibraryActions
+from reader.main_screen.loader import DataReady, IndexReady, Loader, MarksReady
+from reader.main_screen.network import Network
+from reader.main_screen.paper_actions import PaperActions
 from reader.query import Query, QueryError, parse
-from reader.screens.downloads import Downloads
-from reader.screens.export_ops import ExportOps
-from reader.screens.library_ops import LibraryOps
-from reader.screens.loading import DataReady, IndexReady, Loader, MarksReady
-from reader.screens.net import Network
-from reader.screens.paper_ops import PaperOps
 from reader.store.record import Record
 from reader.typeahead import KeyGate
 from reader.views import DAY, LATEST, SEARCH, View, view_span, view_title
@@ -75,9 +75,9 @@ class MainScreen(Screen[None]):
         self._to_top = False  # the next result starts at its first paper (a new view/order)
         self.net = Network(self)
         self.loader = Loader(self)
-        self.ops = PaperOps(self)
-        self.library_ops = LibraryOps(self)
-        self.export_ops = ExportOps(self)
+        self.ops = PaperActions(self)
+        self.library_ops = LibraryActions(self)
+        self.export_ops = ExportActions(self)
         self.downloads = Downloads(self)
 
     def compose(self) -> ComposeResult:

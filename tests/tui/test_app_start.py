@@ -202,7 +202,7 @@ async def test_a_restart_unpacks_only_the_papers_it_shows(corpus: Any, make_app:
 def test_the_short_switch_interval_survives_overlapping_loads() -> None:
     import sys
 
-    from reader.screens.loading import SWITCH_INTERVAL_S, _short_switches
+    from reader.main_screen.loader import SWITCH_INTERVAL_S, _short_switches
 
     before = sys.getswitchinterval()
     with _short_switches():

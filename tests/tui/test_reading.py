@@ -199,7 +199,7 @@ async def test_a_queue_cut_off_by_the_network_tries_again(
         hf_endpoint: FakeHub, make_app: Any, monkeypatch: Any) -> None:
     import asyncio
 
-    from reader.screens import downloads
+    from reader.main_screen import downloads
 
     monkeypatch.setattr(downloads, "RETRY_S", 0.3)
     corpus = hf_endpoint.corpus

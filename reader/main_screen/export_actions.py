@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 NAMES = {"bibtex": "BibTeX", "ris": "RIS", "markdown": "Markdown", "csv": "CSV", "json": "JSON"}
 
 
-class ExportOps:
+class ExportActions:
     """Papers marked for export and the export itself; MainScreen's actions delegate here."""
 
     def __init__(self, screen: MainScreen) -> None:

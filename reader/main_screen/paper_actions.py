@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from reader.screens.main import MainScreen
 
 
-class PaperOps:
+class PaperActions:
     """Carries out one MainScreen's actions; the screen's action_* methods delegate here."""
 
     def __init__(self, screen: MainScreen) -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from reader.screens.main import MainScreen
 
 
-class LibraryOps:
+class LibraryActions:
     """Tags and notes of the highlighted paper; the screen's action_* methods delegate here."""
 
     def __init__(self, screen: MainScreen) -> None:
