@@ -23,6 +23,7 @@ from reader.screens.main import MainScreen
 from reader.store.cache import PaperCache
 from reader.store.library import Library
 from reader.store.locations import Locations, locations
+from reader.tuning import freeze_long_lived
 from reader.typeahead import KeyGate, gated
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class PaperReaderApp(App[None]):
         self._client = client  # made on first use: httpx takes ~60 ms to import
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
                                      config_path=self.config_path,
-                                     index_path=self.where.index_file,
+                                     leftovers=self.where.leftover_files,
                                      searches_path=self.where.data_dir / "searches.json")
         self._theme_ready = False
         self.key_gate = KeyGate(self, super().on_event)
@@ -166,8 +167,8 @@ def run_app(*, offline: bool) -> int:
     # Everything imported so far lives as long as the process: move it out of the collector's
     # way, so that the collections the first frame's allocations trigger do not walk it
     # (a 30 ms pass in the middle of the first frame otherwise).
-    gc.freeze()
-    gc.enable()
+    freeze_long_lived()
+    gc.enable()  # reader.__main__ turned it off for the imports
     app = PaperReaderApp(offline=offline)
     app.run()
     return app.return_code or 0

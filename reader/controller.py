@@ -1,4 +1,4 @@
-"""The library view model: loads the cache, builds views, filters with the Index; no Textual.
+"""The library view model: loads the cache, builds views, filters with the Engine; no Textual.
 
 The TUI calls the loading and filtering methods from thread workers and the network methods from
 async workers; everything here is testable without an App. Inputs for a filter run are captured
@@ -8,19 +8,22 @@ in a :class:`Snapshot` on the UI thread, so a worker never sees a half-updated s
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from filelock import Timeout
+
 from reader.config import Config
 from reader.days import feed_today
 from reader.hub.models import LinkedRepos
 from reader.query import Context, Query, QueryError, all_of, matches, parse
-from reader.query.index import Index
+from reader.query.engine import Engine, StoreDamaged
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
+from reader.store.derived.store import NoFts5, Progress
 from reader.store.record import Record
 from reader.store.searches import RecentSearches
 from reader.store.state import LibraryState
@@ -72,7 +75,7 @@ class Snapshot:
     """Everything one filter run reads, captured at once on the UI thread."""
 
     data: Data
-    index: Index | None  # None while the full Index is being built: filters scan instead
+    engine: Engine | None  # None while the search store is being opened: filters scan
     state: LibraryState
     muted: frozenset[str]
     show_muted: bool
@@ -135,18 +138,21 @@ class Controller:
 
     def __init__(
         self, cache: PaperCache, library: LibraryLike, config: Config, *, clock: Clock = utc_now,
-        config_path: Path | None = None, index_path: Path | None = None,
-        searches_path: Path | None = None,
+        config_path: Path | None = None, searches_path: Path | None = None,
+        leftovers: Sequence[Path] = (),
     ) -> None:
         self.cache = cache
+        self.leftovers = leftovers  # files of earlier versions, deleted once the store is open
         self.config_path = config_path
-        self.index_path = index_path  # the saved Index (None: always rebuilt, never saved)
-        self.index_loaded = False  # the last full Index came from index_path
         self.library = library
         self.config = config
         self.clock = clock
         self.data = Data()
-        self.index: Index | None = Index()
+        self.engine: Engine | None = None
+        self.engine_state = "opening"  # "opening", "ready" or "unavailable" (scan for good)
+        # Queries that found the store damaged (worker threads append; the UI thread takes
+        # them: the file is deleted and rebuilt, filters scan meanwhile).
+        self.store_failures: list[StoreDamaged] = []
         self.state = library.snapshot()
         self.marks = Marks()
         self.rules = Rules(list(config.mute), list(config.watch))
@@ -180,9 +186,7 @@ class Controller:
         self.state = self.library.snapshot()
 
     def load_recent(self) -> Data:
-        """The start-up slice: a few days and trending, without opening the shards. No Index:
-        scanning a few hundred papers is instant, and building one (~0.1 s, more while the UI
-        thread starts) would only delay the first rows."""
+        """The start-up slice: a few days and trending, without opening the shards."""
         return _slice(self.cache.load_recent())
 
     def recent_now(self) -> Data | None:
@@ -192,94 +196,66 @@ class Controller:
         return None if records is None else _slice(records)
 
     def load_all(self) -> Data:
-        """Every cached paper (seconds at 100,000 papers); the Index is built separately."""
+        """Every cached paper (a fraction of a second at 100,000 papers from the quick copies)."""
         records = self.cache.load_all()
-        # Millions of long-lived objects: without this the next gen-1/gen-2 collections walk
-        # them all, holding the GIL (and the UI) for ~0.6 s each at 100,000 papers.
-        gc.freeze()
         self.fulltext = frozenset(self.cache.fulltext_ids())
-        data = build_data(records, complete=True)
-        gc.freeze()
+        return build_data(records, complete=True)
+
+    def open_engine(self, progress: Progress | None = None) -> Engine | None:
+        """The search store, rebuilt from the shards first if it is missing, damaged or of an
+        older version (``progress(done, total)`` per shard; a thread worker: a minute at
+        100,000 papers). None when it cannot be had: the reason is in the cache's problems,
+        and filters scan every paper instead."""
+        try:
+            engine = Engine(self.cache.search_store(progress))
+        except NoFts5:
+            return None  # reported once by the cache
+        except Timeout:
+            self.cache.problems.append(
+                "Another paper-reader is writing the cache; search uses a slower scan until "
+                "it is done (restart to use the search store).")
+        except (sqlite3.Error, OSError) as err:
+            self.cache.problems.append(
+                f"The search store cannot be used ({err}); filters scan every paper instead.")
+        else:
+            for path in self.leftovers:
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as gone:
+                    self.cache.problems.append(
+                        f"Could not delete {path}, which is no longer used ({gone.strerror}).")
+            return engine
+        return None
+
+    def store_damaged(self) -> bool:
+        """Deal with the queries that found the store damaged (UI thread): report it, delete
+        the file and stop using it. True if the store must be opened (rebuilt) again."""
+        if not self.store_failures:
+            return False
+        failure = self.store_failures[0]
+        self.store_failures.clear()
+        if self.engine is not None:
+            self.engine.close()
+        self.engine, self.engine_state = None, "opening"
+        self.cache.derived.damaged(failure.error)
+        return True
+
+    def reload(self) -> Data:
+        """After a merge: every record again (the store was updated in the same step)."""
+        data = build_data(self.cache.load_all(), complete=True)
+        if self.engine is not None:
+            self.engine.changed()
         return data
 
-    def build_index(self, data: Data) -> Index:
-        """An Index over ``data`` (tens of seconds at 100,000 papers: a thread worker), caught up
-        with whatever was merged while it was being built."""
-        if self.index_path is None:
-            index, self.index_loaded = Index(data.records.values()), False
-        else:
-            # A restart loads the saved Index (a second or two) instead of a 15 s rebuild.
-            index, self.index_loaded = Index.build_or_load(self.index_path, data.records)
-        gc.freeze()  # as in load_all: a collection walking the new Index stalls the UI
-        if self.catch_up(index, save=False) is not data.records:
-            self.save_index(index)
-        return index
+    def install(self, data: Data) -> None:
+        """Swap in newly built data (UI thread)."""
+        self.data = data
 
-    def save_index(self, index: Index) -> None:
-        """Keep the saved Index current (worker threads only: tens of MB at 100k papers)."""
-        if self.index_path is not None:
-            index.save(self.index_path)
-
-    def catch_up(self, index: Index, *, save: bool = True) -> Mapping[str, Record]:
-        """Add to ``index`` what was merged since it was built (saving it when something was
-        added); returns the records it now matches (compare with ``self.data.records``)."""
-        added = False
-        while True:
-            latest = self.data.records
-            stale = [r for pid, r in latest.items() if index.get(pid) is not r]
-            if not stale:
-                if added and save:
-                    self.save_index(index)
-                return latest
-            index.add(stale)
-            added = True
-
-    def reload(self) -> tuple[Data, Index | None]:
-        """After a merge: all records again; only the changed ones are re-indexed."""
-        records = self.cache.load_all()
-        old, index = self.data.records, self.index
-        data = build_data(records, complete=True)
-        if index is None or not self.data.complete:
-            return data, None  # the full Index is being built and will catch up
-        # The cache replaces a record object when a merge changes it: identity finds the changes.
-        changed = [r for pid, r in records.items() if old.get(pid) is not r]
-        if changed:
-            index.add(changed)
-            self.save_index(index)
-        return data, index
-
-    @staticmethod
-    def warm_texts(records: Iterable[Record], cancelled: Callable[[], bool]) -> int:
-        """Read the abstract of every record that has not read it yet (thread worker; about
-        0.5 s and 130 MB at 100,000 papers); returns how many were read. Phrase checks on
-        abstracts then never wait for the disk: the first heavy phrase query after a start
-        would otherwise read thousands of them (~0.1 s)."""
-        read = 0
-        for i, record in enumerate(records):
-            if record.needs_summary:
-                record.summary  # noqa: B018 - read and kept by the record
-                read += 1
-            if i % 4096 == 0 and cancelled():
-                break
-        return read
-
-    def install(self, data: Data, index: Index | None) -> None:
-        """Swap in newly built data (UI thread); None: filter by scanning until the Index is
-        ready."""
-        self.data, self.index = data, index
-
-    def index_coming(self, snap: Snapshot) -> bool:
-        """True while every paper is loaded but not the Index, and a saved one this version can
-        read is being loaded (about a second at 100,000 papers). Queries over every paper had
-        better wait for it than scan: scanning unpacks every paper (~250 MB more at 100k, see
-        Record.packed), loading the saved Index unpacks none. Without a usable saved Index
-        (first start, after an upgrade) the build unpacks them all anyway and takes tens of
-        seconds: then the scan it is, as before."""
-        if not snap.data.complete or snap.index is not None or self.index_path is None:
-            return False
-        from reader.query.persist import looks_usable
-
-        return looks_usable(self.index_path)
+    def engine_coming(self, snap: Snapshot) -> bool:
+        """True while every paper is loaded but the search store is still being opened or
+        built. Queries over every paper (rules, saved views' counts) had better wait for it than
+        scan: scanning unpacks every paper (~250 MB more at 100k, see Record.packed)."""
+        return snap.data.complete and snap.engine is None and self.engine_state == "opening"
 
     def compute_marks(self, snap: Snapshot) -> Marks:
         """Which papers the mute and watch rules match (thread worker)."""
@@ -293,7 +269,7 @@ class Controller:
     # --- filtering (thread workers) --------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.data, self.index, self.state, self.marks.muted, self.show_muted,
+        return Snapshot(self.data, self.engine, self.state, self.marks.muted, self.show_muted,
                         self.day, self.search_ids, self.clock(), self.fulltext,
                         dict(self.anchors))
 
@@ -327,19 +303,23 @@ class Controller:
         return Result(view, query, [records[pid] for pid in ids if pid in records], hidden,
                       total=total)
 
-    @staticmethod
-    def _filter(snap: Snapshot, query: Query, ids: list[str]) -> list[str]:
-        if snap.index is not None:
-            return snap.index.filter(query, snap.context, ids)
-        # The Index is still being built: the reference matcher gives the same answer, slower.
+    def _filter(self, snap: Snapshot, query: Query, ids: list[str]) -> list[str]:
+        if snap.engine is not None:
+            try:
+                return snap.engine.filter(query, snap.context, ids)
+            except StoreDamaged as failure:
+                self.store_failures.append(failure)  # the UI thread rebuilds it
+        # No store (yet): the reference matcher gives the same answer, slower.
         records, ctx = snap.data.records, snap.context
         found = [pid for pid in ids if matches(query, records[pid], ctx)]
-        return Controller._sort(snap, found, query.sort) if query.sort else found
+        return self._sort(snap, found, query.sort) if query.sort else found
 
-    @staticmethod
-    def _sort(snap: Snapshot, ids: list[str], key: str) -> list[str]:
-        if snap.index is not None:
-            return snap.index.sort_ids(ids, key)
+    def _sort(self, snap: Snapshot, ids: list[str], key: str) -> list[str]:
+        if snap.engine is not None:
+            try:
+                return snap.engine.sort_ids(ids, key)
+            except StoreDamaged as failure:
+                self.store_failures.append(failure)
         records = snap.data.records
         return sorted(ids, key=lambda pid: sort_key(records[pid], key), reverse=True)
 

@@ -6,10 +6,11 @@ import datetime as dt
 
 from reader.hub.models import Paper
 from reader.query import Context, parse
-from reader.query.index import Index
+from reader.query.matcher import matches, sort_key
 from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.trending import best_recent_rank, daily_best, sparkline, summary
+from tests.query.test_properties import engine_over
 
 T = (
     (7, "2026-03-03T06:00:00Z"),
@@ -47,9 +48,12 @@ def test_sort_trending_uses_the_best_recent_rank() -> None:
     never = record("2603.00004", ())
     records = [never, last_week, now_second, was_first]
     ctx = Context(library=LibraryState(), now=dt.datetime(2026, 3, 6, tzinfo=dt.UTC))
-    index = Index(records)
-    assert index.filter(parse("sort:trending"), ctx) == [
-        "2603.00001", "2603.00002", "2603.00003", "2603.00004"]
+    want = ["2603.00001", "2603.00002", "2603.00003", "2603.00004"]
+    query = parse("sort:trending")
+    hits = [r for r in records if matches(query, r, ctx)]
+    assert [r.id for r in sorted(hits, key=lambda r: sort_key(r, "trending"), reverse=True)] == want
+    with engine_over(records) as engine:  # the app's engine: the derived store's trend column
+        assert engine.filter(query, ctx, [r.id for r in records]) == want
 
 
 async def test_the_detail_shows_the_rank_history() -> None:

@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import sqlite3
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import orjson
@@ -29,7 +28,7 @@ from reader.cli.output import (
 from reader.cli.records import VIEW_HELP, ViewError, parse_view, record_json, select_view
 from reader.config import load_config
 from reader.query import Context, Query, QueryError, matches, parse
-from reader.query.index import Index
+from reader.query.engine import Engine, StoreDamaged
 from reader.query.matcher import sort_key
 from reader.query.sql import search
 from reader.store.cache import PaperCache
@@ -38,8 +37,6 @@ from reader.store.locations import locations
 from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.widgets.rows import display_safe, fit, short_authors
-
-INDEX_MAX_STALE = 0.05  # use the saved Index if at most this share of papers is not in it
 
 EPILOG = """\
 examples:
@@ -129,7 +126,12 @@ def find_papers(query: Query, view: tuple[str, str | None], *, muted: bool = Fal
     mute = [] if muted else _mute_rules(where.config_file)
     ctx = Context(library=state, now=dt.datetime.now(dt.UTC),
                   fulltext_ids=frozenset(cache.fulltext_ids()))
-    found = _search(cache, query, mute, ctx, key) if anchor is None and key in SQL_VIEWS else None
+    needs_store = key in SQL_VIEWS or not query.is_empty or bool(query.sort) or bool(mute)
+    conn = _open_store(cache) if needs_store else None
+    found = None
+    if conn is not None and anchor is None and key in SQL_VIEWS:
+        found = _search(cache, conn, query, mute, ctx, key)
+        conn = None  # closed by _search
     if found is not None:
         ids, hidden, empty = found
         if limit is not None:
@@ -141,8 +143,13 @@ def find_papers(query: Query, view: tuple[str, str | None], *, muted: bool = Fal
         records = cache.load_all()
         report_problems(cache.problems)
         empty = not records
-        ordered, hidden = _scan(query, mute, ctx, select_view(key, records, state, anchor=anchor),
-                                records, _IndexOnce(where.index_file, records))
+        engine = Engine(conn) if conn is not None else None
+        try:
+            ordered, hidden = _scan(cache, query, mute, ctx,
+                                    select_view(key, records, state, anchor=anchor), engine)
+        finally:
+            if engine is not None:
+                engine.close()
         if limit is not None:
             ordered = ordered[:limit]
     if empty:
@@ -168,15 +175,12 @@ def add_view_arguments(p: argparse.ArgumentParser) -> None:
 SQL_VIEWS = ("all", "bookmarks", "unread")
 
 
-def _search(cache: PaperCache, query: Query, mute: list[Query], ctx: Context,
-            view: str) -> tuple[list[str], int, bool] | None:
-    """From the derived store (built first from the shards if it is missing, with progress on
-    stderr): the ids of ``view`` that ``query`` matches, in order, less those a mute rule
-    hides; how many were hidden; whether the cache is empty. None when the store cannot
-    answer (then the caller scans)."""
+def _open_store(cache: PaperCache) -> sqlite3.Connection | None:
+    """The derived store (built first from the shards if it is missing, with progress on
+    stderr); None when it cannot be used (then the caller scans)."""
     progress = Progress("building the search store")
     try:
-        conn = cache.search_store(lambda done, total: progress("shards", done, total))
+        return cache.search_store(lambda done, total: progress("shards", done, total))
     except NoFts5:
         return None  # the cache reported it in its problems
     except (sqlite3.Error, Timeout, OSError) as err:  # OSError: a read-only cache, say
@@ -184,6 +188,13 @@ def _search(cache: PaperCache, query: Query, mute: list[Query], ctx: Context,
         return None
     finally:
         progress.close()
+
+
+def _search(cache: PaperCache, conn: sqlite3.Connection, query: Query, mute: list[Query],
+            ctx: Context, view: str) -> tuple[list[str], int, bool] | None:
+    """From the derived store: the ids of ``view`` that ``query`` matches, in order, less those
+    a mute rule hides; how many were hidden; whether the cache is empty. None when the store
+    turns out damaged (then the caller scans; it is rebuilt at the next use). Closes ``conn``."""
     try:
         empty = conn.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None
         ids = search(conn, query, ctx, view)
@@ -200,17 +211,18 @@ def _search(cache: PaperCache, query: Query, mute: list[Query], ctx: Context,
     return kept, len(ids) - len(kept), empty
 
 
-def _scan(query: Query, mute: list[Query], ctx: Context, ordered: list[Record],
-          records: Mapping[str, Record], index_loader: _IndexOnce) -> tuple[list[Record], int]:
-    """``ordered`` narrowed by ``query`` and the mute rules (the saved Index or a scan), and
-    how many papers the mute rules hid."""
+def _scan(cache: PaperCache, query: Query, mute: list[Query], ctx: Context,
+          ordered: list[Record], engine: Engine | None) -> tuple[list[Record], int]:
+    """``ordered`` (a view cut by reader.views) narrowed by ``query`` and the mute rules (with
+    the derived store, or by scanning), and how many papers the mute rules hid."""
+    holder = [engine]
     if not query.is_empty or query.sort:
-        ordered = _filter(query, ctx, ordered, records, index_loader)
+        ordered = _filter(cache, query, ctx, ordered, holder)
     if not mute or not ordered:
         return ordered, 0
     muted: set[str] = set()
     for rule in mute:
-        muted.update(r.id for r in _filter(rule, ctx, ordered, records, index_loader))
+        muted.update(r.id for r in _filter(cache, rule, ctx, ordered, holder))
     kept = [r for r in ordered if r.id not in muted]
     return kept, len(ordered) - len(kept)
 
@@ -228,38 +240,26 @@ def _mute_rules(config_file: Path) -> list[Query]:
     return rules
 
 
-class _IndexOnce:
-    """The saved Index, loaded on first use (or None when it is missing or too stale)."""
-
-    def __init__(self, path: Path, records: Mapping[str, Record]) -> None:
-        self.path, self.records = path, records
-        self.loaded = False
-        self.index: Index | None = None
-
-    def get(self) -> Index | None:
-        if not self.loaded:
-            self.loaded = True
-            self.index = Index.load(self.path, self.records, max_stale=INDEX_MAX_STALE)
-        return self.index
-
-
-def _filter(query: Query, ctx: Context, ordered: list[Record], records: Mapping[str, Record],
-            index_loader: _IndexOnce) -> list[Record]:
-    """``ordered`` narrowed by ``query`` (and sorted by its sort key, stably).
-
-    The reader's saved Index answers in milliseconds once loaded (about a second at 100,000
-    papers) and needs no paper unpacked; scanning with the reference matcher unpacks and
-    checks every one (seconds at 100k). The Index is used when it covers nearly every paper:
-    bringing a stale one up to date would cost as much as a build, so then the scan it is.
-    """
-    index = index_loader.get()
-    if index is not None:
-        return [records[pid] for pid in index.filter(query, ctx, [r.id for r in ordered])]
-    found = [r for r in ordered if matches(query, r, ctx)]
+def _filter(cache: PaperCache, query: Query, ctx: Context, ordered: list[Record],
+            engine: list[Engine | None]) -> list[Record]:
+    """``ordered`` narrowed by ``query`` (and sorted by its sort key, stably): by the derived
+    store (``engine[0]``) when there is one, else by scanning with the reference matcher. A
+    store found damaged is reported, deleted (rebuilt at the next use) and dropped."""
+    found = engine[0]
+    if found is not None:
+        try:
+            by_id = {r.id: r for r in ordered}
+            return [by_id[pid] for pid in found.filter(query, ctx, list(by_id))]
+        except StoreDamaged as failure:
+            found.close()
+            engine[0] = None
+            cache.derived.damaged(failure.error)
+            report_problems(cache.problems)
+    hits = [r for r in ordered if matches(query, r, ctx)]
     if query.sort:
         key = query.sort
-        found.sort(key=lambda r: sort_key(r, key), reverse=True)  # stable: ties keep order
-    return found
+        hits.sort(key=lambda r: sort_key(r, key), reverse=True)  # stable: ties keep order
+    return hits
 
 
 def _print_json(records: list[Record], state: LibraryState) -> None:

@@ -1,16 +1,16 @@
-"""The main screen's data pipeline: the start-up slice, all papers, the Index, rules and counts.
+"""The main screen's data pipeline: the start-up slice, all papers, the search store, rules and
+counts.
 
 Each step runs in a thread worker and posts one message; the screen hands the messages back
-here. Order: recent slice (paint at once) -> all papers (filters scan) -> the Index (fast
-filters) -> the network starts. Merges later reload the data and re-index only what changed.
+here. Order: recent slice (paint at once) -> all papers and, alongside, the search store
+(opened at once; rebuilt from the shards with progress when it is missing, damaged or old;
+filters scan meanwhile) -> the network starts. A merge writes the store in the same step as
+the shards (reader.store.cache), so later reloads only read the papers again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sys
-import threading
-from collections.abc import Iterator, Mapping
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from reader.controller import Marks
-from reader.query.index import Index
-from reader.store.record import Record
+from reader.query.engine import Engine
+from reader.tuning import freeze_long_lived, short_switches
 from reader.views import DAY, LATEST, TRENDING, Data
 
 if TYPE_CHECKING:
@@ -31,17 +31,23 @@ class DataReady(Message):
     """Papers were (re)loaded off the UI thread; ``stage`` is "recent", "all" or "reload"."""
 
     data: Data
-    index: Index | None
     stage: str
     new: int | None = None  # unread papers new since the last visit (full loads only)
 
 
 @dataclass
-class IndexReady(Message):
-    """The full Index was built off the UI thread; ``records``: what it covers."""
+class EngineReady(Message):
+    """The search store was opened (or built) off the UI thread; None: it cannot be used."""
 
-    index: Index
-    records: Mapping[str, Record]
+    engine: Engine | None
+
+
+@dataclass
+class StoreProgress(Message):
+    """The search store is being rebuilt from the shards: ``done`` of ``total`` shards."""
+
+    done: int
+    total: int
 
 
 @dataclass
@@ -52,42 +58,13 @@ class MarksReady(Message):
     counts: dict[str, int | None]
 
 
-SWITCH_INTERVAL_S = 0.0005  # while loading every paper; Python's default is 0.005
-_switches = {"depth": 0, "before": 0.0}
-_switches_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _short_switches() -> Iterator[None]:
-    """Hand the interpreter lock over more often while every paper loads.
-
-    The load makes a few hundred short system calls, and after each one its thread waits for
-    the lock until the UI thread (busy with its first frames and the user's first keys) is
-    asked to let go: 5 ms each by default, which made a 0.2 s load take up to a second. The UI
-    thread pays only a few more switches. Loads may overlap (a cancelled worker runs on): the
-    interval comes back when the last one ends."""
-    with _switches_lock:
-        if _switches["depth"] == 0:
-            _switches["before"] = sys.getswitchinterval()
-            sys.setswitchinterval(SWITCH_INTERVAL_S)
-        _switches["depth"] += 1
-    try:
-        yield
-    finally:
-        with _switches_lock:
-            _switches["depth"] -= 1
-            if _switches["depth"] == 0:
-                sys.setswitchinterval(_switches["before"])
-
-
 class Loader:
     """Runs one MainScreen's loading workers and applies their results."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.loaded = False  # the first complete load happened (the network may start)
-        self.warmed = False  # the abstracts were read in after the first Index
-        self.indexing = False  # one Index build at a time: a cancelled thread keeps running
+        self.building: tuple[int, int] | None = None  # (done, total) while the store rebuilds
 
     def report_problems(self) -> None:
         """Library, cache, rule and recent-search problems as calm toasts (their text is data)."""
@@ -116,13 +93,14 @@ class Loader:
         if data is None:
             self.load("recent")
             return
-        c.install(data, None)
+        c.install(data)
         screen.filter_now()
         screen.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         self.marks()
         self.load("all")
+        self.open_store()
 
     def load(self, stage: str) -> None:
         self.screen.run_worker(lambda: self._load(stage), thread=True, group="data",
@@ -130,21 +108,21 @@ class Loader:
 
     def _load(self, stage: str) -> None:
         c = self.screen.controller
-        index: Index | None = None
         if stage == "recent":
             data = c.load_recent()
         elif stage == "all":
-            with _short_switches():
+            with short_switches():
                 data = c.load_all()
+            freeze_long_lived()
         else:
-            data, index = c.reload()
+            data = c.reload()
         new = c.count_new(data) if data.complete else None
         if not get_current_worker().is_cancelled:
-            self.screen.post_message(DataReady(data, index, stage, new))
+            self.screen.post_message(DataReady(data, stage, new))
 
     def data_ready(self, message: DataReady) -> None:
         screen = self.screen
-        screen.controller.install(message.data, message.index)
+        screen.controller.install(message.data)
         if message.new is not None:
             screen.net.set_new(message.new)
         if message.data.records:
@@ -165,46 +143,64 @@ class Loader:
         self.marks()
         if message.stage == "recent":
             self.load("all")
-        elif message.index is None and not self.indexing:
-            self.indexing = True
-            self.build_index(message.data)
+            self.open_store()
         if message.data.complete and not self.loaded:
             self.loaded = True
             screen.net.start(empty=not message.data.records)
 
-    # --- the Index -----------------------------------------------------------------------
+    # --- the search store -------------------------------------------------------------
 
-    def build_index(self, data: Data | None) -> None:
-        """Index every paper (``data``), or only catch up with merges (None)."""
-        self.screen.run_worker(lambda: self._build_index(data), thread=True, group="index",
-                               exclusive=True, exit_on_error=False, description="index papers")
+    def open_store(self) -> None:
+        """Open the search store in a thread worker (rebuilding it first when it must)."""
+        self.screen.run_worker(self._open_store, thread=True, group="store", exclusive=True,
+                               exit_on_error=False, description="open the search store")
 
-    def _build_index(self, data: Data | None) -> None:
-        c = self.screen.controller
-        index = c.build_index(data) if data is not None else c.index
-        if index is None:
+    def _open_store(self) -> None:
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.25 or done == total:  # a few messages a second at most
+                last[0] = now
+                self.screen.post_message(StoreProgress(done, total))
+
+        engine = self.screen.controller.open_engine(progress)
+        if get_current_worker().is_cancelled:
+            if engine is not None:
+                engine.close()
             return
-        records = c.catch_up(index)
-        if not get_current_worker().is_cancelled:
-            self.screen.post_message(IndexReady(index, records))
+        self.screen.post_message(EngineReady(engine))
 
-    def index_ready(self, message: IndexReady) -> None:
-        self.indexing = False
-        c = self.screen.controller
-        c.index = message.index
-        if message.records is not c.data.records:
-            self.build_index(None)  # papers arrived meanwhile: add them, off the UI thread
-        self.marks()  # rules and saved views waited for it (see Controller.index_coming)
+    def store_progress(self, message: StoreProgress) -> None:
+        self.building = (message.done, message.total)
         self.screen.show_summary()
-        if not self.warmed:
-            self.warmed = True
-            self.screen.run_worker(self._warm_texts, thread=True, group="warm", exclusive=True,
-                                   exit_on_error=False, description="read abstracts")
 
-    def _warm_texts(self) -> None:
-        worker = get_current_worker()
-        records = list(self.screen.controller.data.records.values())
-        self.screen.controller.warm_texts(records, lambda: worker.is_cancelled)
+    def engine_ready(self, message: EngineReady) -> None:
+        c = self.screen.controller
+        self.building = None
+        c.engine = message.engine
+        c.engine_state = "ready" if message.engine is not None else "unavailable"
+        self.report_problems()
+        self.marks()  # rules and saved views waited for it (see Controller.engine_coming)
+        self.screen.request_filter()
+        self.screen.show_summary()
+
+    def check_store(self) -> None:
+        """After a filter or the rules ran: a query that found the store damaged has it deleted,
+        reported, and built again in the background (filters scan meanwhile)."""
+        if self.screen.controller.store_damaged():
+            self.report_problems()
+            self.open_store()
+
+    def store_status(self) -> str | None:
+        """What the status line says about the store: building (with progress), or nothing."""
+        if self.building is not None:
+            done, total = self.building
+            return f"building the search index {done * 100 // max(total, 1)}%"
+        c = self.screen.controller
+        if c.engine is None and c.engine_state == "opening" and c.data.complete:
+            return "opening the search index…"
+        return None
 
     # --- rules and counts ----------------------------------------------------------------
 
@@ -222,9 +218,9 @@ class Loader:
         c = self.screen.controller
         snap = c.snapshot()
         views = c.views()
-        if c.index_coming(snap):
+        if c.engine_coming(snap):
             # Rules and saved views are queries over every paper: they are worked out once the
-            # Index is in (index_ready asks again), and meanwhile keep what the slice gave.
+            # store is open (engine_ready asks again), and meanwhile keep what the slice gave.
             marks = c.marks
             views = [v for v in views if not v.query]
         else:
@@ -238,6 +234,7 @@ class Loader:
             self.screen.post_message(MarksReady(marks, counts))
 
     def marks_ready(self, message: MarksReady) -> None:
+        self.check_store()
         screen, c = self.screen, self.screen.controller
         changed = message.marks.muted != c.marks.muted
         c.marks = message.marks

@@ -19,7 +19,7 @@ from reader.keys import MAIN_KEYS, bindings
 from reader.main_screen.downloads import Downloads
 from reader.main_screen.export_actions import ExportActions
 from reader.main_screen.library_actions import LibraryActions
-from reader.main_screen.loader import DataReady, IndexReady, Loader, MarksReady
+from reader.main_screen.loader import DataReady, EngineReady, Loader, MarksReady, StoreProgress
 from reader.main_screen.network import Network
 from reader.main_screen.paper_actions import PaperActions
 from reader.query import Query, QueryError, parse
@@ -126,7 +126,7 @@ class MainScreen(Screen[None]):
         # A width set with +/- is for the three-pane layout; narrow, the detail takes it all.
         self.detail.styles.width = None if narrow or not self.detail_width else self.detail_width
 
-    # --- data (see loading.py) ------------------------------------------------------------
+    # --- data (see reader/main_screen/loader.py) -------------------------------------------
 
     def load_data(self, stage: str) -> None:
         self.loader.load(stage)
@@ -137,8 +137,11 @@ class MainScreen(Screen[None]):
     def on_data_ready(self, message: DataReady) -> None:
         self.loader.data_ready(message)
 
-    def on_index_ready(self, message: IndexReady) -> None:
-        self.loader.index_ready(message)
+    def on_engine_ready(self, message: EngineReady) -> None:
+        self.loader.engine_ready(message)
+
+    def on_store_progress(self, message: StoreProgress) -> None:
+        self.loader.store_progress(message)
 
     def on_marks_ready(self, message: MarksReady) -> None:
         self.loader.marks_ready(message)
@@ -189,6 +192,7 @@ class MainScreen(Screen[None]):
         self.show_result(result)
 
     def on_filtered(self, message: Filtered) -> None:
+        self.loader.check_store()
         if message.generation != self.generation:
             return  # a newer query is on its way: drop the stale result
         self.show_result(message.result)
@@ -255,10 +259,11 @@ class MainScreen(Screen[None]):
             parts.append("showing muted")
         if SORTS[self.sort_index]:
             parts.append(f"sort: {SORTS[self.sort_index]}")
+        store = self.loader.store_status()
         if not self.controller.data.complete:
             parts.append("loading…")
-        elif self.controller.index is None:
-            parts.append("indexing…")
+        elif store is not None:
+            parts.append(store)
         self.status.show_view(" · ".join(parts))
 
     @on(FilterPane.QueryChanged)

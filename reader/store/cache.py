@@ -40,8 +40,9 @@ from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
 from reader.store.reconcile import Stamp, fold_index, fold_rows, stamp
 from reader.store.record import Record
-from reader.store.shards import Encoded, gc_paused, read_shard, shard_of, shard_paths, write_shard
+from reader.store.shards import Encoded, read_shard, shard_of, shard_paths, write_shard
 from reader.store.storage import NewerFormat, read_json, write_json
+from reader.tuning import gc_paused
 
 __all__ = ["MergeResult", "PaperCache", "shard_of"]
 

@@ -10,6 +10,7 @@ import platformdirs
 
 APP_NAME = "paper-reader"
 HOME_ENV = "PAPER_READER_HOME"  # one variable relocates everything (tests, portable installs)
+LEFTOVERS = ("query-index.bin",)  # see Locations.leftover_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +34,10 @@ class Locations:
         return self.cache_dir / "papers"
 
     @property
-    def index_file(self) -> Path:
-        """The reader's saved query index (see reader.query.persist)."""
-        return self.cache_dir / "query-index.bin"
+    def leftover_files(self) -> tuple[Path, ...]:
+        """Files of earlier versions that the search store replaced: deleted once it is open
+        (reader.controller), so an upgrade frees their space."""
+        return tuple(self.cache_dir / name for name in LEFTOVERS)
 
     @property
     def fulltext_dir(self) -> Path:

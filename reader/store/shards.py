@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,33 +28,6 @@ _HEAD += b',"' + TABLE.encode() + b'":{'
 # so identity tells). Held only for recently written shards, see PaperCache.
 Encoded = dict[str, tuple[Record, bytes]]
 
-class _GcPause:
-    """Pause the cyclic GC while building or dumping ~10^5 records: the records hold no cycles,
-    and its repeated scans of the growing heap more than double the time of a 100k-paper load.
-    Nestable and thread-safe: the GC comes back when the last pause ends (if it was on)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._restore = False
-
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._restore = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._restore:
-                    gc.enable()
-
-
-gc_paused = _GcPause()
 
 
 def shard_of(paper_id: str) -> str:

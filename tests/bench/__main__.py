@@ -174,8 +174,8 @@ def run(args: argparse.Namespace) -> int:
         f"end of the run, on {mach.cores} cores: above {mach.cores} means other work shared "
         "the CPU and every figure is slower than on a quiet machine; the floor and the ratios, "
         "measured in the same run, are the fairer comparison.",
-        "- Peak memory is VmHWM of the app's process, read once it is idle (the filter index "
-        "is built after the All view shows).",
+        "- Peak memory is VmHWM of the app's process, read once it is idle (the search store "
+        "opens alongside the All view).",
         "- Homes are built by `paper-reader import` from a JSON-lines dump of the fake hub's "
         f"deterministic corpus (`tests/fakehub`, seed {SEED}); the app is started with "
         "`--offline` under tmux at 120x40 and the screen polled every 10 ms.",

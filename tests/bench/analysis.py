@@ -58,7 +58,7 @@ def _all_view(rows: _Rows, f: Figure) -> str:
     n = f.size
     load = rows.value("All view step: PaperCache.load_all", n)
     views = rows.value("All view step: views.build_data", n)
-    index = rows.value("All view step: load the saved query Index", n)
+    index = rows.value("All view step: open the search store", n)
     text = (f"- **\"All\" view at {size_text(n)}**: {fmt(f.median, 's')} from launch "
             f"(target {f.target_text}).")
     if load is not None:
@@ -68,8 +68,8 @@ def _all_view(rows: _Rows, f: Figure) -> str:
         text += (", and both come before the All view can show; in the app they run in worker "
                  "threads that share one interpreter lock with the UI.")
     if index is not None:
-        text += (f" The saved filter index ({fmt(index, 's')} in-process) is loaded after the "
-                 "view shows; filters scan until it is ready.")
+        text += (f" The search store opens in {fmt(index, 's')} in-process, in a worker, "
+                 "alongside; filters scan until it is open.")
     return text
 
 
@@ -77,7 +77,7 @@ def _memory(rows: _Rows, f: Figure) -> str:
     n = f.size
     steps = [rows.get(label, n) for label in (
         "Memory step: python + the app's imports", "Memory step: + every record (load_all)",
-        "Memory step: + the views' orderings", "Memory step: + the filter index")]
+        "Memory step: + the views' orderings", "Memory step: + the search store, five queries run")]
     text = f"- **Peak memory at {size_text(n)}**: {fmt(f.median, 'MB')} (target {f.target_text})."
     if all(s is not None and s.median is not None for s in steps):
         values = [s.median for s in steps if s is not None and s.median is not None]
@@ -86,7 +86,7 @@ def _memory(rows: _Rows, f: Figure) -> str:
                  f"for the records (~{records * 1024 / (n or 1):.1f} KB a paper: what the views "
                  "need, the papers themselves stay packed on disk until used), "
                  f"+{values[2] - values[1]:.0f} MB for the views' orderings, "
-                 f"+{values[3] - values[2]:.0f} MB for the filter index.")
+                 f"+{values[3] - values[2]:.0f} MB for the search store and its queries.")
         gap = (f.median or 0) - values[3]
         if gap > 50:
             text += (f" The app peaks {gap:.0f} MB above the sum of these steps: memory held "

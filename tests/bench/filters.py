@@ -1,8 +1,8 @@
-"""Filter latency per query type, in-process, with reader.query's Index over a home's whole cache.
+"""Filter latency per query type, in-process, with the app's Engine (the derived SQLite store).
 
 A sample is what one keystroke costs the TUI's filter worker: parse the text and filter the "All"
 view (every paper, newest first), as the controller does. The query texts per type are the query
-helper's (tests/query/measure_query.py), drawn from the home's own papers so that they find some.
+helper's (tests/bench/queries.py), drawn from the home's own papers so that they find some.
 The p95 over every paper without a candidate list is given in the row's note.
 """
 
@@ -13,6 +13,8 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.store.cache import PaperCache
 from reader.store.record import Record
@@ -20,6 +22,9 @@ from reader.store.state import LibraryState
 from tests.bench.figures import Figure, median, p95
 from tests.bench.homes import Home
 from tests.bench.writes import home_locations
+
+if TYPE_CHECKING:
+    from reader.query.engine import Engine
 
 RUNS_PER_QUERY_MIN = 3  # every query text is timed at least this often
 
@@ -51,44 +56,57 @@ class QueryTimes:
         return ", ".join(f"`{t}` {median(self.by_text[t]):.0f} ms" for t in ranked)
 
 
+def _engine(home_path: Path) -> Engine:
+    """The app's Engine over the home's derived store (built by `paper-reader import`)."""
+    from reader.query.engine import Engine
+
+    return Engine(PaperCache(home_locations(home_path).papers_dir).search_store())
+
+
 def time_queries(
+    home_path: Path,
     records: Mapping[str, Record],
     state: LibraryState,
     queries: Mapping[str, Sequence[str]],
     runs: int,
 ) -> QueryTimes:
-    """Build the Index (timed), then time every query text ``runs`` times after a warm-up."""
-    from reader.query import Context, Index, parse
+    """Open the store (timed), then time every query text ``runs`` times after a warm-up, as
+    the app runs it: within the All view's order (reader.views), through reader.query.engine."""
+    from reader.query import Context, parse
+    from reader.views import build_data
 
     start = time.perf_counter()
-    index = Index(records.values())
+    engine = _engine(home_path)
     built = time.perf_counter() - start
     ctx = Context(library=state, now=dt.datetime.now(dt.UTC), fulltext_ids=frozenset())
-    view = index.sort_ids(list(records), "date")  # the All view: what the TUI filters within
-    for texts in queries.values():  # warm-up: the first use of each code path and posting list
-        for text in texts:
-            index.filter(parse(text), ctx, view)
-    out = QueryTimes({k: [] for k in queries}, {k: [] for k in queries}, {}, built)
-    # The index sorts a view once per sort key and remembers it: time that first query too,
-    # from a view it has not seen (the keystroke that completes `sort:...`).
-    for _ in range(max(runs, RUNS_PER_QUERY_MIN)):
-        for key in ("date", "upvotes", "trending", "stars"):
-            index.filter(parse("x"), ctx, view[::-1])  # another view: the remembered one goes
-            t0 = time.perf_counter()
-            index.filter(parse(f"model sort:{key}"), ctx, view)
-            out.first_sort.append((time.perf_counter() - t0) * 1000)
-    for _ in range(max(runs, RUNS_PER_QUERY_MIN)):
-        for kind, texts in queries.items():
+    view = list(build_data(records, complete=True).by_date)  # the All view the TUI filters
+    try:
+        for texts in queries.values():  # warm-up: the first use of each code path and page
             for text in texts:
+                engine.filter(parse(text), ctx, view)
+        out = QueryTimes({k: [] for k in queries}, {k: [] for k in queries}, {}, built)
+        # The engine reads a sort key's values once and keeps them until a merge: time that
+        # first query too (the keystroke that completes `sort:...`, just after a merge).
+        for _ in range(max(runs, RUNS_PER_QUERY_MIN)):
+            for key in ("date", "upvotes", "trending", "stars"):
+                engine.changed()
                 t0 = time.perf_counter()
-                found = index.filter(parse(text), ctx, view)
-                t1 = time.perf_counter()
-                index.filter(parse(text), ctx)
-                t2 = time.perf_counter()
-                out.in_view[kind].append((t1 - t0) * 1000)
-                out.by_text.setdefault(text, []).append((t1 - t0) * 1000)
-                out.unrestricted[kind].append((t2 - t1) * 1000)
-                out.matches[kind] = out.matches.get(kind, 0) + len(found)
+                engine.filter(parse(f"model sort:{key}"), ctx, view)
+                out.first_sort.append((time.perf_counter() - t0) * 1000)
+        for _ in range(max(runs, RUNS_PER_QUERY_MIN)):
+            for kind, texts in queries.items():
+                for text in texts:
+                    t0 = time.perf_counter()
+                    found = engine.filter(parse(text), ctx, view)
+                    t1 = time.perf_counter()
+                    engine.matching(parse(text), ctx)
+                    t2 = time.perf_counter()
+                    out.in_view[kind].append((t1 - t0) * 1000)
+                    out.by_text.setdefault(text, []).append((t1 - t0) * 1000)
+                    out.unrestricted[kind].append((t2 - t1) * 1000)
+                    out.matches[kind] = out.matches.get(kind, 0) + len(found)
+    finally:
+        engine.close()
     return out
 
 
@@ -96,14 +114,14 @@ def filter_figures(
     homes: Sequence[Home], runs: int, *, target_ms: float, log: Callable[[str], object] = print
 ) -> list[Figure]:
     """Rows: the index build, then p50/p95 per query type, for each home."""
-    from tests.query.measure_query import query_sets  # the query helper's realistic queries
+    from tests.bench.queries import query_sets  # the query helper's realistic queries
 
     rows: list[Figure] = []
     for home in homes:
         records, state = load(home)
         queries = query_sets(list(records.values()), random.Random(1))
-        times = time_queries(records, state, queries, runs)
-        log(f"  {home.n:,}: index built in {times.build_s:.2f} s")
+        times = time_queries(home.path, records, state, queries, runs)
+        log(f"  {home.n:,}: search store opened in {times.build_s:.3f} s")
         for kind, values in times.in_view.items():
             texts = queries[kind]
             mean_hits = times.matches[kind] / len(values)
@@ -119,38 +137,36 @@ def filter_figures(
             rows.append(figure)
         rows.append(Figure(
             "Filter: a view's first sorted query", home.n, "ms", times.first_sort, on="p95",
-            note="`model sort:KEY` just after switching views: the view is sorted once per key "
-                 "and remembered, so the following keystrokes cost what the rows above say"))
+            note="`model sort:KEY` just after a merge: the engine reads a key's values from "
+                 "the store once and keeps them, so the following keystrokes cost what the rows "
+                 "above say"))
         del records
         cold = cold_phrases(home, state, queries["phrase"])
         if cold:
             rows.append(Figure(
                 "Filter: phrase, first queries after a start", home.n, "ms", cold, on="p95",
                 target=target_ms if home.n >= 100_000 else None,
-                note=f"the {len(cold)} phrase queries once each, in a fresh load with the saved "
-                     "index, as the app has them after a start: papers still packed on disk, so "
-                     "a phrase check reads the text of the papers it checks first (once each)"))
+                note=f"the {len(cold)} phrase queries once each on a freshly opened store, as "
+                     "in the app right after a start"))
     return rows
 
 
 def cold_phrases(home: Home, state: LibraryState, texts: Sequence[str]) -> list[float]:
-    """Each phrase query once (ms) over freshly loaded records and the home's saved index, as
-    in the app right after a start; [] if the home has no saved index (launch skipped)."""
-    from reader.query import Context, Index, parse
+    """Each phrase query once (ms) on a freshly opened store within the All view, as in the app
+    right after a start."""
+    from reader.query import Context, parse
+    from reader.views import build_data
 
-    loc = home_locations(home.path)
-    if not loc.index_file.exists():
-        return []
-    records = PaperCache(loc.papers_dir).load_all()
-    index = Index.load(loc.index_file, records)
-    if index is None:
-        return []
+    records = PaperCache(home_locations(home.path).papers_dir).load_all()
+    view = list(build_data(records, complete=True).by_date)
+    engine = _engine(home.path)
     ctx = Context(library=state, now=dt.datetime.now(dt.UTC), fulltext_ids=frozenset())
-    view = index.sort_ids(list(records), "date")
-    index.filter(parse("x"), ctx, view)  # the view's order, as the app has it after a start
     out = []
-    for text in texts:
-        t0 = time.perf_counter()
-        index.filter(parse(text), ctx, view)
-        out.append((time.perf_counter() - t0) * 1000)
+    try:
+        for text in texts:
+            t0 = time.perf_counter()
+            engine.filter(parse(text), ctx, view)
+            out.append((time.perf_counter() - t0) * 1000)
+    finally:
+        engine.close()
     return out

@@ -50,7 +50,7 @@ async def _measure(home: Home, runs: int) -> dict[str, list[float]]:
             return bool(data.complete) and len(data.records) >= home.n
 
         await _wait_for(all_loaded, pilot, "all papers loaded")
-        # the filter index and the view counts are built in workers: measure once they are done,
+        # the search store and the view counts are opened and counted in workers: measure once done,
         # so that the presses do not share the CPU with them
         await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT_S)
         screen.switch_view(ALL)

@@ -42,7 +42,7 @@ def peak_rss_mb() -> float:
 def write_queries(home: Path, out: Path) -> None:
     """The query helper's realistic queries per type, drawn from the home's own papers."""
     from reader.store.cache import PaperCache
-    from tests.query.measure_query import query_sets
+    from tests.bench.queries import query_sets
 
     records = list(PaperCache(home_locations(home).papers_dir).load_all().values())
     queries = query_sets(records, random.Random(1))

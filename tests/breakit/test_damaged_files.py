@@ -16,10 +16,7 @@ import orjson
 import pytest
 
 from reader.__main__ import main as cli
-from reader.query import persist
-from reader.query.index import Index
 from reader.store import fulltext
-from reader.store.cache import PaperCache
 from reader.store.library import Library
 from reader.store.locations import locations
 from reader.store.positions import Position, Positions
@@ -40,7 +37,6 @@ FILES: dict[str, tuple[str, bool]] = {
     "quick": ("cache/papers/*.quick", False),
     "index.json": ("cache/papers/index.json", False),
     "recent.json": ("cache/papers/recent.json", False),
-    "query-index.bin": ("cache/query-index.bin", False),
     "papers.sqlite": ("cache/papers.sqlite", False),
     "fulltext": ("cache/fulltext/*.md.gz", False),
     "pdf": ("data/pdf/*.pdf", True),
@@ -64,7 +60,6 @@ def _populate(corpus: Corpus) -> str:
     (where.data_dir / "pdf").mkdir(parents=True, exist_ok=True)
     (where.data_dir / "pdf" / f"{pid}.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n")
     assert cli(["list", "diffusion", "--limit", "1"]) == 0  # builds papers.sqlite
-    persist.save(Index(PaperCache(where.papers_dir).load_all().values()), where.index_file)
     return pid
 
 

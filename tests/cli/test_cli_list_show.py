@@ -144,21 +144,6 @@ def test_list_scans_when_sqlite_has_no_fts5(
     assert "no FTS5" in err
 
 
-def test_list_scans_when_the_saved_index_is_stale(
-    imported: list[dict[str, Any]], capsys: pytest.CaptureFixture[str],
-) -> None:
-    from reader.query.index import Index
-
-    records = PaperCache(locations().papers_dir).load_all()
-    ids = sorted(records)
-    Index.build_or_load(locations().index_file, {i: records[i] for i in ids[: len(ids) // 2]})
-    before = locations().index_file.read_bytes()
-    expected = [it["paper"]["id"] for it in imported if it["paper"]["upvotes"] >= 20]
-    assert sorted(d["id"] for d in listed(capsys, "upvotes:>=20")) == sorted(expected)
-    assert Index.load(locations().index_file, records, max_stale=0.05) is None
-    assert locations().index_file.read_bytes() == before  # list never writes the index
-
-
 def test_list_views_latest_and_trending(imported: list[dict[str, Any]], corpus: Corpus,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     newest = corpus.dates()[-1]

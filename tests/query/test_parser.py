@@ -240,6 +240,6 @@ def test_all_of_and_excluding_combine_queries() -> None:
 
 
 def test_query_package_does_not_import_textual() -> None:
-    code = "import sys, reader.query, reader.query.index; print('textual' in sys.modules)"
+    code = "import sys, reader.query, reader.query.engine; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

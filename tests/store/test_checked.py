@@ -18,7 +18,7 @@ import pytest
 from reader.__main__ import main
 from reader.hub.models import Author, Organization, Paper
 from reader.query import Context, matches, parse
-from reader.query.index import Index
+from reader.query.engine import Engine
 from reader.store.cache import PaperCache
 from reader.store.checked import checked_doc
 from reader.store.locations import locations
@@ -95,7 +95,7 @@ def test_a_wrong_typed_field_never_crashes_a_reader(
     cache_with_bad_record: tuple[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     field, value = cache_with_bad_record
-    # The app's way in: the start-up slice first, then every paper, the views, the index.
+    # The app's way in: the start-up slice first, then every paper, the views, the store.
     cache = PaperCache(locations().papers_dir)
     recent = cache.load_recent()
     assert GOOD.id in {r.id for r in recent}
@@ -106,7 +106,11 @@ def test_a_wrong_typed_field_never_crashes_a_reader(
         candidates(view, data, LibraryState(), today=today, day=DAY)
     ctx = Context(library=LibraryState(), now=dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
     query = parse(EVERY_FIELD)
-    found = Index(list(records.values())).filter(query, ctx, list(data.by_date))
+    engine = Engine(cache.search_store())
+    try:
+        found = engine.filter(query, ctx, list(data.by_date))
+    finally:
+        engine.close()
     assert set(found) == {r.id for r in records.values() if matches(query, r, ctx)}
     for record in records.values():  # every field the panes show
         p = record.paper

@@ -143,19 +143,15 @@ def test_loaded_papers_stay_packed_until_used(tmp_path: Path) -> None:
     assert records[-1].day == "" and records[-1].upvotes is None
 
 
-def test_the_views_and_the_saved_index_need_no_unpacking(tmp_path: Path) -> None:
-    from reader.query.index import Index
+def test_the_views_need_no_unpacking(tmp_path: Path) -> None:
     from reader.views import build_data
 
     papers = tmp_path / "papers"
     cache = PaperCache(papers)
     cache.merge([full_record(f"2602.{i:05d}", upvotes=i).paper for i in range(20)],
                 listed_on="2026-02-03", now=T0)
-    Index.build_or_load(tmp_path / "index.bin", cache.load_all())
     records = PaperCache(papers).load_all()
     data = build_data(records, complete=True)
-    index, loaded = Index.build_or_load(tmp_path / "index.bin", records)
-    assert loaded and len(index) == 20
     assert data.by_date[0] == "2602.00019"
     assert all(r.is_packed for r in records.values())
 

@@ -28,17 +28,18 @@ def _controller(config: Config | None = None) -> Controller:
 def loaded(corpus: Corpus) -> Controller:
     fill_cache(corpus)
     c = _controller(Config(mute=["has:code"], watch=["upvotes:>=20"]))
-    data = c.load_all()
-    c.install(data, c.build_index(data))
+    c.install(c.load_all())
+    c.engine = c.open_engine()
+    assert c.engine is not None
     c.marks = c.compute_marks(c.snapshot())
     return c
 
 
 @pytest.mark.parametrize("text", ["", "has:code", "clip OR model -has:project",
                                   "upvotes:>=5 sort:upvotes", "is:unread sort:date"])
-def test_scan_fallback_agrees_with_the_index(loaded: Controller, text: str) -> None:
+def test_scan_fallback_agrees_with_the_engine(loaded: Controller, text: str) -> None:
     snap = loaded.snapshot()
-    scan = replace(snap, index=None)
+    scan = replace(snap, engine=None)
     for view in builtin_views():
         a = loaded.run(snap, view, parse(text))
         b = loaded.run(scan, view, parse(text))
@@ -76,16 +77,16 @@ def test_views_and_their_orders(loaded: Controller, corpus: Corpus) -> None:
 def test_a_broken_saved_view_is_counted_as_broken(corpus: Corpus) -> None:
     fill_cache(corpus)
     c = _controller(Config(views={"Bad": "title:("}))
-    data = c.load_all()
-    c.install(data, c.build_index(data))
+    c.install(c.load_all())
+    c.engine = c.open_engine()
     counts = c.counts(c.snapshot(), c.views())
-    assert counts["saved:Bad"] is None and counts["all"] == len(data.records)
+    assert counts["saved:Bad"] is None and counts["all"] == len(c.data.records)
 
 
 def test_refresh_days_catch_up_after_an_absence(corpus: Corpus) -> None:
     fill_cache(corpus, days=corpus.dates()[:3])  # the newest cached day is a week old
     c = _controller()
-    c.install(c.load_all(), None)
+    c.install(c.load_all())
     days = c.refresh_days()
     assert days[0] == clock().date().isoformat()
     assert len(days) == 7
@@ -93,32 +94,38 @@ def test_refresh_days_catch_up_after_an_absence(corpus: Corpus) -> None:
     assert dt.date.fromisoformat(days[-1]) == clock().date() - dt.timedelta(days=6)
 
 
-def test_index_is_saved_loaded_on_restart_and_kept_current(corpus: Corpus) -> None:
+def test_the_engine_sees_each_merge_and_the_old_index_file_goes(corpus: Corpus) -> None:
     fill_cache(corpus)
     where = locations().ensure()
-    path = where.cache_dir / "query-index.bin"
+    old = where.cache_dir / "query-index.bin"  # what versions before the store saved
+    old.write_bytes(b"an index of an earlier version")
+    c = Controller(PaperCache(where.papers_dir), Library(where.library_file), Config(),
+                   clock=clock, leftovers=where.leftover_files)
+    c.install(c.load_all())
+    c.engine = c.open_engine()
+    assert c.engine is not None and not old.exists()
+    record = next(iter(c.data.records.values()))
+    c.cache.merge([replace(record.paper, title="zyxwvut quokka")])  # writes the store too
+    c.install(c.reload())
+    snap = c.snapshot()
+    found = c.run(snap, View("all", "All"), parse("zyxwvut"))
+    assert [r.id for r in found.records] == [record.id]
+    assert c.run(snap, View("all", "All"), parse("quokk sort:upvotes")).records == found.records
 
-    def controller() -> Controller:
-        return Controller(PaperCache(where.papers_dir), Library(where.library_file), Config(),
-                          clock=clock, index_path=path)
 
-    first = controller()
-    data = first.load_all()
-    first.install(data, first.build_index(data))
-    assert path.exists() and not first.index_loaded
-    second = controller()
-    data = second.load_all()
-    index = second.build_index(data)
-    second.install(data, index)
-    assert second.index_loaded  # a restart loads instead of rebuilding
-    record = next(iter(data.records.values()))
-    newer = replace(record.paper, title="zyxwvut quokka")
-    second.cache.merge([newer])
-    second.install(*second.reload())
-    query = parse("zyxwvut")
-    ctx = second.snapshot().context
-    assert index.filter(query, ctx) == [record.id]
-    third = controller()
-    data = third.load_all()
-    reloaded = third.build_index(data)
-    assert third.index_loaded and reloaded.filter(query, ctx) == [record.id]
+def test_a_damaged_store_is_reported_deleted_and_scanned_around(corpus: Corpus) -> None:
+    fill_cache(corpus)
+    c = _controller()
+    c.install(c.load_all())
+    c.engine = c.open_engine()
+    assert c.engine is not None
+    path = c.cache.derived.path
+    c.engine.close()  # any query now fails as a damaged file would
+    snap = c.snapshot()
+    want = [r.id for r in c.run(replace(snap, engine=None), View("all", "All"),
+                                   parse("model")).records]
+    got = c.run(snap, View("all", "All"), parse("model"))
+    assert [r.id for r in got.records] == want  # answered by scanning
+    assert c.store_damaged() and c.engine is None and not path.exists()
+    assert any("search store" in p for p in c.cache.problems)
+    assert not c.store_damaged()  # reported once

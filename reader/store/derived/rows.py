@@ -9,6 +9,7 @@ from typing import Any
 from reader.query.fold import tokens
 from reader.store.derived.schema import AI, CODE, PROJECT, TRENDING, UNIT_BREAK
 from reader.store.record import Record
+from reader.trending import best_recent_rank
 
 FIRST_AUTHORS = 3  # names kept in the list snapshot
 COLUMNS = ("title", "author", "abstract", "kw", "org")  # the FTS columns, in order
@@ -63,11 +64,13 @@ def signature(parts: list[tuple[int, str]]) -> int:
 
 
 def trend_key(record: Record) -> int:
-    """reader.query.matcher.sort_key(record, "trending"), computed once."""
-    if not record.trending:
+    """reader.query.matcher.sort_key(record, "trending"), computed once: the newest trending
+    day first, each paper by its best rank of the last days (reader.trending)."""
+    best = best_recent_rank(record.trending)
+    if best is None:
         return -1
-    rank, seen = record.trending[-1]
-    return int(_posix(seen) or 0.0) * 1_000_000 + max(0, 999_999 - rank)
+    when = _posix(record.trending[-1][1]) or 0.0
+    return int(when // 86_400) * 1_000_000 + max(0, 999_999 - best)
 
 
 def paper_row(record: Record, rid: int, sig: int) -> tuple[Any, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 2  # PRAGMA user_version; a file with another one is rebuilt
+SCHEMA_VERSION = 3  # PRAGMA user_version; a file with another one is rebuilt
 FILE_NAME = "papers.sqlite"
 # Between two units of one column (two authors, two keywords): a token of its own that no
 # query word can equal or start with (query words are runs of letters and digits; U+2063 is
