@@ -36,6 +36,7 @@ from reader.views import (
     candidates,
     saved_views,
     tag_views,
+    update_data,
 )
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ class Controller:
 
     def reload(self) -> Data:
         """After a merge: every record again (the store was updated in the same step)."""
-        data = build_data(self.cache.load_all(), complete=True)
+        data = update_data(self.data, self.cache.load_all())
         if self.engine is not None:
             self.engine.changed()
         return data

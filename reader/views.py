@@ -4,6 +4,7 @@ from (no Textual here). Days, weeks and months come from :mod:`reader.days`."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -99,12 +100,10 @@ def build_data(records: Mapping[str, Record], *, complete: bool) -> Data:
     for record in records.values():
         for day in record.listed_on:
             by_day.setdefault(day, []).append(record)
-    days = {
-        day: tuple(r.id for r in sorted(rs, key=lambda r: (_upvotes(r), r.id), reverse=True))
-        for day, rs in by_day.items()
-    }
+    days = {day: tuple(r.id for r in sorted(rs, key=_day_key, reverse=True))
+            for day, rs in by_day.items()}
     # The id breaks ties, so that the app and `paper-reader list` agree on the order.
-    ordered = sorted(records.values(), key=lambda r: (r.day, _upvotes(r), r.id), reverse=True)
+    ordered = sorted(records.values(), key=_date_key, reverse=True)
     return Data(
         records=records,
         by_date=tuple(r.id for r in ordered),
@@ -112,6 +111,43 @@ def build_data(records: Mapping[str, Record], *, complete: bool) -> Data:
         trending=_newest_trending(records.values()),
         complete=complete,
     )
+
+
+def update_data(old: Data, records: Mapping[str, Record]) -> Data:
+    """``build_data(records, complete=True)`` for ``records`` that differ from ``old.records`` in
+    a few papers (a refresh: a few hundred of 100,000), without sorting every paper again: the
+    cache replaces a record object when a merge changes it, so identity finds the changed ones;
+    they are sorted alone and merged into the unchanged order, and only their days re-sorted."""
+    before = old.records
+    changed = [r for pid, r in records.items() if before.get(pid) is not r]
+    gone = [pid for pid in before if pid not in records]
+    if not old.complete or len(changed) + len(gone) > len(records) // 4:
+        return build_data(records, complete=True)
+    if not changed and not gone:
+        return Data(records, old.by_date, old.days, old.trending, complete=True)
+    moved = {r.id for r in changed} | set(gone)
+    key = _date_key
+    fresh = sorted(changed, key=key, reverse=True)
+    kept = (records[pid] for pid in old.by_date if pid not in moved)
+    by_date = tuple(r.id for r in heapq.merge(kept, fresh, key=key, reverse=True))
+    touched = {day for pid in moved if pid in before for day in before[pid].listed_on}
+    touched.update(day for r in changed for day in r.listed_on)
+    days = {day: ids for day, ids in old.days.items() if day not in touched}
+    for day in touched:
+        on_day = [records[pid] for pid in old.days.get(day, ()) if pid not in moved]
+        on_day += [r for r in changed if day in r.listed_on]
+        if on_day:
+            days[day] = tuple(r.id for r in sorted(on_day, key=_day_key, reverse=True))
+    return Data(records=records, by_date=by_date, days=days,
+                trending=_newest_trending(records.values()), complete=True)
+
+
+def _date_key(record: Record) -> tuple[str, int, str]:
+    return (record.day, _upvotes(record), record.id)
+
+
+def _day_key(record: Record) -> tuple[int, str]:
+    return (_upvotes(record), record.id)
 
 
 def _newest_trending(records: Iterable[Record]) -> tuple[str, ...]:

@@ -1,0 +1,43 @@
+"""After a merge the views' orderings are updated, not rebuilt, and equal a rebuild."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.store.record import Record
+from reader.views import build_data, update_data
+from tests.query.test_properties import records
+
+
+@given(records(), records(), st.data())
+def test_an_update_equals_a_rebuild(first: list[Record], second: list[Record],
+                                    data: st.DataObject) -> None:
+    before = {r.id: r for r in first}
+    old = build_data(before, complete=True)
+    after = dict(before)
+    for record in second:  # new papers, and new versions of known ones
+        after[record.id] = record
+    for pid in data.draw(st.lists(st.sampled_from(sorted(before)), max_size=3)) if before else ():
+        if data.draw(st.booleans()):
+            after.pop(pid, None)  # gone (a damaged month moved aside)
+        elif pid in after:  # upvotes moved, and maybe listed on another day too
+            record = after[pid]
+            days = data.draw(st.sampled_from([record.listed_on, ("2026-11-20",),
+                                              (*record.listed_on, "2026-11-28")]))
+            after[pid] = record.replace(
+                paper=replace(record.paper, upvotes=data.draw(st.integers(0, 9))),
+                listed_on=tuple(sorted(set(days))))
+    assert update_data(old, after) == build_data(after, complete=True)
+
+
+def test_unchanged_records_keep_the_orderings() -> None:
+    from reader.hub.models import Paper
+
+    recs = {f"2611.{i:05d}": Record(Paper(f"2611.{i:05d}", upvotes=i), listed_on=("2026-11-27",))
+            for i in range(5)}
+    old = build_data(recs, complete=True)
+    new = update_data(old, dict(recs))
+    assert new.by_date is old.by_date and new.days is old.days
