@@ -30,7 +30,8 @@ WATCHDOG_S = 0.5
 # Bindings that move a cursor or scroll and nothing else: keys bound to them (and letters the
 # focused box types) go straight on, queued behind each other as Textual does. Following every
 # key through its queues costs an event-loop pass per queue, each up to a few ms while a thread
-# (the Index build) holds the interpreter: held j went from 6 to 180 ms a key at 100k papers.
+# (such as a load of every paper) holds the interpreter: held j went from 6 to 180 ms a key at
+# 100k papers.
 LOCAL_ACTIONS = frozenset({
     "cursor_up", "cursor_down", "cursor_top", "cursor_bottom", "page", "page_up", "page_down",
     "scroll_up", "scroll_down", "scroll_home", "scroll_end", "first", "last", "half_page_up",

@@ -131,7 +131,7 @@ class Loader:
         if screen.filter_is_cheap():
             # No query to evaluate: cutting the view is a few ms even at 100,000 papers, and
             # doing it here shows the rows in the next frame instead of after a worker that
-            # shares the interpreter with the Index load and the counts started below.
+            # shares the interpreter with the store opening and the counts started below.
             screen.filter_now()
         else:
             screen.request_filter()

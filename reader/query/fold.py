@@ -1,4 +1,5 @@
-"""Text folding for search: case- and accent-insensitive tokens shared by the index and matcher."""
+"""Text folding for search: case- and accent-insensitive words, shared by the matcher and the
+search store (which stores each text as these words)."""
 
 from __future__ import annotations
 
@@ -29,18 +30,6 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
-# Lower-case ASCII letters and digits stay, every other byte becomes a space: the fast path for
-# ASCII text (most abstracts), equivalent to ``_TOKEN`` on ``fold(text)``.
-_ASCII_WORDS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256)).lower()
-
-
-def token_set(text: str) -> set[bytes]:
-    """The distinct folded words of ``text`` as UTF-8 bytes (what the index stores)."""
-    if text.isascii():
-        return set(text.encode().translate(_ASCII_WORDS).split())
-    return {t.encode() for t in _TOKEN.findall(fold(text))}
-
-
 def contains_run(haystack: list[str], needle: tuple[str, ...], exact: bool) -> bool:
     """Whether ``needle`` occurs as consecutive tokens of ``haystack``.
 
@@ -64,10 +53,3 @@ def contains_run(haystack: list[str], needle: tuple[str, ...], exact: bool) -> b
             if word == last or (not exact and word.startswith(last)):
                 return True
     return False
-
-
-def word_list(text: str) -> list[bytes]:
-    """The folded words of ``text`` in order, as UTF-8 bytes (``tokens`` for the index)."""
-    if text.isascii():
-        return text.encode().translate(_ASCII_WORDS).split()
-    return [t.encode() for t in _TOKEN.findall(fold(text))]

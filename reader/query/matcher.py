@@ -1,4 +1,4 @@
-"""The reference matcher: decides one record against a query, simply; the index must agree."""
+"""The reference matcher: decides one record against a query, simply; the engine must agree."""
 
 from __future__ import annotations
 

@@ -106,7 +106,7 @@ def merge_record(
 def after(previous: str, now: str) -> str:
     """``now``, or a millisecond after ``previous`` if that is not earlier: a record's
     ``updated_at`` moves on every change, even two changes in one sync run (one ``now``), so
-    that it tells versions apart (the saved query index relies on it)."""
+    that it tells versions apart."""
     if not previous or previous < now:
         return now
     try:
