@@ -228,18 +228,22 @@ class Controller:
             return engine
         return None
 
-    def store_damaged(self) -> bool:
-        """Deal with the queries that found the store damaged (UI thread): report it, delete
-        the file and stop using it. True if the store must be opened (rebuilt) again."""
+    def store_damaged(self) -> tuple[Engine | None, StoreDamaged] | None:
+        """Take the queries that found the store damaged (UI thread): stop using it and return
+        the engine to close and the failure to report (``forget_store``, in a thread)."""
         if not self.store_failures:
-            return False
+            return None
         failure = self.store_failures[0]
         self.store_failures.clear()
-        if self.engine is not None:
-            self.engine.close()
-        self.engine, self.engine_state = None, "opening"
+        engine, self.engine, self.engine_state = self.engine, None, "opening"
+        return engine, failure
+
+    def forget_store(self, engine: Engine | None, failure: StoreDamaged) -> None:
+        """Close the damaged store, report it and delete it (a thread worker: it touches the
+        disk); the next open_engine rebuilds it from the shards."""
+        if engine is not None:
+            engine.close()
         self.cache.derived.damaged(failure.error)
-        return True
 
     def reload(self) -> Data:
         """After a merge: every record again (the store was updated in the same step)."""

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from reader.controller import Marks
-from reader.query.engine import Engine
+from reader.query.engine import Engine, StoreDamaged
 from reader.tuning import freeze_long_lived, short_switches
 from reader.views import DAY, LATEST, TRENDING, Data
 
@@ -150,12 +150,16 @@ class Loader:
 
     # --- the search store -------------------------------------------------------------
 
-    def open_store(self) -> None:
-        """Open the search store in a thread worker (rebuilding it first when it must)."""
-        self.screen.run_worker(self._open_store, thread=True, group="store", exclusive=True,
-                               exit_on_error=False, description="open the search store")
+    def open_store(self, damaged: tuple[Engine | None, StoreDamaged] | None = None) -> None:
+        """Open the search store in a thread worker (rebuilding it first when it must; after
+        ``damaged``, what Controller.store_damaged took, the damaged file is deleted first)."""
+        self.screen.run_worker(lambda: self._open_store(damaged), thread=True, group="store",
+                               exclusive=True, exit_on_error=False,
+                               description="open the search store")
 
-    def _open_store(self) -> None:
+    def _open_store(self, damaged: tuple[Engine | None, StoreDamaged] | None) -> None:
+        if damaged is not None:
+            self.screen.controller.forget_store(*damaged)
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -188,9 +192,9 @@ class Loader:
     def check_store(self) -> None:
         """After a filter or the rules ran: a query that found the store damaged has it deleted,
         reported, and built again in the background (filters scan meanwhile)."""
-        if self.screen.controller.store_damaged():
-            self.report_problems()
-            self.open_store()
+        damaged = self.screen.controller.store_damaged()
+        if damaged is not None:
+            self.open_store(damaged)
 
     def store_status(self) -> str | None:
         """What the status line says about the store: building (with progress), or nothing."""
