@@ -52,7 +52,8 @@ def app_ids(view: View, *, day: str | None = None, anchors: dict[str, str] | Non
     """What the reader shows for ``view``: the Controller the app uses, on the same cache."""
     library = Library(locations().library_file)
     c = Controller(PaperCache(locations().papers_dir), library, Config(mute=list(mute)))
-    c.install(c.load_all(), None)
+    c.install(c.load_all())
+    c.engine = c.open_engine()  # as the app, once the search store is open
     c.day = day
     c.anchors = anchors or {}
     c.marks = c.compute_marks(c.snapshot())

@@ -9,7 +9,6 @@ import pytest
 from rich.cells import cell_len
 
 from reader.config import Config
-from reader.widgets.paper_detail import LINKED_DELAY
 from reader.widgets.rows import ROW_HEIGHT, short_authors
 from tests.fakehub import Corpus, FakeHub
 from tests.tui.conftest import fill_cache, settle
@@ -95,7 +94,13 @@ async def test_skimming_does_not_mark_read(
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_linked_repos_come_without_enter_once_the_cursor_rests(
-        size: tuple[int, int], hf_endpoint: FakeHub, make_app: Any) -> None:
+        size: tuple[int, int], hf_endpoint: FakeHub, make_app: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A longer rest than the app's, so that a busy machine's slow key presses never rest as
+    # long on the papers passed over (the debounce itself is what is tested, not its length).
+    import reader.widgets.paper_detail as detail_module
+
+    monkeypatch.setattr(detail_module, "LINKED_DELAY", 2.0)
     corpus = hf_endpoint.corpus
     fill_cache(corpus)
     app = make_app(hf_endpoint.url)
@@ -107,7 +112,7 @@ async def test_linked_repos_come_without_enter_once_the_cursor_rests(
             await pilot.press("j")
             passed.append(screen.paper_list.cursor_id)
         rested = passed.pop()
-        await pilot.pause(LINKED_DELAY + 0.3)
+        await pilot.pause(2.3)
         await settle(pilot)
         asked = [path for _, path, _, _ in hf_endpoint.requests if path.endswith("/repos")]
         assert f"/api/arxiv/{rested}/repos" in asked
