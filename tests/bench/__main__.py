@@ -20,13 +20,13 @@ from tests.bench.launch import LaunchFigures, measure_launches
 DEFAULT_SIZES = (1000, 10_000, 100_000)
 QUICK_SIZES = (1000, 10_000)
 SEED = 7
-FIRST_ROW_TARGET_S = 0.35
+FIRST_ROW_FLOOR_RATIO = 1.5  # issue 11: the first row within 1.5x the bare-Textual floor
 ALL_VIEW_TARGET_S = 1.5
 FILTER_P95_TARGET_MS = 30.0
 BOOKMARK_TARGET_MS = 20.0
 MERGE_TARGET_S = 0.5
-MEMORY_TARGET_MB = 600.0
-IMPORT_TARGET_S = 60.0  # "well under a minute"
+MEMORY_TARGET_MB = 250.0  # issue 11 (issue 5 asked 600 MB)
+IMPORT_TARGET_S = 30.0  # issue 11: the search store included (issue 5 asked 60 s)
 SCROLL_RATIO_TARGET = 1.5  # ~1 means no work proportional to N; 10x papers must not cost 1.5x
 
 
@@ -94,7 +94,8 @@ def _launch_rows(floor: LaunchFigures, apps: dict[int, LaunchFigures],
 
     for home in homes:
         rows.append(row("First paper row on screen", home, apps[home.n].first_row,
-                        target=FIRST_ROW_TARGET_S if home.n >= 10_000 else None, floor=fl))
+                        target=None if fl is None else round(FIRST_ROW_FLOOR_RATIO * fl, 3),
+                        floor=fl, note=f"target: {FIRST_ROW_FLOOR_RATIO}x the floor of this run"))
     for home in homes:
         rows.append(row('"All" view shown with every paper', home, apps[home.n].all_view,
                         target=ALL_VIEW_TARGET_S if home.n >= 100_000 else None, floor=fl,
