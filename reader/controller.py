@@ -96,6 +96,10 @@ class Snapshot:
         return Context(library=self.state, now=self.now, fulltext_ids=self.fulltext)
 
 
+class Superseded(Exception):
+    """A filter run stopped early: a newer one replaced it (see Controller.run)."""
+
+
 @dataclass(frozen=True)
 class Result:
     """One filter run: the records to show and how many mute rules hid."""
@@ -282,10 +286,13 @@ class Controller:
         """The user's query, narrowed by a saved view's own query (QueryError if that is bad)."""
         return all_of(parse(view.query), query) if view.query else query
 
-    def run(self, snap: Snapshot, view: View, query: Query, sort: str | None = None) -> Result:
+    def run(self, snap: Snapshot, view: View, query: Query, sort: str | None = None,
+            cancelled: Callable[[], bool] = lambda: False) -> Result:
         """Filter ``view`` with ``query``; mute rules hide what they match unless shown.
 
-        Raises QueryError when a saved view's own query does not parse."""
+        Raises QueryError when a saved view's own query does not parse, and Superseded when
+        ``cancelled()`` turns true on the way (a newer filter replaced this one: its thread
+        stops early instead of finishing work nobody will see)."""
         base = candidates(view, snap.data, snap.state, today=snap.today, day=snap.day,
                           search=snap.search, anchors=snap.anchors)
         typed = query
@@ -293,6 +300,8 @@ class Controller:
         ids = base if query.is_empty and not query.sort else self._filter(snap, query, base)
         if sort:
             ids = self._sort(snap, ids, sort)
+        if cancelled():
+            raise Superseded()
         hidden = 0
         hide = bool(snap.muted) and not snap.show_muted
         if hide:
@@ -302,9 +311,9 @@ class Controller:
         total = None
         if not typed.is_empty:
             # "3 of 78 papers": the view without the typed filter, as its count in the pane.
+            # (Every candidate is a cached paper: reader.views only names those.)
             whole = self._filter(snap, parse(view.query), base) if view.query else base
-            total = sum(1 for pid in whole
-                        if pid in records and not (hide and pid in snap.muted))
+            total = len(whole) - (len(snap.muted.intersection(whole)) if hide else 0)
         return Result(view, query, [records[pid] for pid in ids if pid in records], hidden,
                       total=total)
 

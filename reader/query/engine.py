@@ -16,11 +16,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
+from operator import itemgetter
 
 from reader.query.ast import Query
 from reader.query.matcher import Context
 from reader.query.sql import _Compiler
 from reader.store.derived.schema import SORT_COLUMNS
+
+_first = itemgetter(0)  # a row's first column: the id (a str, as the schema stores it)
 
 
 class StoreDamaged(Exception):
@@ -69,9 +72,9 @@ class Engine:
     def matching(self, query: Query, ctx: Context) -> set[str]:
         """Ids of every paper that ``query`` matches (its sort is ignored)."""
         if query.expr is None:
-            return {str(r[0]) for r in self._rows("SELECT id FROM papers", ())}
+            return set(map(_first, self._rows("SELECT id FROM papers", ())))
         sql, params = matching_sql(Query(query.expr), ctx)
-        return {str(r[0]) for r in self._rows(sql, params)}
+        return set(map(_first, self._rows(sql, params)))
 
     def filter(self, query: Query, ctx: Context, candidates: Sequence[str]) -> list[str]:
         """The ``candidates`` that ``query`` matches, in their order, then sorted (stably) by

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from reader.controller import Controller, Result
+from reader.controller import Controller, Result, Superseded
 from reader.keys import MAIN_KEYS, bindings
 from reader.main_screen.downloads import Downloads
 from reader.main_screen.export_actions import ExportActions
@@ -165,13 +165,16 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
     def run_filter(self, view: View, query: Query, sort: str | None, generation: int) -> None:
         c = self.controller
+        worker = get_current_worker()
         try:
-            result = c.run(c.snapshot(), view, query, sort)
+            result = c.run(c.snapshot(), view, query, sort, lambda: worker.is_cancelled)
+        except Superseded:
+            return
         except QueryError as err:
             self.app.call_from_thread(self.filter_pane.set_error,
                                       f"view {view.label}: {err.message}", 0)
             return
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.post_message(Filtered(result, generation))
 
     def filter_is_cheap(self) -> bool:

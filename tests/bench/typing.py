@@ -1,0 +1,95 @@
+"""A filter typed in the app: from the last key to the right list on screen, in-process.
+
+The real app runs headless (``App.run_test``, 120x40) over a home's cache in the "All" view,
+once the search store is open. For each query (the query helper's, a few per type) the box is
+cleared and the query typed key by key as a user would; a sample is the time from the last key
+press to the moment the list shows that query's result (the filter worker ran, its message was
+handled, the list was given the rows, the next repaint). Keys typed before the last one start
+filters of their own, which the last one supersedes: as when a user types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tests.bench.figures import Figure
+from tests.bench.homes import Home
+from tests.bench.writes import home_locations
+
+PER_TYPE = 4  # queries of each type, from tests.bench.queries
+LOAD_TIMEOUT_S = 600.0  # loading 100k papers and opening (or building) the store; a bound
+RESULT_TIMEOUT_S = 30.0
+
+
+def _queries(home: Home) -> list[str]:
+    from reader.store.cache import PaperCache
+    from tests.bench.queries import query_sets
+
+    records = list(PaperCache(home_locations(home.path).papers_dir).load_all().values())
+    sets = query_sets(records, random.Random(3))
+    return [q for texts in sets.values() for q in texts[:PER_TYPE]]
+
+
+async def _until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"{what} not reached in {timeout:.0f} s")
+        await asyncio.sleep(0.001)
+
+
+async def _measure(home: Home, queries: Sequence[str]) -> list[float]:
+    from reader.app import PaperReaderApp
+    from reader.views import ALL
+
+    app = PaperReaderApp(offline=True, where=home_locations(home.path))
+    out: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen: Any = app.screen
+        c = screen.controller
+        await _until(lambda: bool(c.data.complete) and c.engine is not None, LOAD_TIMEOUT_S,
+                     "every paper and the search store")
+        await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT_S)
+        screen.switch_view(ALL)
+        await _until(lambda: screen.result is not None and screen.result.view.key == ALL,
+                     LOAD_TIMEOUT_S, 'the "All" view')
+        box = screen.filter_pane.input
+        for text in ["warm up", *queries]:
+            box.value = ""
+            await _until(lambda: screen.result is not None and screen.result.query.is_empty,
+                         RESULT_TIMEOUT_S, "the cleared filter")
+            box.focus()
+            await pilot.pause()
+            keys = list(text)  # one key each, as typed (Pilot maps characters to keys)
+            await pilot.press(*keys[:-1])
+            start = time.perf_counter()
+            await pilot.press(keys[-1])
+            await _until(lambda t=text: screen.result is not None  # type: ignore[misc]
+                         and screen.result.query.text == t, RESULT_TIMEOUT_S, repr(text))
+            await pilot.pause()  # the repaint
+            if text != "warm up":
+                out.append((time.perf_counter() - start) * 1000)
+        await pilot.press("escape")
+    return out
+
+
+def typing_figures(homes: Sequence[Home], *, target_ms: float,
+                   log: Callable[[str], object] = print) -> list[Figure]:
+    """Per size: last key to the right list, p95."""
+    rows = []
+    for home in homes:
+        queries = _queries(home)
+        start = time.perf_counter()
+        samples = asyncio.run(_measure(home, queries))
+        log(f"  {home.n:,}: {len(samples)} queries typed in {time.perf_counter() - start:.0f} s")
+        rows.append(Figure(
+            "Filter typed in the app: last key to the right list", home.n, "ms", samples,
+            on="p95", target=target_ms if home.n >= 100_000 else None,
+            note=f"{len(samples)} queries ({PER_TYPE} of each type) typed key by key in the "
+                 "headless app (run_test, 120x40), All view; from the last key to the list "
+                 "showing that query's result, repaint included"))
+    return rows
