@@ -20,7 +20,7 @@ from reader.config import Config
 from reader.days import feed_today
 from reader.hub.models import LinkedRepos
 from reader.query import Context, Query, QueryError, all_of, matches, parse
-from reader.query.engine import Engine, StoreDamaged
+from reader.query.engine import Engine, Stopped, StoreDamaged
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
 from reader.store.derived.store import NoFts5, Progress
@@ -297,7 +297,8 @@ class Controller:
                           search=snap.search, anchors=snap.anchors)
         typed = query
         query = self.view_query(view, query)
-        ids = base if query.is_empty and not query.sort else self._filter(snap, query, base)
+        ids = base if query.is_empty and not query.sort else \
+            self._filter(snap, query, base, cancelled)
         if sort:
             ids = self._sort(snap, ids, sort)
         if cancelled():
@@ -317,10 +318,13 @@ class Controller:
         return Result(view, query, [records[pid] for pid in ids if pid in records], hidden,
                       total=total)
 
-    def _filter(self, snap: Snapshot, query: Query, ids: list[str]) -> list[str]:
+    def _filter(self, snap: Snapshot, query: Query, ids: list[str],
+                cancelled: Callable[[], bool] | None = None) -> list[str]:
         if snap.engine is not None:
             try:
-                return snap.engine.filter(query, snap.context, ids)
+                return snap.engine.filter(query, snap.context, ids, cancelled)
+            except Stopped:
+                raise Superseded() from None
             except StoreDamaged as failure:
                 self.store_failures.append(failure)  # the UI thread rebuilds it
         # No store (yet): the reference matcher gives the same answer, slower.
