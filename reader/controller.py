@@ -18,9 +18,11 @@ from reader.config import Config
 from reader.days import feed_today
 from reader.hub.models import LinkedRepos
 from reader.query import Context, Query, QueryError, all_of, matches, parse
+from reader.query.fulltext import Hit, best_in_store, has_text_terms, searched
 from reader.query.index import Index
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
+from reader.store.derived.texts import TextStore
 from reader.store.record import Record
 from reader.store.searches import RecentSearches
 from reader.store.state import LibraryState
@@ -81,6 +83,7 @@ class Snapshot:
     now: dt.datetime
     fulltext: frozenset[str] = frozenset()
     anchors: Mapping[str, str] = field(default_factory=dict)  # paged Week/Month views
+    texts: TextStore | None = None  # the full-text search store, for text: terms
 
     @property
     def today(self) -> dt.date:
@@ -295,7 +298,7 @@ class Controller:
     def snapshot(self) -> Snapshot:
         return Snapshot(self.data, self.index, self.state, self.marks.muted, self.show_muted,
                         self.day, self.search_ids, self.clock(), self.fulltext,
-                        dict(self.anchors))
+                        dict(self.anchors), texts=self.cache.texts)
 
     def view_query(self, view: View, query: Query) -> Query:
         """The user's query, narrowed by a saved view's own query (QueryError if that is bad)."""
@@ -329,10 +332,15 @@ class Controller:
 
     @staticmethod
     def _filter(snap: Snapshot, query: Query, ids: list[str]) -> list[str]:
-        if snap.index is not None:
+        textual = has_text_terms(query)
+        if snap.index is not None and not textual:
             return snap.index.filter(query, snap.context, ids)
-        # The Index is still being built: the reference matcher gives the same answer, slower.
+        # The Index is still being built, or the query searches the full texts (which it does
+        # not hold): the reference matcher gives the same answer, slower; for text: terms it
+        # gets the passages the full-text store finds (reader.query.fulltext.searched).
         records, ctx = snap.data.records, snap.context
+        if textual:
+            ctx = searched(ctx, snap.texts, query)
         found = [pid for pid in ids if matches(query, records[pid], ctx)]
         return Controller._sort(snap, found, query.sort) if query.sort else found
 
@@ -342,6 +350,13 @@ class Controller:
             return snap.index.sort_ids(ids, key)
         records = snap.data.records
         return sorted(ids, key=lambda pid: sort_key(records[pid], key), reverse=True)
+
+    def best_passages(self, ids: Sequence[str], query: Query) -> dict[str, Hit]:
+        """The best passage of each paper of ``ids`` for the ``text:`` terms of ``query``
+        (thread worker: a few ms per paper; the store is brought up to date first)."""
+        if not has_text_terms(query):
+            return {}
+        return best_in_store(self.cache.texts, ids, query)
 
     def counts(self, snap: Snapshot, views: Sequence[View]) -> dict[str, int | None]:
         """How many papers each view holds (after mute rules); None for a broken saved view."""

@@ -1,0 +1,213 @@
+"""``text:`` over the full-text search store (reader.store.derived.texts): which papers match,
+the best passage of each, and a short excerpt of it around the words found.
+
+A ``text:`` term matches a paper when one passage of its full text holds the term's words in a
+row (the last one a prefix unless quoted), exactly as :func:`reader.query.matcher.text_matches`
+decides with ``Context.passages``. :func:`narrowed` gives the matcher only the passages FTS5
+found for the query's terms (one per term and paper): a passage FTS5 did not find holds none of
+them, so the matcher's answer is the same as over every passage, and no full text is read.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from reader.query.ast import And, Node, Not, Or, Query, Text
+from reader.query.fold import tokens
+from reader.query.matcher import Context
+from reader.store.derived.texts import SHIFT, TextStore
+
+EXCERPT = 200  # characters of a passage shown around the words found
+_WORD = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """The best passage of one paper for a query: where it is (``block``, and ``offset`` of the
+    words found in the block's text, for the reading screen), its section heading and an
+    excerpt (``excerpt[start:end]`` are the words found; plain text, never markup)."""
+
+    paper_id: str
+    block: int
+    offset: int
+    section: str
+    excerpt: str
+    start: int
+    end: int
+    words: str  # what the reading screen's find (n/N) looks for
+
+    def line(self) -> str:
+        """The excerpt as one line, its section first: ``§ Method: …the words found…``."""
+        head = f"§ {self.section}: " if self.section else ""
+        return head + self.excerpt
+
+
+def text_terms(node: Node | None, *, positive: bool = False) -> list[Text]:
+    """The ``text:`` terms of a query (with ``positive``: only those not under a NOT)."""
+    if node is None:
+        return []
+    if isinstance(node, Text):
+        return [node] if node.field == "text" else []
+    if isinstance(node, Not):
+        return [] if positive else text_terms(node.child)
+    if isinstance(node, And | Or):
+        return [t for c in node.children for t in text_terms(c, positive=positive)]
+    return []
+
+
+def has_text_terms(query: Query) -> bool:
+    """Whether ``query`` searches the full texts (then the in-memory Index cannot answer it)."""
+    return bool(text_terms(query.expr))
+
+
+def fts_expr(node: Text) -> str:
+    """The FTS5 expression of a ``text:`` term: its words as one phrase, the last one a prefix
+    unless the term was quoted."""
+    words = " ".join(node.tokens).replace('"', '""')
+    return f'"{words}"' + ("" if node.exact else " *")
+
+
+def sql_condition(node: Text, bind: Callable[[object], str]) -> str:
+    """The SQL condition on ``p.id`` (reader.query.sql) for a ``text:`` term, over the store
+    attached as ``texts`` (reader.store.derived.texts.attach)."""
+    return ("p.id IN (SELECT id FROM texts.papers WHERE num IN (SELECT rowid >> "
+            f"{SHIFT} FROM texts.passage_words WHERE passage_words MATCH {bind(fts_expr(node))}"
+            "))")
+
+
+def narrowed(ctx: Context, conn: sqlite3.Connection, *queries: Query) -> Context:
+    """``ctx`` with ``passages`` giving, per paper, one passage for each ``text:`` term of
+    ``queries`` that some passage of it matches (see the module doc). ``conn``: the store."""
+    found: dict[str, list[str]] = {}
+    terms = [t for q in queries for t in text_terms(q.expr)]
+    for expr in dict.fromkeys(fts_expr(t) for t in terms):
+        rows = conn.execute(
+            "SELECT p.id, s.text FROM passage_words w JOIN passages s ON s.rid = w.rowid "
+            "JOIN papers p ON p.num = w.rowid >> ? WHERE passage_words MATCH ? "
+            "GROUP BY w.rowid >> ?", (SHIFT, expr, SHIFT))
+        for pid, text in rows:
+            found.setdefault(pid, []).append(text)
+    return replace(ctx, passages=lambda pid: found.get(pid, ()))
+
+
+def best_passages(conn: sqlite3.Connection, ids: Iterable[str], query: Query
+                  ) -> dict[str, Hit]:
+    """The best passage of each paper of ``ids`` for the ``text:`` terms of ``query`` (not
+    under a NOT): the passage that FTS5's bm25 ranks first among those holding any of them.
+    Papers without such a passage are left out. A few ms per paper: call it in a worker."""
+    terms = list(dict.fromkeys(text_terms(query.expr, positive=True)))
+    if not terms:
+        return {}
+    expr = " OR ".join(f"({fts_expr(t)})" for t in terms)
+    wanted = list(dict.fromkeys(ids))
+    nums: dict[str, int] = {}
+    for i in range(0, len(wanted), 900):
+        chunk = wanted[i:i + 900]
+        marks = ",".join("?" * len(chunk))
+        nums.update(conn.execute(f"SELECT id, num FROM papers WHERE id IN ({marks})", chunk))
+    out: dict[str, Hit] = {}
+    for pid in wanted:
+        num = nums.get(pid)
+        if num is None:
+            continue
+        row = conn.execute(
+            "SELECT s.block, s.section, s.text FROM passage_words w JOIN passages s "
+            "ON s.rid = w.rowid WHERE passage_words MATCH ? AND w.rowid >= ? AND w.rowid < ? "
+            "ORDER BY w.rank LIMIT 1", (expr, num << SHIFT, (num + 1) << SHIFT)).fetchone()
+        if row is not None:
+            out[pid] = hit(pid, row[0], row[1], row[2], terms)
+    return out
+
+
+def hit(paper_id: str, block: int, section: str, text: str, terms: Sequence[Text]) -> Hit:
+    """A :class:`Hit` for a passage: the first place one of ``terms`` occurs, and an excerpt
+    of the passage around it (the passage's start when the words cannot be placed)."""
+    start, end, term = _locate(text, terms)
+    words = " ".join(term.tokens) if term is not None else ""
+    lo = max(0, start - EXCERPT // 3)
+    if lo:
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space >= 0 else lo
+    hi = min(len(text), max(end, lo + EXCERPT))
+    if hi < len(text):
+        space = text.rfind(" ", end, hi)
+        hi = space if space > end else hi
+    before, found, after = (_squash(text[a:b]) for a, b in ((lo, start), (start, end),
+                                                             (end, hi)))
+    before = ("…" if lo else "") + (before.lstrip() if not lo else before)
+    after = after.rstrip() + ("…" if hi < len(text) else "")
+    excerpt = before + found + after
+    return Hit(paper_id, block, start, " ".join(section.split()), excerpt, len(before),
+               len(before) + len(found), words)
+
+
+def _squash(text: str) -> str:
+    """Runs of white space (newlines of a table, say) as one space: an excerpt is one line."""
+    return _SPACE.sub(" ", text)
+
+
+def _locate(text: str, terms: Sequence[Text]) -> tuple[int, int, Text | None]:
+    """(start, end, term) of the first run of a term's words in ``text`` (character offsets);
+    (0, 0, None) when none is found (a fold that changed the word boundaries)."""
+    spans: list[tuple[str, int, int]] = []
+    for m in _WORD.finditer(text):
+        spans.extend((t, m.start(), m.end()) for t in tokens(m.group()))
+    words = [w for w, _, _ in spans]
+    best: tuple[int, int, Text | None] = (len(text) + 1, 0, None)
+    for term in terms:
+        k = len(term.tokens)
+        for i in range(len(words) - k + 1):
+            if i and spans[i][1] >= best[0]:
+                break
+            if all(words[i + j] == term.tokens[j] for j in range(k - 1)) and (
+                    words[i + k - 1] == term.tokens[-1]
+                    or (not term.exact and words[i + k - 1].startswith(term.tokens[-1]))):
+                if spans[i][1] < best[0]:
+                    best = (spans[i][1], spans[i + k - 1][2], term)
+                break
+    return best if best[2] is not None else (0, 0, None)
+
+
+def searched(ctx: Context, store: TextStore | None, *queries: Query) -> Context:
+    """``ctx`` ready for the matcher to decide the ``text:`` terms of ``queries``: the store
+    brought up to date (indexing new full texts first), then :func:`narrowed`. A store that
+    cannot be used is reported through it and ``text:`` matches nothing."""
+    textual = [q for q in queries if has_text_terms(q)]
+    if not textual or store is None:
+        return ctx
+    try:
+        store.refresh()
+        conn = store.reader()
+    except (sqlite3.Error, OSError) as err:
+        store.report(f"The full-text search store cannot be used ({err}); text: matches "
+                     "nothing for now.")
+        return ctx
+    try:
+        return narrowed(ctx, conn, *textual)
+    except sqlite3.DatabaseError as err:
+        store.damaged(err)
+        return ctx
+    finally:
+        conn.close()
+
+
+def best_in_store(store: TextStore, ids: Iterable[str], query: Query) -> dict[str, Hit]:
+    """:func:`best_passages` from ``store`` (brought up to date first); {} if it cannot be
+    read (reported through it)."""
+    try:
+        store.refresh()
+        conn = store.reader()
+    except (sqlite3.Error, OSError) as err:
+        store.report(f"The full-text search store cannot be used ({err}).")
+        return {}
+    try:
+        return best_passages(conn, ids, query)
+    except sqlite3.DatabaseError as err:
+        store.damaged(err)
+        return {}
+    finally:
+        conn.close()
