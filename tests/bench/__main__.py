@@ -27,6 +27,7 @@ BOOKMARK_TARGET_MS = 20.0
 MERGE_TARGET_S = 0.5
 MEMORY_TARGET_MB = 600.0
 IMPORT_TARGET_S = 60.0  # "well under a minute"
+TEXTS_PAPERS = 1000  # downloaded full texts searched with text: (tests/bench/texts.py)
 SCROLL_RATIO_TARGET = 1.5  # ~1 means no work proportional to N; 10x papers must not cost 1.5x
 
 
@@ -57,7 +58,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where to write the report (default BENCHMARKS.md in the repo)")
     parser.add_argument("--skip", default="",
                         help="comma-separated parts to skip: "
-                        "launch,diagnose,filter,writes,list,scroll")
+                        "launch,diagnose,filter,writes,list,scroll,texts")
     parser.add_argument("--sqlstore", action="store_true",
                         help="only the derived SQLite store's figures (issue 11) at the largest "
                         "size: printed, BENCHMARKS.md left alone")
@@ -152,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
             ("writes", _writes_part),
             ("list", _list_part),
             ("scroll", _scroll_part),
+            ("texts", _texts_part),
         ]
         for name, part in parts:
             if name in args.skip:
@@ -253,6 +255,13 @@ def _scroll_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
     # the two largest sizes: 10k and 100k by default, so the ratio is about 10x the papers
     return scroll_figures(sorted(homes, key=lambda h: h.n)[-2:], args.runs,
                           target_ratio=SCROLL_RATIO_TARGET, log=say)
+
+
+def _texts_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.texts import figures
+
+    # Its own corpus: 1,000 full texts of 40-60k words (issue 14), whatever the home sizes.
+    return figures(TEXTS_PAPERS, args.runs, args.keep, log=say)
 
 
 def main(argv: list[str] | None = None) -> int:
