@@ -21,6 +21,8 @@ from reader.query.matcher import Context
 from reader.store.derived.texts import SHIFT, TextStore
 
 EXCERPT = 200  # characters of a passage shown around the words found
+CANDIDATES = 48  # passages of a paper scored for its best one (see best_passages)
+SHORT_PREFIX = 2  # an unquoted last word this short: the paper's passages are read instead
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
 
@@ -82,13 +84,20 @@ def sql_condition(node: Text, bind: Callable[[object], str]) -> str:
 def narrowed(ctx: Context, conn: sqlite3.Connection, *queries: Query) -> Context:
     """``ctx`` with ``passages`` giving, per paper, one passage for each ``text:`` term of
     ``queries`` that some passage of it matches (see the module doc). ``conn``: the store."""
-    found: dict[str, list[str]] = {}
     terms = [t for q in queries for t in text_terms(q.expr)]
+    first: set[int] = set()  # per term and paper, its first passage holding the term
     for expr in dict.fromkeys(fts_expr(t) for t in terms):
+        # Rowids only (FTS5 walks its doclists): the texts are read for these few afterwards.
+        first.update(rid for (rid,) in conn.execute(
+            f"SELECT min(rowid) FROM passage_words WHERE passage_words MATCH ? "
+            f"GROUP BY rowid >> {SHIFT}", (expr,)))
+    found: dict[str, list[str]] = {}
+    wanted = sorted(first)
+    for i in range(0, len(wanted), 900):
+        chunk = wanted[i:i + 900]
         rows = conn.execute(
-            "SELECT p.id, s.text FROM passage_words w JOIN passages s ON s.rid = w.rowid "
-            "JOIN papers p ON p.num = w.rowid >> ? WHERE passage_words MATCH ? "
-            "GROUP BY w.rowid >> ?", (SHIFT, expr, SHIFT))
+            f"SELECT p.id, s.text FROM passages s JOIN papers p ON p.num = s.rid >> {SHIFT} "
+            f"WHERE s.rid IN ({','.join('?' * len(chunk))})", chunk)
         for pid, text in rows:
             found.setdefault(pid, []).append(text)
     return replace(ctx, passages=lambda pid: found.get(pid, ()))
@@ -97,12 +106,20 @@ def narrowed(ctx: Context, conn: sqlite3.Connection, *queries: Query) -> Context
 def best_passages(conn: sqlite3.Connection, ids: Iterable[str], query: Query
                   ) -> dict[str, Hit]:
     """The best passage of each paper of ``ids`` for the ``text:`` terms of ``query`` (not
-    under a NOT): the passage that FTS5's bm25 ranks first among those holding any of them.
-    Papers without such a passage are left out. A few ms per paper: call it in a worker."""
+    under a NOT): among the first :data:`CANDIDATES` passages FTS5 finds in the paper, the one
+    holding the most of the terms, then the densest in them. Papers without such a passage are
+    left out. A few ms per paper: call it in a worker.
+
+    Not FTS5's bm25: its weights count every passage of every paper holding a word, a walk of
+    the word's whole doclist on each call (a second for a common word over 1,000 papers);
+    within one paper those weights change little. A prefix of one or two letters matches
+    thousands of words, too many to look up per paper: then the paper's passages are read in
+    order and the first holding every term is taken."""
     terms = list(dict.fromkeys(text_terms(query.expr, positive=True)))
     if not terms:
         return {}
     expr = " OR ".join(f"({fts_expr(t)})" for t in terms)
+    short = any(not t.exact and len(t.tokens[-1]) <= SHORT_PREFIX for t in terms)
     wanted = list(dict.fromkeys(ids))
     nums: dict[str, int] = {}
     for i in range(0, len(wanted), 900):
@@ -114,13 +131,48 @@ def best_passages(conn: sqlite3.Connection, ids: Iterable[str], query: Query
         num = nums.get(pid)
         if num is None:
             continue
-        row = conn.execute(
-            "SELECT s.block, s.section, s.text FROM passage_words w JOIN passages s "
-            "ON s.rid = w.rowid WHERE passage_words MATCH ? AND w.rowid >= ? AND w.rowid < ? "
-            "ORDER BY w.rank LIMIT 1", (expr, num << SHIFT, (num + 1) << SHIFT)).fetchone()
-        if row is not None:
-            out[pid] = hit(pid, row[0], row[1], row[2], terms)
+        lo, hi = num << SHIFT, (num + 1) << SHIFT
+        if short:
+            rows = conn.execute("SELECT block, section, text FROM passages "
+                                "WHERE rid >= ? AND rid < ? ORDER BY rid", (lo, hi))
+        else:
+            rows = conn.execute(
+                "SELECT block, section, text FROM passages WHERE rid IN (SELECT rowid FROM "
+                "passage_words WHERE passage_words MATCH ? AND rowid >= ? AND rowid < ? "
+                "LIMIT ?) ORDER BY rid", (expr, lo, hi, CANDIDATES))
+        best: tuple[tuple[int, float], int, str, str] | None = None
+        for block, section, text in rows:
+            score = _score(text, terms)
+            if score[0] and (best is None or score > best[0]):
+                best = (score, block, section, text)
+                if short and score[0] == len(terms):
+                    break
+        if best is not None:
+            out[pid] = hit(pid, best[1], best[2], best[3], terms)
     return out
+
+
+def _score(text: str, terms: Sequence[Text]) -> tuple[int, float]:
+    """(how many of ``terms`` the passage holds, their occurrences per word, damped)."""
+    words = tokens(text)
+    held = found = 0
+    for term in terms:
+        n = _count(words, term)
+        held += n > 0
+        found += n
+    return held, found / (len(words) + 20)
+
+
+def _count(words: list[str], term: Text) -> int:
+    """How many times the words of ``term`` occur in a row in ``words`` (as the matcher
+    decides one: the last one a prefix unless quoted)."""
+    k, need, last = len(term.tokens), term.tokens, term.tokens[-1]
+    n = 0
+    for i in range(len(words) - k + 1):
+        if all(words[i + j] == need[j] for j in range(k - 1)):
+            word = words[i + k - 1]
+            n += word == last or (not term.exact and word.startswith(last))
+    return n
 
 
 def hit(paper_id: str, block: int, section: str, text: str, terms: Sequence[Text]) -> Hit:

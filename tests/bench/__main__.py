@@ -260,7 +260,7 @@ def _scroll_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
 def _texts_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
     from tests.bench.texts import figures
 
-    # Its own corpus: 1,000 full texts of 40-60k words (issue 14), whatever the home sizes.
+    # Its own corpus: 1,000 long full texts (issue 14), whatever the home sizes.
     return figures(TEXTS_PAPERS, args.runs, args.keep, log=say)
 
 
