@@ -10,9 +10,10 @@ them, so the matcher's answer is the same as over every passage, and no full tex
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from reader.query.ast import And, Node, Not, Or, Query, Text
@@ -21,7 +22,7 @@ from reader.query.matcher import Context
 from reader.store.derived.texts import SHIFT, TextStore
 
 EXCERPT = 200  # characters of a passage shown around the words found
-CANDIDATES = 48  # passages of a paper scored for its best one (see best_passages)
+CANDIDATES = 32  # passages of a paper scored for its best one (see best_passages)
 SHORT_PREFIX = 2  # an unquoted last word this short: the paper's passages are read instead
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
@@ -106,43 +107,38 @@ def narrowed(ctx: Context, conn: sqlite3.Connection, *queries: Query) -> Context
 def best_passages(conn: sqlite3.Connection, ids: Iterable[str], query: Query
                   ) -> dict[str, Hit]:
     """The best passage of each paper of ``ids`` for the ``text:`` terms of ``query`` (not
-    under a NOT): among the first :data:`CANDIDATES` passages FTS5 finds in the paper, the one
+    under a NOT): among the first :data:`CANDIDATES` (32) passages FTS5 finds in the paper, the one
     holding the most of the terms, then the densest in them. Papers without such a passage are
     left out. A few ms per paper: call it in a worker.
 
     Not FTS5's bm25: its weights count every passage of every paper holding a word, a walk of
     the word's whole doclist on each call (a second for a common word over 1,000 papers);
     within one paper those weights change little. A prefix of one or two letters matches
-    thousands of words, too many to look up per paper: then the paper's passages are read in
-    order and the first holding every term is taken."""
+    thousands of words, too many to merge: then the papers' passages are read in order and
+    the first holding every term is taken."""
     terms = list(dict.fromkeys(text_terms(query.expr, positive=True)))
     if not terms:
         return {}
     expr = " OR ".join(f"({fts_expr(t)})" for t in terms)
     short = any(not t.exact and len(t.tokens[-1]) <= SHORT_PREFIX for t in terms)
+    patterns = [_ascii_pattern(t) for t in terms]
     wanted = list(dict.fromkeys(ids))
     nums: dict[str, int] = {}
     for i in range(0, len(wanted), 900):
         chunk = wanted[i:i + 900]
         marks = ",".join("?" * len(chunk))
         nums.update(conn.execute(f"SELECT id, num FROM papers WHERE id IN ({marks})", chunk))
+    by_num = {num: pid for pid, num in nums.items()}
+    found: Iterable[tuple[str, Iterable[Row]]]
+    if short:
+        found = ((by_num[num], _paper_passages(conn, num)) for num in sorted(by_num))
+    else:
+        found = _candidates(conn, expr, sorted(by_num), by_num)
     out: dict[str, Hit] = {}
-    for pid in wanted:
-        num = nums.get(pid)
-        if num is None:
-            continue
-        lo, hi = num << SHIFT, (num + 1) << SHIFT
-        if short:
-            rows = conn.execute("SELECT block, section, text FROM passages "
-                                "WHERE rid >= ? AND rid < ? ORDER BY rid", (lo, hi))
-        else:
-            rows = conn.execute(
-                "SELECT block, section, text FROM passages WHERE rid IN (SELECT rowid FROM "
-                "passage_words WHERE passage_words MATCH ? AND rowid >= ? AND rowid < ? "
-                "LIMIT ?) ORDER BY rid", (expr, lo, hi, CANDIDATES))
+    for pid, rows in found:
         best: tuple[tuple[int, float], int, str, str] | None = None
         for block, section, text in rows:
-            score = _score(text, terms)
+            score = _score(text, terms, patterns)
             if score[0] and (best is None or score > best[0]):
                 best = (score, block, section, text)
                 if short and score[0] == len(terms):
@@ -152,15 +148,57 @@ def best_passages(conn: sqlite3.Connection, ids: Iterable[str], query: Query
     return out
 
 
-def _score(text: str, terms: Sequence[Text]) -> tuple[int, float]:
-    """(how many of ``terms`` the passage holds, their occurrences per word, damped)."""
-    words = tokens(text)
-    held = found = 0
-    for term in terms:
-        n = _count(words, term)
-        held += n > 0
-        found += n
-    return held, found / (len(words) + 20)
+Row = tuple[int, str, str]  # block, section, text
+
+
+def _paper_passages(conn: sqlite3.Connection, num: int) -> Iterator[Row]:
+    """Every passage of paper number ``num``, in order (read lazily)."""
+    yield from conn.execute("SELECT block, section, text FROM passages WHERE rid >= ? AND "
+                            "rid < ? ORDER BY rid", (num << SHIFT, (num + 1) << SHIFT))
+
+
+def _candidates(conn: sqlite3.Connection, expr: str, nums: list[int], by_num: dict[int, str]
+                ) -> Iterator[tuple[str, list[Row]]]:
+    """(paper id, its first CANDIDATES passages matching ``expr``) for the papers ``nums``.
+
+    One FTS5 query for all of them: a prefix term's doclist is built once per query (FTS5
+    merges the doclists of every word it starts), so one query per paper would build it again
+    for each paper."""
+    rows = conn.execute(
+        "SELECT rid, block, section, text FROM passages WHERE rid IN (SELECT rowid FROM ("
+        f"SELECT rowid, row_number() OVER (PARTITION BY rowid >> {SHIFT}) AS k "
+        f"FROM passage_words WHERE passage_words MATCH ? AND (rowid >> {SHIFT}) IN "
+        "(SELECT value FROM json_each(?))) WHERE k <= ?) ORDER BY rid",
+        (expr, json.dumps(nums), CANDIDATES))
+    current, bunch = -1, list[Row]()
+    for rid, block, section, text in rows:
+        num = rid >> SHIFT
+        if num != current:
+            if bunch:
+                yield by_num[current], bunch
+            current, bunch = num, []
+        bunch.append((block, section, text))
+    if bunch:
+        yield by_num[current], bunch
+
+
+def _ascii_pattern(term: Text) -> re.Pattern[str]:
+    """The words of ``term`` in a row in lower-cased ASCII text, as ``fold.tokens`` splits it
+    (words are runs of letters and digits): :func:`_count` at C speed."""
+    body = "[^a-z0-9]+".join(map(re.escape, term.tokens))
+    return re.compile(f"(?<![a-z0-9]){body}" + ("(?![a-z0-9])" if term.exact else ""))
+
+
+def _score(text: str, terms: Sequence[Text], patterns: Sequence[re.Pattern[str]]
+           ) -> tuple[int, float]:
+    """(how many of ``terms`` the passage holds, their occurrences per character, damped)."""
+    if text.isascii():
+        low = text.lower()
+        counts = [len(p.findall(low)) for p in patterns]
+    else:
+        words = tokens(text)
+        counts = [_count(words, term) for term in terms]
+    return sum(n > 0 for n in counts), sum(counts) / (len(text) + 120)
 
 
 def _count(words: list[str], term: Text) -> int:

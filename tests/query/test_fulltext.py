@@ -200,3 +200,19 @@ def test_a_short_prefix_takes_the_first_passage_holding_it(tmp_path: Path) -> No
     assert got["2611.00001"].block == 1
     assert best_passages(conn, ["2611.00001"], parse("text:atte"))["2611.00001"].block == 2
     conn.close()
+
+
+@given(st.lists(st.sampled_from(["ab", "abc", "AB", "x_y", "ab-c", "b", "4o", "gpt", " ", ",",
+                                 "_", "."]), max_size=12).map("".join),
+       st.lists(st.sampled_from(["ab", "abc", "b", "c", "x", "y", "gpt", "4o"]), min_size=1,
+                max_size=3), st.booleans())
+def test_the_ascii_pattern_finds_what_the_tokens_hold(text: str, words: list[str],
+                                                      exact: bool) -> None:
+    from reader.query.fold import tokens
+    from reader.query.fulltext import _ascii_pattern, _count
+
+    term = Text("text", tuple(words), exact)
+    found = len(_ascii_pattern(term).findall(text.lower()))
+    count = _count(tokens(text), term)
+    assert (found > 0) == (count > 0)
+    assert found <= count  # equal but for overlapping runs ("ab ab ab" holds "ab ab" twice)
