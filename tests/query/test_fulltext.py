@@ -196,7 +196,7 @@ def test_sql_cases(tmp_path: Path, text: str, want: set[str]) -> None:
 def test_a_short_prefix_takes_the_first_passage_holding_it(tmp_path: Path) -> None:
     path = _texts_db(tmp_path, {"2611.00001": ["nothing", "the attic", "at attention at"]})
     conn = texts_store.connect(path, readonly=True)
-    got = best_passages(conn, ["2611.00001"], parse("text:at"))
+    got = best_passages(conn, ["2611.00001"], parse("text:a"))
     assert got["2611.00001"].block == 1
     assert best_passages(conn, ["2611.00001"], parse("text:atte"))["2611.00001"].block == 2
     conn.close()

@@ -38,8 +38,10 @@ CREATE TABLE papers (num INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stamp TEX
 CREATE TABLE passages (rid INTEGER PRIMARY KEY, block INTEGER NOT NULL, section TEXT NOT NULL,
                        text TEXT NOT NULL, words TEXT);
 CREATE VIEW passage_src AS SELECT rid, coalesce(words, text) AS words FROM passages;
+-- prefix = '2': a two-letter prefix (typed on the way to a word) is one doclist, not the merge
+-- of thousands (5x faster; the file grows by a fifth).
 CREATE VIRTUAL TABLE passage_words USING fts5 (
-    words, content = 'passage_src', content_rowid = 'rid', tokenize = 'ascii'
+    words, content = 'passage_src', content_rowid = 'rid', tokenize = 'ascii', prefix = '2'
 );
 PRAGMA user_version = {SCHEMA_VERSION};
 """
