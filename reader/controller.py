@@ -21,9 +21,11 @@ from reader.days import feed_today
 from reader.hub.models import LinkedRepos
 from reader.query import Context, Query, QueryError, all_of, matches, parse
 from reader.query.engine import Engine, Stopped, StoreDamaged
+from reader.query.fulltext import Hit, best_in_store, has_text_terms, searched
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
 from reader.store.derived.store import NoFts5, Progress
+from reader.store.derived.texts import TextStore
 from reader.store.record import Record
 from reader.store.searches import RecentSearches
 from reader.store.state import LibraryState
@@ -85,6 +87,7 @@ class Snapshot:
     now: dt.datetime
     fulltext: frozenset[str] = frozenset()
     anchors: Mapping[str, str] = field(default_factory=dict)  # paged Week/Month views
+    texts: TextStore | None = None  # the full-text search store, for text: terms
 
     @property
     def today(self) -> dt.date:
@@ -280,7 +283,7 @@ class Controller:
     def snapshot(self) -> Snapshot:
         return Snapshot(self.data, self.engine, self.state, self.marks.muted, self.show_muted,
                         self.day, self.search_ids, self.clock(), self.fulltext,
-                        dict(self.anchors))
+                        dict(self.anchors), texts=self.cache.texts)
 
     def view_query(self, view: View, query: Query) -> Query:
         """The user's query, narrowed by a saved view's own query (QueryError if that is bad)."""
@@ -320,17 +323,37 @@ class Controller:
 
     def _filter(self, snap: Snapshot, query: Query, ids: list[str],
                 cancelled: Callable[[], bool] | None = None) -> list[str]:
-        if snap.engine is not None:
+        textual = has_text_terms(query)
+        if snap.engine is not None and (not textual or self._texts_ready(snap)):
             try:
                 return snap.engine.filter(query, snap.context, ids, cancelled)
             except Stopped:
                 raise Superseded() from None
             except StoreDamaged as failure:
                 self.store_failures.append(failure)  # the UI thread rebuilds it
-        # No store (yet): the reference matcher gives the same answer, slower.
+        # No store (yet), or no full-text store: the reference matcher gives the same answer,
+        # slower; for text: terms it gets the passages the full-text store finds
+        # (reader.query.fulltext.searched).
         records, ctx = snap.data.records, snap.context
+        if textual:
+            ctx = searched(ctx, snap.texts, query)
         found = [pid for pid in ids if matches(query, records[pid], ctx)]
         return self._sort(snap, found, query.sort) if query.sort else found
+
+    @staticmethod
+    def _texts_ready(snap: Snapshot) -> bool:
+        """Bring the full-text store up to date (indexing the full texts downloaded since) and
+        attach it to the engine's connection, for text: terms; False if it cannot be used (it
+        reported why: text: then scans, and matches nothing)."""
+        if snap.engine is None or snap.texts is None:
+            return False
+        try:
+            snap.texts.refresh()
+        except (sqlite3.Error, OSError) as err:
+            snap.texts.report(f"The full-text search store cannot be used ({err}); text: "
+                              "matches nothing for now.")
+            return False
+        return snap.engine.use_texts(snap.texts.path)
 
     def _sort(self, snap: Snapshot, ids: list[str], key: str) -> list[str]:
         if snap.engine is not None:
@@ -340,6 +363,13 @@ class Controller:
                 self.store_failures.append(failure)
         records = snap.data.records
         return sorted(ids, key=lambda pid: sort_key(records[pid], key), reverse=True)
+
+    def best_passages(self, ids: Sequence[str], query: Query) -> dict[str, Hit]:
+        """The best passage of each paper of ``ids`` for the ``text:`` terms of ``query``
+        (thread worker: a few ms per paper; the store is brought up to date first)."""
+        if not has_text_terms(query):
+            return {}
+        return best_in_store(self.cache.texts, ids, query)
 
     def counts(self, snap: Snapshot, views: Sequence[View]) -> dict[str, int | None]:
         """How many papers each view holds (after mute rules); None for a broken saved view."""

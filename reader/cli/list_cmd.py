@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sqlite3
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import orjson
@@ -26,13 +27,16 @@ from reader.cli.output import (
     warn,
 )
 from reader.cli.records import VIEW_HELP, ViewError, parse_view, record_json, select_view
+from reader.cli.texts import open_texts, passage_json, passage_line, passages_for
 from reader.config import load_config
 from reader.query import Context, Query, QueryError, matches, parse
 from reader.query.engine import Engine, StoreDamaged
+from reader.query.fulltext import Hit, has_text_terms, narrowed
 from reader.query.matcher import sort_key
 from reader.query.sql import search
 from reader.store.cache import PaperCache
 from reader.store.derived.store import NoFts5
+from reader.store.derived.texts import attach
 from reader.store.locations import locations
 from reader.store.record import Record
 from reader.store.state import LibraryState
@@ -46,13 +50,15 @@ examples:
   paper-reader list --view trending --json   the trending list as a JSON array
   paper-reader list --view day:2026-11-27    one listing day
   paper-reader list --view week sort:stars   this week's papers by GitHub stars
+  paper-reader list 'text:"attention sink"'  inside the downloaded full texts, with passages
 
 Reads the cache only: it works offline. The views are the reader's own ("This week" is the
 ISO week of the newest listing day, or the week before while that has fewer than 3 days).
 The mute rules of config.toml hide papers as in the reader; --muted shows them. Each line is
 id, listing day, upvotes, (GitHub stars when sorted by them), title and first authors.
 --json prints an array of objects, one per paper, each on its own line (the fields are
-documented in the README).
+documented in the README). With a text: term (a search inside the downloaded full texts),
+each paper's best matching passage is printed under it (in --json: "passage").
 """
 
 
@@ -107,10 +113,13 @@ def run(args: argparse.Namespace) -> int:
     except QueryError as exc:
         raise CliError(caret_message(text, exc.pos, exc.message), EXIT_USAGE) from None
     ordered, state = find_papers(query, args.view, muted=args.muted, limit=args.limit)
+    hits: dict[str, Hit] = {}
+    if has_text_terms(query) and ordered:  # the best passage of each paper found
+        hits = passages_for(open_cache(locations()), [r.id for r in ordered], query)
     if args.json:
-        _print_json(ordered, state)
+        _print_json(ordered, state, hits)
     else:
-        _print_lines(ordered, stars=query.sort == "stars")
+        _print_lines(ordered, hits, stars=query.sort == "stars")
     return EXIT_OK
 
 
@@ -141,9 +150,13 @@ def find_papers(query: Query, view: tuple[str, str | None], *, muted: bool = Fal
         report_problems(cache.problems)
     else:
         records = cache.load_all()
+        ctx = _with_passages(cache, ctx, query, mute)
         report_problems(cache.problems)
         empty = not records
-        engine = Engine(conn) if conn is not None else None
+        engine = None
+        if conn is not None:
+            _attach_texts(cache, conn, query, mute)
+            engine = Engine(conn)
         try:
             ordered, hidden = _scan(cache, query, mute, ctx,
                                     select_view(key, records, state, anchor=anchor), engine)
@@ -159,6 +172,23 @@ def find_papers(query: Query, view: tuple[str, str | None], *, muted: bool = Fal
         warn(f"{hidden:,} {'paper' if hidden == 1 else 'papers'} hidden by mute rules "
              "(--muted shows them)")
     return ordered, state
+
+
+def _with_passages(cache: PaperCache, ctx: Context, query: Query, mute: list[Query]
+                   ) -> Context:
+    """``ctx`` for the scan when a query has ``text:`` terms: the matcher gets the passages
+    that the full-text search store finds for them (reader.query.fulltext.narrowed)."""
+    textual = [q for q in (query, *mute) if has_text_terms(q)]
+    texts = open_texts(cache) if textual else None
+    if texts is None:
+        return ctx
+    try:
+        return narrowed(ctx, texts, *textual)
+    except sqlite3.DatabaseError as err:
+        cache.texts.damaged(err)
+        return ctx
+    finally:
+        texts.close()
 
 
 def add_view_arguments(p: argparse.ArgumentParser) -> None:
@@ -190,12 +220,24 @@ def _open_store(cache: PaperCache) -> sqlite3.Connection | None:
         progress.close()
 
 
+def _attach_texts(cache: PaperCache, conn: sqlite3.Connection, query: Query,
+                  mute: list[Query]) -> None:
+    """For text: terms in the query or a mute rule: the full-text store, brought up to date,
+    attached to ``conn`` as ``texts`` (reader.query.sql reads it there)."""
+    if any(has_text_terms(q) for q in (query, *mute)):  # full texts: their own store
+        texts = open_texts(cache)
+        if texts is not None:
+            texts.close()
+        attach(conn, cache.texts.path)
+
+
 def _search(cache: PaperCache, conn: sqlite3.Connection, query: Query, mute: list[Query],
             ctx: Context, view: str) -> tuple[list[str], int, bool] | None:
     """From the derived store: the ids of ``view`` that ``query`` matches, in order, less those
     a mute rule hides; how many were hidden; whether the cache is empty. None when the store
     turns out damaged (then the caller scans; it is rebuilt at the next use). Closes ``conn``."""
     try:
+        _attach_texts(cache, conn, query, mute)
         empty = conn.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None
         ids = search(conn, query, ctx, view)
         muted: set[str] = set()
@@ -262,14 +304,18 @@ def _filter(cache: PaperCache, query: Query, ctx: Context, ordered: list[Record]
     return hits
 
 
-def _print_json(records: list[Record], state: LibraryState) -> None:
+def _print_json(records: list[Record], state: LibraryState, hits: Mapping[str, Hit]) -> None:
     # One object per line inside the array: valid JSON, yet greppable, and streamed so that
     # 100,000 papers never sit in memory as one big string.
     out = sys.stdout
     out.write("[")
     for i, record in enumerate(records):
         out.write("\n" if i == 0 else ",\n")
-        out.write(json_safe(orjson.dumps(record_json(record, state)).decode()))
+        obj = record_json(record, state)
+        found = hits.get(record.id)
+        if found is not None:
+            obj["passage"] = passage_json(found)
+        out.write(json_safe(orjson.dumps(obj).decode()))
     out.write("\n]\n" if records else "]\n")
     out.flush()
 
@@ -296,7 +342,12 @@ def format_line(record: Record, *, stars: bool = False, width: int | None = None
     return head + fit(title, room).rstrip() + f"  — {authors}"
 
 
-def _print_lines(records: list[Record], *, stars: bool = False) -> None:
+def _print_lines(records: list[Record], hits: Mapping[str, Hit], *, stars: bool = False
+                 ) -> None:
     width = terminal_width() if is_tty(sys.stdout) else None
     for record in records:
         print(plain_line(format_line(record, stars=stars, width=width)))
+        found = hits.get(record.id)
+        if found is not None:
+            line = passage_line(found)
+            print(truncate(line, width) if width else line)

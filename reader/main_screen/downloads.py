@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from reader import pdf_files
 from reader.fulltext_queue import NOT_INDEXED, OFFLINE, SAVED, FulltextQueue, Outcome
+from reader.query.fulltext import Hit
 from reader.store import fulltext
-from reader.store.positions import Positions
+from reader.store.positions import Position, Positions
 from reader.store.record import Record
 
 if TYPE_CHECKING:
@@ -174,14 +175,16 @@ class Downloads:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def read(self, record: Record) -> None:
-        """Open the reading screen (it says so when the full text is not downloaded)."""
+    def read(self, record: Record, at: Hit | None = None) -> None:
+        """Open the reading screen (it says so when the full text is not downloaded); ``at``:
+        at a passage a ``text:`` filter found, its words ready for n/N."""
         from reader.screens.reading import ReadingScreen
 
         fetch = None if self.screen.client is None else self.fetch
+        where = None if at is None else Position(at.block, at.offset)
         self.screen.app.push_screen(ReadingScreen(
             record.id, record.paper.title, self.screen.controller.cache, self.positions,
-            fetch=fetch))
+            fetch=fetch, at=where, find=at.words if at is not None else ""))
 
     # --- PDFs ---------------------------------------------------------------------------------
 

@@ -18,6 +18,10 @@ The language, in short (``describe(parse(text))`` prints the normalised form):
 - ``date:2026-11`` ``date:2026-11-20`` ``date:2026-11-20..2026-11-27`` ``date:>=2026-11``;
   ``after:D`` includes D, ``before:D`` stops the day before; ``age:<7d`` (d, w, m=30d, y=365d;
   ``age:7d`` means at most 7 days old). A paper's date is its Daily Papers day.
+- ``text:attention`` ``text:"attention sink"`` (alias ``fulltext:``): inside the downloaded
+  full texts, the words in a row within one passage (reader.store.derived.passages), the last
+  one a prefix unless quoted. A bare word never searches full texts. The matcher reads the
+  passages from ``Context.passages``; reader.query.fulltext finds them (and the best one).
 - ``is:bookmarked`` ``is:unread`` ``is:read`` ``is:new`` (first seen since the previous visit)
   ``is:trending`` ``has:code`` ``has:project`` ``has:fulltext`` ``has:ai``.
 - ``a OR b`` (or ``a | b``), ``-a`` / ``NOT a``, parentheses. NOT binds tighter than AND

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-# Text fields a word can be searched in; "any" is what a bare word searches.
-TEXT_FIELDS = ("any", "title", "author", "abstract", "kw", "org", "note")
+# Text fields a word can be searched in; "any" is what a bare word searches; "text" is the
+# downloaded full texts (one passage at a time), which a bare word does not search.
+TEXT_FIELDS = ("any", "title", "author", "abstract", "kw", "org", "note", "text")
 NUMBER_FIELDS = ("upvotes", "stars", "comments", "authors")
 IS_FLAGS = ("bookmarked", "unread", "read", "new", "trending")
 HAS_FLAGS = ("code", "project", "fulltext", "ai")

@@ -17,10 +17,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from operator import itemgetter
+from pathlib import Path
 
 from reader.query.ast import Query
 from reader.query.matcher import Context
 from reader.query.sql import _Compiler
+from reader.store.derived import texts
 from reader.store.derived.schema import SORT_COLUMNS
 
 _first = itemgetter(0)  # a row's first column: the id (a str, as the schema stores it)
@@ -60,6 +62,19 @@ class Engine:
         self._conn = conn
         self._lock = threading.Lock()
         self._sort_values: dict[str, dict[str, int]] = {}  # sort key -> id -> value
+        self._texts_attached: bool | None = None  # None: no full-text store attached yet
+
+    def use_texts(self, path: Path) -> bool:
+        """Attach the full-text store at ``path`` (reader.store.derived.texts) as ``texts``, for
+        the SQL of text: terms; True once the real store is attached. While it cannot be (not
+        built yet), an empty one is, and the next call tries the real one again."""
+        with self._lock:
+            if self._texts_attached:
+                return True
+            if self._texts_attached is False:
+                self._conn.execute("DETACH DATABASE texts")
+            self._texts_attached = texts.attach(self._conn, path)
+            return True
 
     def close(self) -> None:
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from reader.query.ast import (
@@ -28,13 +29,23 @@ from reader.trending import best_recent_rank
 ANY_FIELDS = ("title", "author", "abstract", "kw")
 
 
+def no_passages(paper_id: str) -> Sequence[str]:
+    """The passages of a paper when no full text is searchable: none."""
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a query needs besides the papers: the user's library, the clock, the full texts held."""
+    """What a query needs besides the papers: the user's library, the clock, the full texts held.
+
+    ``passages(id)`` gives the texts of a paper's full-text passages, for ``text:`` (see
+    reader.store.derived.passages; reader.query.fulltext narrows them down to the ones that
+    matter, so that a query need not read every full text)."""
 
     library: LibraryState = field(default_factory=LibraryState)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     fulltext_ids: frozenset[str] = frozenset()
+    passages: Callable[[str], Sequence[str]] = no_passages
 
     @property
     def today(self) -> int:
@@ -192,8 +203,11 @@ def _match(node: Node, record: Record, ctx: Context) -> bool:
 
 def text_matches(node: Text, record: Record, ctx: Context) -> bool:
     """Whether the words of ``node`` occur in one unit of its field."""
+    units: Sequence[str]
     if node.field == "note":
         units = [ctx.library.notes.get(record.id, "")]
+    elif node.field == "text":
+        units = ctx.passages(record.id)
     elif node.field == "any":
         units = [u for name in ANY_FIELDS for u in field_units(record, name)]
     else:

@@ -147,8 +147,8 @@ class _Parser:
 
 # --- field terms ------------------------------------------------------------------------------
 
-_TEXT_FIELDS = ("title", "author", "abstract", "kw", "org", "note")
-_ALIASES = {"keyword": "kw", "keywords": "kw"}
+_TEXT_FIELDS = ("title", "author", "abstract", "kw", "org", "note", "text")
+_ALIASES = {"keyword": "kw", "keywords": "kw", "fulltext": "text"}
 _OTHER_FIELDS = ("id", "tag", "date", "after", "before", "age", "is", "has", "sort")
 KNOWN_FIELDS = _TEXT_FIELDS + NUMBER_FIELDS + _OTHER_FIELDS
 _NUMBER = re.compile(r"(-?\d{1,15})(k?)")

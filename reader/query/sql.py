@@ -12,6 +12,8 @@ folded words (reader.query.fold: case folded, accents stripped, split on anythin
 and digits) and FTS5's ``ascii`` tokenizer only splits them on the spaces between; the query's
 words are folded by the same parser. So ``uber`` finds "Über", a prefix is a prefix of a folded
 word, and a phrase is a run of folded words within one unit, exactly as in the matcher.
+``text:`` terms search the full-text store, attached to the connection as ``texts``
+(reader.store.derived.texts.attach; see reader.query.fulltext).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import sqlite3
 from typing import Any
 
+from reader.query import fulltext
 from reader.query.ast import (
     Age,
     And,
@@ -112,6 +115,8 @@ class _Compiler:
             notes = self.ctx.library.notes
             return self.ids(pid for pid, note in notes.items()
                             if contains_run(tokens(note), node.tokens, node.exact))
+        if node.field == "text":  # the full texts: the store attached as "texts"
+            return fulltext.sql_condition(node, self.bind)
         match = self.bind(fts_phrase(node))
         return f"p.rid IN (SELECT rowid FROM units WHERE units MATCH {match})"
 

@@ -32,6 +32,9 @@ case and accents ignored; the last word may be a prefix while you type) |
 | `after:2026-11-01` `before:2026-12-01` `age:<7d` | relative to a day or to today |
 | `is:bookmarked` `is:unread` `is:read` `is:new` `is:trending` | your library and the lists |
 | `has:code` `has:project` `has:fulltext` `has:ai` | what a paper comes with |
+| `text:pruning` `text:"attention sink"` | inside the downloaded full texts (one passage); \
+the detail shows the passage found, Enter reads the paper there. A bare word does not search \
+full texts |
 | `a OR b`, `a \\| b` | either |
 | `-survey`, `NOT survey` | without |
 | `(agent OR tool) -survey` | grouping |

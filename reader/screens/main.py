@@ -22,6 +22,7 @@ from reader.main_screen.library_actions import LibraryActions
 from reader.main_screen.loader import DataReady, EngineReady, Loader, MarksReady, StoreProgress
 from reader.main_screen.network import Network
 from reader.main_screen.paper_actions import PaperActions
+from reader.main_screen.text_hits import TextHits
 from reader.query import Query, QueryError, parse
 from reader.store.record import Record
 from reader.typeahead import KeyGate
@@ -79,6 +80,7 @@ class MainScreen(Screen[None]):
         self.library_ops = LibraryActions(self)
         self.export_ops = ExportActions(self)
         self.downloads = Downloads(self)
+        self.text_hits = TextHits(self)  # passages found by text: filters
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -202,6 +204,7 @@ class MainScreen(Screen[None]):
 
     def show_result(self, result: Result) -> None:
         self.result = result
+        self.text_hits.on_result(result.query)
         self.paper_list.empty_text = self._empty_text()
         before = self.paper_list.cursor_id
         sort = SORTS[self.sort_index] or result.query.sort
@@ -346,6 +349,7 @@ class MainScreen(Screen[None]):
         record = c.data.records.get(paper_id) if paper_id else None
         linked = c.cache.linked_get(paper_id) if paper_id else None
         self.detail.show(record, state=c.state, linked=linked)
+        self.detail.show_passage(self.text_hits.for_paper(paper_id))
         if not restart_timer:
             return
         self.stop_read_timer()
@@ -380,6 +384,9 @@ class MainScreen(Screen[None]):
     @on(PaperList.Opened)
     def _opened(self, message: PaperList.Opened) -> None:
         self.mark_read(message.paper_id)
+        record = self.controller.data.records.get(message.paper_id)
+        if record is not None and self.text_hits.open(record):
+            return  # a text: filter: read the paper at the passage found
         if self.has_class("-narrow"):
             self.detail_open = True
             self.add_class("-detail-open")
@@ -510,7 +517,7 @@ class MainScreen(Screen[None]):
 
     def action_read_fulltext(self) -> None:
         record = self.ops._record()
-        if record is not None:
+        if record is not None and not self.text_hits.open(record):
             self.downloads.read(record)
 
     def action_fetch_fulltext(self) -> None:

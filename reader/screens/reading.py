@@ -79,7 +79,10 @@ class ReadingScreen(Screen[None]):
     """
 
     def __init__(self, paper_id: str, title: str, cache: PaperCache, positions: Positions,
-                 fetch: Callable[[str], str] | None = None) -> None:
+                 fetch: Callable[[str], str] | None = None, *, at: Position | None = None,
+                 find: str = "") -> None:
+        """``at``: open there rather than where the reader stopped, with ``find`` looked for
+        (a passage a ``text:`` filter found: its words are the current match, n/N go on)."""
         super().__init__()
         self.paper_id = paper_id
         self.paper_title = clean_line(title)  # from the cache: another tool may have written it
@@ -89,7 +92,8 @@ class ReadingScreen(Screen[None]):
         self.document: Document | None = None
         self.loaded = False
         self.missing = False
-        self.query_text = ""
+        self.query_text = find
+        self.at = at
         self._saved: tuple[int, int] | None = None
         self._restore: Position | None = None
         self._moving = False  # a move to ``_restore`` is scheduled
@@ -135,7 +139,7 @@ class ReadingScreen(Screen[None]):
             return
         document = parse(text)
         try:
-            position = self.positions.get(self.paper_id)
+            position = self.at or self.positions.get(self.paper_id)
         except OSError:
             position = None
         if not get_current_worker().is_cancelled:
@@ -189,6 +193,10 @@ class ReadingScreen(Screen[None]):
     def _go(self, where: Position) -> None:
         self.view.go_to(where.block, where.offset)
         self._moving = False
+        if self.at is not None and where == self.at and self.view.current < 0 and \
+                self.view.matches:
+            self.view.next_match(1)  # the words found: the current match, in view
+            self.call_after_refresh(self.show_status)
 
     def on_document_view_resized(self, event: DocumentView.Resized) -> None:
         if self.loaded and self.view.needs_rewrap() and self.document is not None:

@@ -8,7 +8,7 @@ On disk (all under ``papers_dir``; everything here is re-fetchable):
 - ``recent.json``: the start-up slice (newest listing days + trending), so the first view is
   painted without opening the shards.
 - ``linked.json``: models/datasets/Spaces citing a paper.
-- ``../fulltext/<id>.md``: full texts.
+- ``../fulltext/<id>.md.gz``: full texts, indexed for ``text:`` in ``../texts.sqlite``.
 
 A damaged file is moved aside and reported in :attr:`PaperCache.problems`; a file from a newer
 paper-reader is reported and left untouched (never rewritten by this version). Two processes
@@ -35,6 +35,8 @@ from reader.store import fulltext, quick
 from reader.store.atomic import CorruptFile, fsync_dir, quarantine, remove_stale_temps
 from reader.store.derived.keeper import Keeper
 from reader.store.derived.store import NoFts5, Progress
+from reader.store.derived.texts import Progress as TextProgress
+from reader.store.derived.texts import TextStore
 from reader.store.index import DayIndex, recent_body, records_from_recent
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
@@ -103,6 +105,7 @@ class PaperCache:
                                 timeout=WRITE_LOCK_TIMEOUT)
         self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report,
                               self._shard_records)
+        self.texts = TextStore(self.papers_dir.parent, self.fulltext_dir, self._report)
 
     # --- problems and paths -----------------------------------------------------------------
 
@@ -622,5 +625,15 @@ class PaperCache:
         return fulltext.get(self.fulltext_dir, paper_id)
 
     def fulltext_put(self, paper_id: str, text: str) -> None:
-        """Cache a full text (atomic write; raises OSError if the disk refuses)."""
+        """Cache a full text (atomic write; raises OSError if the disk refuses) and index it
+        for ``text:`` search (a failure there is reported, not raised). Not on the UI thread:
+        indexing a long paper takes tens of ms."""
         fulltext.put(self.fulltext_dir, paper_id, text)
+        self.texts.put(paper_id, text)
+
+    def texts_store(self, progress: TextProgress | None = None) -> sqlite3.Connection:
+        """A connection to the full-text search store (reader.store.derived.texts) for
+        ``text:`` queries, brought up to date with the full-text files first (indexing the new
+        ones: ~50 ms each; ``progress(done, total)``). Raises sqlite3.Error or OSError."""
+        self.texts.refresh(progress)
+        return self.texts.reader()

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from reader.hub.models import LinkedRepo, LinkedRepos, Paper
 from reader.links import KINDS, by_likes, repo_url, short_url
+from reader.query.fulltext import Hit
 from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.trending import daily_best, sparkline
@@ -30,8 +31,8 @@ LABEL = 13  # the label column of "Label        value" lines; wrapped values han
 LINKED_DELAY = 0.4  # seconds the cursor rests on a paper before its linked repos are wanted
 
 # Section ids, in the order they are composed.
-_SECTIONS = ("title", "authors", "authors-more", "meta", "links", "ai-summary", "keywords",
-             "abstract", "linked")
+_SECTIONS = ("title", "authors", "authors-more", "meta", "passage", "links", "ai-summary",
+             "keywords", "abstract", "linked")
 
 Part = str | tuple[str, str | Style]
 
@@ -183,6 +184,7 @@ class PaperDetail(VimScroll, can_focus=True):
         self._authors_width = 0
         self._filled_width = 0  # the width the labelled lines were wrapped to
         self._linked_timer: Timer | None = None
+        self._passage: Hit | None = None  # the best passage of a text: filter, if any
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.PLACEHOLDER), id="detail-placeholder")
@@ -225,6 +227,28 @@ class PaperDetail(VimScroll, can_focus=True):
             if not same:
                 self.scroll_home(animate=False, immediate=True)
         self._want_linked()
+
+    def show_passage(self, found: Hit | None) -> None:
+        """Show the passage of the full text that a ``text:`` filter found (None: none); it
+        is shown only while its paper is."""
+        self._passage = found
+        if self.is_mounted and self.children and self._record is not None:
+            self._set("passage", self._passage_content())
+
+    def _passage_content(self) -> Content | None:
+        found, record = self._passage, self._record
+        if found is None or record is None or found.paper_id != record.id:
+            return None
+        text = found.excerpt
+        section = f"  § {display_safe(found.section)}" if found.section else ""
+        return Content.assemble(
+            ("Found in the full text", ".paper-detail--heading"),
+            (section + "\n", ".paper-detail--label"),
+            display_safe(text[:found.start]),
+            (display_safe(text[found.start:found.end]), "bold reverse"),
+            display_safe(text[found.end:]),
+            ("\nEnter reads the paper there (n / N: the next and previous match)",
+             ".paper-detail--dim"))
 
     def _want_linked(self) -> None:
         """Ask for the linked repos once the cursor has rested (a held key asks nothing)."""
@@ -299,6 +323,7 @@ class PaperDetail(VimScroll, can_focus=True):
         self._set("title", Content.assemble((title, "bold")))
         self._render_authors()
         self._set("meta", self._meta(record))
+        self._set("passage", self._passage_content())
         self._set("links", self._links(paper))
         if paper.ai_summary:
             self._set("ai-summary", Content.assemble(

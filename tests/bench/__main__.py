@@ -28,6 +28,7 @@ MERGE_TARGET_S = 0.5
 MEMORY_TARGET_MB = 250.0  # issue 11 (issue 5 asked 600 MB)
 IMPORT_TARGET_S = 30.0  # issue 11: the search store included (issue 5 asked 60 s)
 TYPED_P95_TARGET_MS = 60.0  # issue 11: the last key to the right list on screen
+TEXTS_PAPERS = 1000  # downloaded full texts searched with text: (tests/bench/texts.py)
 SCROLL_RATIO_TARGET = 1.5  # ~1 means no work proportional to N; 10x papers must not cost 1.5x
 
 
@@ -58,7 +59,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where to write the report (default BENCHMARKS.md in the repo)")
     parser.add_argument("--skip", default="",
                         help="comma-separated parts to skip: "
-                        "launch,diagnose,filter,writes,list,scroll,typing")
+                        "launch,diagnose,filter,writes,list,scroll,typing,texts")
     parser.add_argument("--sqlstore", action="store_true",
                         help="only the derived SQLite store's figures (issue 11) at the largest "
                         "size: printed, BENCHMARKS.md left alone")
@@ -155,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
             ("list", _list_part),
             ("scroll", _scroll_part),
             ("typing", _typing_part),
+            ("texts", _texts_part),
         ]
         for name, part in parts:
             if name in args.skip:
@@ -262,6 +264,13 @@ def _typing_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
     from tests.bench.typing import typing_figures
 
     return typing_figures(homes, target_ms=TYPED_P95_TARGET_MS, log=say)
+
+
+def _texts_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.texts import figures
+
+    # Its own corpus: 1,000 long full texts (issue 14), whatever the home sizes.
+    return figures(TEXTS_PAPERS, args.runs, args.keep, log=say)
 
 
 def main(argv: list[str] | None = None) -> int:
