@@ -7,23 +7,29 @@ in a :class:`Snapshot` on the UI thread, so a worker never sees a half-updated s
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from reader.config import Config
 from reader.days import feed_today
 from reader.hub.models import LinkedRepos
+from reader.hub.text import clean_block
 from reader.query import Context, Query, QueryError, all_of, matches, parse
 from reader.query.index import Index
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
+from reader.store.library import normalize_tags
+from reader.store.merge import now_iso
 from reader.store.record import Record
 from reader.store.searches import RecentSearches
 from reader.store.state import LibraryState
+from reader.store.writer import SerialWriter
 from reader.sync import SyncReport, sync, with_newest_day
 from reader.views import (
     Data,
@@ -49,13 +55,22 @@ class LibraryLike(Protocol):
     problems: list[str]
 
     def snapshot(self) -> LibraryState: ...
-    def toggle_bookmark(self, paper_id: str) -> bool: ...
-    def toggle_read(self, paper_id: str) -> bool: ...
+    def set_bookmark(self, paper_id: str, on: bool) -> None: ...
     def set_read(self, paper_id: str, read: bool) -> None: ...
     def edit_tags(self, paper_id: str, add: Iterable[str] = (),
                   remove: Iterable[str] = ()) -> tuple[str, ...]: ...
     def set_note(self, paper_id: str, text: str) -> None: ...
     def start_visit(self, now: str | None = None) -> str | None: ...
+
+
+def _flag(marks: dict[str, str], paper_id: str, on: bool) -> dict[str, str]:
+    """``marks`` (paper id -> when) with ``paper_id`` set now or removed: a new dict."""
+    out = dict(marks)
+    if on:
+        out.setdefault(paper_id, now_iso())
+    else:
+        out.pop(paper_id, None)
+    return out
 
 
 def _slice(records: list[Record]) -> Data:
@@ -158,6 +173,7 @@ class Controller:
         self.fulltext: frozenset[str] = frozenset()
         self.new_since: str | None = None
         self.searches = RecentSearches(searches_path) if searches_path else None
+        self.writer = SerialWriter("library-writer")  # every save of the user's data, in order
 
     # --- views -----------------------------------------------------------------------------
 
@@ -174,10 +190,12 @@ class Controller:
 
     # --- loading (thread workers) ----------------------------------------------------------
 
-    def begin_visit(self) -> None:
-        """Start this session: remember when the previous one began ("new since last visit")."""
-        self.new_since = self.library.start_visit(self.clock().isoformat())
-        self.state = self.library.snapshot()
+    def begin_visit(self) -> Future[str | None]:
+        """Start this session: remember when the previous one began ("new since last visit",
+        as this process last read the library) and record this one (by the writer thread)."""
+        self.new_since = self.library.snapshot().last_visit
+        now = self.clock().isoformat()
+        return self.writer.submit(lambda: self.library.start_visit(now))
 
     def load_recent(self) -> Data:
         """The start-up slice: a few days and trending, without opening the shards. No Index:
@@ -353,25 +371,67 @@ class Controller:
                 out[view.key] = None
         return out
 
-    # --- library (UI thread: each write is a few ms) ---------------------------------------
+    # --- library (the UI changes memory at once; the writer thread saves, in order) ----------
 
-    def toggle_bookmark(self, paper_id: str) -> bool:
-        on = self.library.toggle_bookmark(paper_id)
-        self.state = self.library.snapshot()
-        return on
+    def toggle_bookmark(self, paper_id: str) -> tuple[bool, Future[None]]:
+        """Flip the bookmark in memory now; the future is its save (LibraryError if refused)."""
+        on = not self.state.is_bookmarked(paper_id)
+        self.state = replace(self.state, bookmarks=_flag(self.state.bookmarks, paper_id, on))
+        return on, self._save(lambda lib: lib.set_bookmark(paper_id, on))
 
-    def toggle_read(self, paper_id: str) -> bool:
-        on = self.library.toggle_read(paper_id)
-        self.state = self.library.snapshot()
-        return on
+    def toggle_read(self, paper_id: str) -> tuple[bool, Future[None]]:
+        """Flip the read mark in memory now; the future is its save."""
+        on = not self.state.is_read(paper_id)
+        self.state = replace(self.state, read=_flag(self.state.read, paper_id, on))
+        return on, self._save(lambda lib: lib.set_read(paper_id, on))
 
-    def mark_read(self, paper_id: str) -> bool:
-        """Mark read if it is not yet; True when something changed."""
+    def mark_read(self, paper_id: str) -> Future[None] | None:
+        """Mark read if it is not yet (its save, or None when nothing changed)."""
         if self.state.is_read(paper_id):
-            return False
-        self.library.set_read(paper_id, True)
-        self.state = self.library.snapshot()
-        return True
+            return None
+        self.state = replace(self.state, read=_flag(self.state.read, paper_id, True))
+        return self._save(lambda lib: lib.set_read(paper_id, True))
+
+    def edit_tags(self, paper_id: str, add: Sequence[str],
+                  remove: Sequence[str]) -> tuple[tuple[str, ...], Future[None]]:
+        """Add and remove tags in memory now (the save decides on the file's fresh state, so
+        another paper-reader's tags on the same paper are kept)."""
+        minus = set(normalize_tags(remove))
+        have = [t for t in self.state.tags.get(paper_id, ()) if t not in minus]
+        tags = normalize_tags([*have, *add])
+        changed = dict(self.state.tags)
+        if tags:
+            changed[paper_id] = tags
+        else:
+            changed.pop(paper_id, None)
+        self.state = replace(self.state, tags=changed)
+        return tags, self._save(lambda lib: lib.edit_tags(paper_id, add, remove))
+
+    def set_note(self, paper_id: str, text: str) -> Future[None]:
+        """Replace the note in memory now (a blank one removes it); the future is its save."""
+        clean = clean_block(text)
+        notes = dict(self.state.notes)
+        if clean.strip():
+            notes[paper_id] = clean
+        else:
+            notes.pop(paper_id, None)
+        self.state = replace(self.state, notes=notes)
+        return self._save(lambda lib: lib.set_note(paper_id, text))
+
+    def _save(self, change: Callable[[LibraryLike], object]) -> Future[None]:
+        library = self.library
+
+        def run() -> None:
+            change(library)
+
+        return self.writer.submit(run)
+
+    def settled_state(self) -> LibraryState | None:
+        """The library as saved, once no save is pending (None while one is): what the UI shows
+        after its changes are written, or after one was refused (the file's state again)."""
+        if self.writer.pending:
+            return None
+        return self.library.snapshot()
 
     # --- network (async workers) -----------------------------------------------------------
 
@@ -421,12 +481,12 @@ class Controller:
         hits = await client.search(text, limit=100)
         papers = [hit.paper for hit in hits]
         if papers:
-            self.cache.merge(papers)
+            await asyncio.to_thread(self.cache.merge, papers)  # shard writes: never on the UI loop
         ids = list(dict.fromkeys(p.id for p in papers))
         self.search_ids, self.search_text = tuple(ids), text
         return ids
 
     async def linked(self, client: PapersClient, paper_id: str) -> LinkedRepos:
         repos = await client.linked_repos(paper_id)
-        self.cache.linked_put(paper_id, repos)
+        await asyncio.to_thread(self.cache.linked_put, paper_id, repos)
         return repos

@@ -181,7 +181,7 @@ class Downloads:
         fetch = None if self.screen.client is None else self.fetch
         self.screen.app.push_screen(ReadingScreen(
             record.id, record.paper.title, self.screen.controller.cache, self.positions,
-            fetch=fetch))
+            fetch=fetch, writer=self.screen.controller.writer))
 
     # --- PDFs ---------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -333,11 +334,16 @@ class Network:
             return
         c = self.screen.controller
         c.remember_search(words)
-        if c.searches is not None:
-            self.screen.run_worker(c.searches.save, thread=True, group="save-searches",
-                                   exit_on_error=False, description="save recent searches")
+        if c.searches is not None:  # on the writer thread: saves in order, none lost on quit
+            self.screen.run_worker(self._saved(c.writer.submit(c.searches.save)),
+                                   group="save-searches", exit_on_error=False,
+                                   description="save recent searches")
         self.screen.run_worker(self._search(words), group="search", exclusive=True,
                                exit_on_error=False, description="search")
+
+    async def _saved(self, saved: Future[None]) -> None:
+        """Wait for a write of the writer thread; a failure goes to the worker-error handler."""
+        await asyncio.wrap_future(saved)
 
     def _search_cache(self, text: str) -> None:
         """Filter the view the user is in with the same words (never a view change)."""
