@@ -7,14 +7,17 @@ as the user left it) and :meth:`SerialWriter.drain` lets the app wait for them b
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 __all__ = ["SerialWriter"]
 
 T = TypeVar("T")
+
+_Job = tuple[Callable[[], Any], "Future[Any]"]
 
 
 def _nothing() -> None:
@@ -22,12 +25,19 @@ def _nothing() -> None:
 
 
 class SerialWriter:
-    """Runs submitted calls on one thread, in order. Thread-safe; the thread starts on first use."""
+    """Runs submitted calls on one thread, in order. Thread-safe; the thread starts on first use.
+
+    A submitted write cannot be cancelled: its future is "running" from the start, so that a
+    caller that stops waiting (a cancelled worker at quit, ``asyncio.wrap_future``) never drops
+    a write that is still queued."""
 
     def __init__(self, name: str = "writer") -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self.name = name
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
         self._pending = 0
+        self._closed = False
 
     @property
     def pending(self) -> int:
@@ -36,21 +46,35 @@ class SerialWriter:
             return self._pending
 
     def submit(self, call: Callable[[], T]) -> Future[T]:
-        """Run ``call`` after everything submitted before it; its result or error in the future."""
+        """Run ``call`` after everything submitted before it; its result or error in the future.
+        Raises RuntimeError once closed (nothing may be dropped silently)."""
+        future: Future[T] = Future()
+        future.set_running_or_notify_cancel()
         with self._lock:
+            if self._closed:
+                raise RuntimeError(f"the {self.name} thread is closed")
             self._pending += 1
-        try:
-            future = self._pool.submit(call)
-        except RuntimeError:  # closed: nothing may be lost, so say it loudly
-            with self._lock:
-                self._pending -= 1
-            raise
-        future.add_done_callback(self._done)
+            if self._thread is None:
+                # A daemon, so an idle writer never keeps a process alive: whoever owns it
+                # calls drain() or close() before exiting (the app does both).
+                self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+                self._thread.start()
+            self._jobs.put((call, future))
         return future
 
-    def _done(self, _future: Future[Any]) -> None:
-        with self._lock:
-            self._pending -= 1
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            call, future = job
+            try:
+                result = call()
+            except BaseException as exc:  # handed to the waiting side, never lost
+                with self._lock:
+                    self._pending -= 1
+                future.set_exception(exc)
+            else:
+                with self._lock:
+                    self._pending -= 1
+                future.set_result(result)
 
     def drain(self) -> Future[None]:
         """A future that completes once everything submitted so far has run."""
@@ -58,4 +82,12 @@ class SerialWriter:
 
     def close(self) -> None:
         """Wait for every pending write, then stop the thread (later submits raise)."""
-        self._pool.shutdown(wait=True)
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            thread = self._thread
+            if thread is not None:
+                self._jobs.put(None)
+        if thread is not None:
+            thread.join()
