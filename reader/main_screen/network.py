@@ -266,17 +266,21 @@ class Network:
             screen.switch_view(DAY)
             screen.loader.day_count()
         wanted = [d.isoformat() for d in _days_of(moved) if d <= today]
-        missing = [d for d in wanted if not c.cache.day_complete(d)]
-        if not missing:
-            return
         if self.client_ok:
-            self.screen.run_worker(self._fetch_days(missing, moved.text), group="day",
+            self.screen.run_worker(self._fetch_days(wanted, moved.text), group="day",
                                    exclusive=True, exit_on_error=False,
                                    description="fetch days")
-        elif not any(d in c.data.days for d in wanted):
+        elif (not all(map(c.cache.day_complete, wanted))
+              and not any(d in c.data.days for d in wanted)):
             self.status(f"{moved.text} is not cached (offline)", style="dim")
 
-    async def _fetch_days(self, days: list[str], label: str) -> None:
+    async def _fetch_days(self, wanted: list[str], label: str) -> None:
+        """Fetch those of ``wanted`` not fetched in full yet. Which ones is asked of the cache in
+        a thread: a refresh writing the shards holds its lock (a second at 100k papers)."""
+        cache = self.screen.controller.cache
+        days = await asyncio.to_thread(lambda: [d for d in wanted if not cache.day_complete(d)])
+        if not days or get_current_worker().is_cancelled:
+            return
         if len(days) == 1:
             await self._fetch_day(days[0])
             return

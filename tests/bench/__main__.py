@@ -57,7 +57,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where to write the report (default BENCHMARKS.md in the repo)")
     parser.add_argument("--skip", default="",
                         help="comma-separated parts to skip: "
-                        "launch,diagnose,filter,writes,list,scroll")
+                        "launch,diagnose,filter,writes,list,scroll,stalls")
     parser.add_argument("--sqlstore", action="store_true",
                         help="only the derived SQLite store's figures (issue 11) at the largest "
                         "size: printed, BENCHMARKS.md left alone")
@@ -152,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
             ("writes", _writes_part),
             ("list", _list_part),
             ("scroll", _scroll_part),
+            ("stalls", _stalls_part),
         ]
         for name, part in parts:
             if name in args.skip:
@@ -179,6 +180,13 @@ def run(args: argparse.Namespace) -> int:
         "- Homes are built by `paper-reader import` from a JSON-lines dump of the fake hub's "
         f"deterministic corpus (`tests/fakehub`, seed {SEED}); the app is started with "
         "`--offline` under tmux at 120x40 and the screen polled every 10 ms.",
+        "- UI-loop rows (`tests/bench/stalls.py`): in process, in a headless `App.run_test()` at "
+        "120x40, on a copy of the home; an asyncio task on the UI loop sleeps 10 ms at a time "
+        "(a gap of 10 ms is no stall) while j/k are sent through the app's driver every 100 ms; "
+        "key to screen runs to the first frame composed after the cursor moved. The refresh "
+        "fetches 1,000 papers (500 updated, 500 new) from the fake hub in a process of its own; "
+        "the rebuild deletes the derived store and runs `PaperCache.search_store` in a thread "
+        "worker. The idle row is the same window with nothing in the background: the floor.",
     ]
     say("")
     say(report.text_table(figures))
@@ -253,6 +261,13 @@ def _scroll_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
     # the two largest sizes: 10k and 100k by default, so the ratio is about 10x the papers
     return scroll_figures(sorted(homes, key=lambda h: h.n)[-2:], args.runs,
                           target_ratio=SCROLL_RATIO_TARGET, log=say)
+
+
+def _stalls_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.stalls import stall_figures
+
+    # 10k and 100k by default: a window loads the app first (about a minute at 100k)
+    return stall_figures([h for h in homes if h.n >= 10_000], min(args.runs, 3), log=say)
 
 
 def main(argv: list[str] | None = None) -> int:
