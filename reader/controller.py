@@ -24,7 +24,7 @@ from reader.query import Context, Query, QueryError, all_of, matches, parse
 from reader.query.index import Index
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
-from reader.store.library import normalize_tags
+from reader.store.library import LibraryError, normalize_tags
 from reader.store.merge import now_iso
 from reader.store.record import Record
 from reader.store.searches import RecentSearches
@@ -105,6 +105,14 @@ class Snapshot:
     @property
     def context(self) -> Context:
         return Context(library=self.state, now=self.now, fulltext_ids=self.fulltext)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """One library write done: the library as it is after it, and why it was refused, if so."""
+
+    state: LibraryState
+    error: LibraryError | None = None
 
 
 @dataclass(frozen=True)
@@ -373,19 +381,19 @@ class Controller:
 
     # --- library (the UI changes memory at once; the writer thread saves, in order) ----------
 
-    def toggle_bookmark(self, paper_id: str) -> tuple[bool, Future[None]]:
+    def toggle_bookmark(self, paper_id: str) -> tuple[bool, Future[Saved]]:
         """Flip the bookmark in memory now; the future is its save (LibraryError if refused)."""
         on = not self.state.is_bookmarked(paper_id)
         self.state = replace(self.state, bookmarks=_flag(self.state.bookmarks, paper_id, on))
         return on, self._save(lambda lib: lib.set_bookmark(paper_id, on))
 
-    def toggle_read(self, paper_id: str) -> tuple[bool, Future[None]]:
+    def toggle_read(self, paper_id: str) -> tuple[bool, Future[Saved]]:
         """Flip the read mark in memory now; the future is its save."""
         on = not self.state.is_read(paper_id)
         self.state = replace(self.state, read=_flag(self.state.read, paper_id, on))
         return on, self._save(lambda lib: lib.set_read(paper_id, on))
 
-    def mark_read(self, paper_id: str) -> Future[None] | None:
+    def mark_read(self, paper_id: str) -> Future[Saved] | None:
         """Mark read if it is not yet (its save, or None when nothing changed)."""
         if self.state.is_read(paper_id):
             return None
@@ -393,7 +401,7 @@ class Controller:
         return self._save(lambda lib: lib.set_read(paper_id, True))
 
     def edit_tags(self, paper_id: str, add: Sequence[str],
-                  remove: Sequence[str]) -> tuple[tuple[str, ...], Future[None]]:
+                  remove: Sequence[str]) -> tuple[tuple[str, ...], Future[Saved]]:
         """Add and remove tags in memory now (the save decides on the file's fresh state, so
         another paper-reader's tags on the same paper are kept)."""
         minus = set(normalize_tags(remove))
@@ -407,7 +415,7 @@ class Controller:
         self.state = replace(self.state, tags=changed)
         return tags, self._save(lambda lib: lib.edit_tags(paper_id, add, remove))
 
-    def set_note(self, paper_id: str, text: str) -> Future[None]:
+    def set_note(self, paper_id: str, text: str) -> Future[Saved]:
         """Replace the note in memory now (a blank one removes it); the future is its save."""
         clean = clean_block(text)
         notes = dict(self.state.notes)
@@ -418,20 +426,27 @@ class Controller:
         self.state = replace(self.state, notes=notes)
         return self._save(lambda lib: lib.set_note(paper_id, text))
 
-    def _save(self, change: Callable[[LibraryLike], object]) -> Future[None]:
+    def _save(self, change: Callable[[LibraryLike], object]) -> Future[Saved]:
         library = self.library
 
-        def run() -> None:
-            change(library)
+        def run() -> Saved:
+            # The library as it is after the write, read here: the UI never takes its lock.
+            try:
+                change(library)
+            except LibraryError as err:
+                return Saved(library.snapshot(), err)
+            return Saved(library.snapshot())
 
         return self.writer.submit(run)
 
-    def settled_state(self) -> LibraryState | None:
-        """The library as saved, once no save is pending (None while one is): what the UI shows
-        after its changes are written, or after one was refused (the file's state again)."""
+    def settle(self, saved: Saved) -> bool:
+        """After one save: the UI shows the library as saved (also what another paper-reader
+        added meanwhile, or the file's state again after a refused write) once no other save
+        is pending. True if the state was replaced."""
         if self.writer.pending:
-            return None
-        return self.library.snapshot()
+            return False  # the last save settles it
+        self.state = saved.state
+        return True
 
     # --- network (async workers) -----------------------------------------------------------
 

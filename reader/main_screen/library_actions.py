@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 
+from reader.controller import Saved
 from reader.screens.library_dialogs import NoteDialog, TagDialog
-from reader.store.library import LibraryError
 from reader.store.record import Record
 
 if TYPE_CHECKING:
@@ -132,29 +132,23 @@ class LibraryActions:
         if refilter and (screen.view_key.startswith("tag:") or not screen.query_obj.is_empty):
             screen.request_filter()  # the paper may have joined or left what is shown
 
-    def _watch(self, saved: Future[None]) -> None:
+    def _watch(self, saved: Future[Saved]) -> None:
         """Wait (in an async worker, never blocking) for one write; say if it was refused."""
         self.screen.run_worker(self._saved(saved), group="library-saved", exit_on_error=False,
                                description="save to the library")
 
-    async def _saved(self, saved: Future[None]) -> None:
+    async def _saved(self, saved: Future[Saved]) -> None:
         screen, controller = self.screen, self.screen.controller
-        refused = False
-        try:
-            await asyncio.wrap_future(saved)
-        except LibraryError as err:
-            refused = True
-            screen.notify(str(err), title="Library", severity="error", markup=False)
-        state = controller.settled_state()
-        if state is None:
-            return  # more writes are coming: the last one settles the state
-        controller.state = state  # as saved (also what another paper-reader added meanwhile)
-        if refused:
-            pid = screen.paper_list.cursor_id
+        done = await asyncio.wrap_future(saved)
+        if done.error is not None:
+            screen.notify(str(done.error), title="Library", severity="error", markup=False)
+        if controller.settle(done) and done.error is not None:
+            # The refused change is gone from the screen too: repaint what it had changed.
             screen.apply_marks()
-            screen.show_detail(pid, restart_timer=False)
+            screen.show_detail(screen.paper_list.cursor_id, restart_timer=False)
             screen.update_marks()
             screen.request_filter()
+
 
 def _tags_message(tags: tuple[str, ...]) -> str:
     return "Tags: " + " ".join(f"#{t}" for t in tags) if tags else "Tags removed"

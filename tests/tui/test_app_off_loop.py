@@ -3,7 +3,7 @@ and the app waits for the library writes still pending before it exits."""
 
 from __future__ import annotations
 
-import time
+import threading
 from typing import Any
 
 import pytest
@@ -70,9 +70,10 @@ async def test_the_mark_shows_before_the_write_ends_and_quit_waits_for_it(
         corpus: Corpus, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     fill_cache(corpus)
     real_save = library_module.Library._save
+    disk = threading.Event()  # a stuck disk, until the test lets it go
 
     def slow_save(self: Library) -> None:
-        time.sleep(0.5)  # a slow disk: the app must neither wait for it nor quit before it
+        disk.wait(30)
         real_save(self)
 
     app = make_app(None)
@@ -86,10 +87,11 @@ async def test_the_mark_shows_before_the_write_ends_and_quit_waits_for_it(
         second = screen.paper_list.cursor_id
         assert second is not None and second != pid
         await pilot.pause()
-        # Shown at once, while the writer thread is still busy with the first save.
+        # Shown at once, while the writer thread still waits for the disk.
         assert screen.controller.writer.pending > 0
         assert screen.controller.state.is_bookmarked(pid)
         assert screen.controller.state.is_bookmarked(second)
+        threading.Timer(0.3, disk.set).start()  # the disk comes back as the app quits
         await pilot.press("q")
     # No settle: the app exits with writes pending, and must have waited for them. The file is
     # read as it is, without the library's lock (which a write still running would hold).
