@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -111,6 +113,9 @@ class PaperReaderApp(App[None]):
             await super().on_event(event)
 
     async def on_unmount(self) -> None:
+        # Changes the user made are saved before the app goes (the writes are quick; waiting
+        # here, after the last frame, costs the user nothing and loses nothing).
+        await asyncio.wrap_future(self.controller.writer.drain())
         if self._client is not None:  # the app owns its client, also one handed in
             await self._client.aclose()
 
@@ -118,8 +123,14 @@ class PaperReaderApp(App[None]):
         if not self._theme_ready or theme.name == self.config.theme:
             return
         self.config.theme = theme.name
+        path, name = self.config_path, theme.name
+        saved = self.controller.writer.submit(lambda: save_theme(path, name))
+        self.run_worker(self._theme_saved(saved), group="save-theme", exit_on_error=False,
+                        description="remember the theme")
+
+    async def _theme_saved(self, saved: Future[None]) -> None:
         try:
-            save_theme(self.config_path, theme.name)
+            await asyncio.wrap_future(saved)
         except ConfigError as err:
             self.notify(str(err), severity="warning", markup=False)
 
@@ -170,5 +181,8 @@ def run_app(*, offline: bool) -> int:
     freeze_long_lived()
     gc.enable()  # reader.__main__ turned it off for the imports
     app = PaperReaderApp(offline=offline)
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.controller.writer.close()  # whatever way the app ended: every change is saved
     return app.return_code or 0

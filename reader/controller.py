@@ -7,10 +7,12 @@ in a :class:`Snapshot` on the UI thread, so a worker never sees a half-updated s
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -19,16 +21,21 @@ from filelock import Timeout
 from reader.config import Config
 from reader.days import feed_today
 from reader.hub.models import LinkedRepos
+from reader.hub.text import clean_block
 from reader.query import Context, Query, QueryError, all_of, matches, parse
 from reader.query.engine import Engine, Stopped, StoreDamaged
-from reader.query.fulltext import Hit, best_in_store, has_text_terms, searched
+from reader.query.fulltext import best_in_store, has_text_terms, searched
+from reader.query.hit import Hit
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
 from reader.store.derived.store import NoFts5, Progress
 from reader.store.derived.texts import TextStore
+from reader.store.library import LibraryError, normalize_tags
+from reader.store.merge import now_iso
 from reader.store.record import Record
 from reader.store.searches import RecentSearches
 from reader.store.state import LibraryState
+from reader.store.writer import SerialWriter
 from reader.sync import SyncReport, sync, with_newest_day
 from reader.views import (
     Data,
@@ -55,13 +62,22 @@ class LibraryLike(Protocol):
     problems: list[str]
 
     def snapshot(self) -> LibraryState: ...
-    def toggle_bookmark(self, paper_id: str) -> bool: ...
-    def toggle_read(self, paper_id: str) -> bool: ...
+    def set_bookmark(self, paper_id: str, on: bool) -> None: ...
     def set_read(self, paper_id: str, read: bool) -> None: ...
     def edit_tags(self, paper_id: str, add: Iterable[str] = (),
                   remove: Iterable[str] = ()) -> tuple[str, ...]: ...
     def set_note(self, paper_id: str, text: str) -> None: ...
     def start_visit(self, now: str | None = None) -> str | None: ...
+
+
+def _flag(marks: dict[str, str], paper_id: str, on: bool) -> dict[str, str]:
+    """``marks`` (paper id -> when) with ``paper_id`` set now or removed: a new dict."""
+    out = dict(marks)
+    if on:
+        out.setdefault(paper_id, now_iso())
+    else:
+        out.pop(paper_id, None)
+    return out
 
 
 def _slice(records: list[Record]) -> Data:
@@ -101,6 +117,14 @@ class Snapshot:
 
 class Superseded(Exception):
     """A filter run stopped early: a newer one replaced it (see Controller.run)."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """One library write done: the library as it is after it, and why it was refused, if so."""
+
+    state: LibraryState
+    error: LibraryError | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +196,7 @@ class Controller:
         self.fulltext: frozenset[str] = frozenset()
         self.new_since: str | None = None
         self.searches = RecentSearches(searches_path) if searches_path else None
+        self.writer = SerialWriter("library-writer")  # every save of the user's data, in order
 
     # --- views -----------------------------------------------------------------------------
 
@@ -188,10 +213,12 @@ class Controller:
 
     # --- loading (thread workers) ----------------------------------------------------------
 
-    def begin_visit(self) -> None:
-        """Start this session: remember when the previous one began ("new since last visit")."""
-        self.new_since = self.library.start_visit(self.clock().isoformat())
-        self.state = self.library.snapshot()
+    def begin_visit(self) -> Future[str | None]:
+        """Start this session: remember when the previous one began ("new since last visit",
+        as this process last read the library) and record this one (by the writer thread)."""
+        self.new_since = self.library.snapshot().last_visit
+        now = self.clock().isoformat()
+        return self.writer.submit(lambda: self.library.start_visit(now))
 
     def load_recent(self) -> Data:
         """The start-up slice: a few days and trending, without opening the shards."""
@@ -381,24 +408,73 @@ class Controller:
                 out[view.key] = None
         return out
 
-    # --- library (UI thread: each write is a few ms) ---------------------------------------
+    # --- library (the UI changes memory at once; the writer thread saves, in order) ----------
 
-    def toggle_bookmark(self, paper_id: str) -> bool:
-        on = self.library.toggle_bookmark(paper_id)
-        self.state = self.library.snapshot()
-        return on
+    def toggle_bookmark(self, paper_id: str) -> tuple[bool, Future[Saved]]:
+        """Flip the bookmark in memory now; the future is its save (LibraryError if refused)."""
+        on = not self.state.is_bookmarked(paper_id)
+        self.state = replace(self.state, bookmarks=_flag(self.state.bookmarks, paper_id, on))
+        return on, self._save(lambda lib: lib.set_bookmark(paper_id, on))
 
-    def toggle_read(self, paper_id: str) -> bool:
-        on = self.library.toggle_read(paper_id)
-        self.state = self.library.snapshot()
-        return on
+    def toggle_read(self, paper_id: str) -> tuple[bool, Future[Saved]]:
+        """Flip the read mark in memory now; the future is its save."""
+        on = not self.state.is_read(paper_id)
+        self.state = replace(self.state, read=_flag(self.state.read, paper_id, on))
+        return on, self._save(lambda lib: lib.set_read(paper_id, on))
 
-    def mark_read(self, paper_id: str) -> bool:
-        """Mark read if it is not yet; True when something changed."""
+    def mark_read(self, paper_id: str) -> Future[Saved] | None:
+        """Mark read if it is not yet (its save, or None when nothing changed)."""
         if self.state.is_read(paper_id):
-            return False
-        self.library.set_read(paper_id, True)
-        self.state = self.library.snapshot()
+            return None
+        self.state = replace(self.state, read=_flag(self.state.read, paper_id, True))
+        return self._save(lambda lib: lib.set_read(paper_id, True))
+
+    def edit_tags(self, paper_id: str, add: Sequence[str],
+                  remove: Sequence[str]) -> tuple[tuple[str, ...], Future[Saved]]:
+        """Add and remove tags in memory now (the save decides on the file's fresh state, so
+        another paper-reader's tags on the same paper are kept)."""
+        minus = set(normalize_tags(remove))
+        have = [t for t in self.state.tags.get(paper_id, ()) if t not in minus]
+        tags = normalize_tags([*have, *add])
+        changed = dict(self.state.tags)
+        if tags:
+            changed[paper_id] = tags
+        else:
+            changed.pop(paper_id, None)
+        self.state = replace(self.state, tags=changed)
+        return tags, self._save(lambda lib: lib.edit_tags(paper_id, add, remove))
+
+    def set_note(self, paper_id: str, text: str) -> Future[Saved]:
+        """Replace the note in memory now (a blank one removes it); the future is its save."""
+        clean = clean_block(text)
+        notes = dict(self.state.notes)
+        if clean.strip():
+            notes[paper_id] = clean
+        else:
+            notes.pop(paper_id, None)
+        self.state = replace(self.state, notes=notes)
+        return self._save(lambda lib: lib.set_note(paper_id, text))
+
+    def _save(self, change: Callable[[LibraryLike], object]) -> Future[Saved]:
+        library = self.library
+
+        def run() -> Saved:
+            # The library as it is after the write, read here: the UI never takes its lock.
+            try:
+                change(library)
+            except LibraryError as err:
+                return Saved(library.snapshot(), err)
+            return Saved(library.snapshot())
+
+        return self.writer.submit(run)
+
+    def settle(self, saved: Saved) -> bool:
+        """After one save: the UI shows the library as saved (also what another paper-reader
+        added meanwhile, or the file's state again after a refused write) once no other save
+        is pending. True if the state was replaced."""
+        if self.writer.pending:
+            return False  # the last save settles it
+        self.state = saved.state
         return True
 
     # --- network (async workers) -----------------------------------------------------------
@@ -449,12 +525,12 @@ class Controller:
         hits = await client.search(text, limit=100)
         papers = [hit.paper for hit in hits]
         if papers:
-            self.cache.merge(papers)
+            await asyncio.to_thread(self.cache.merge, papers)  # shard writes: never on the UI loop
         ids = list(dict.fromkeys(p.id for p in papers))
         self.search_ids, self.search_text = tuple(ids), text
         return ids
 
     async def linked(self, client: PapersClient, paper_id: str) -> LinkedRepos:
         repos = await client.linked_repos(paper_id)
-        self.cache.linked_put(paper_id, repos)
+        await asyncio.to_thread(self.cache.linked_put, paper_id, repos)
         return repos

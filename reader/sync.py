@@ -185,8 +185,13 @@ async def _sync_day(run: _Run, client: Client, day: str) -> None:
         run.finished(day, exc)
         return
     run.report.fetched += len(papers)
-    run.merged(run.cache.merge(papers, listed_on=day, now=run.now))
-    run.cache.mark_day_complete(day, len(papers), now=run.now)
+
+    def merge() -> MergeResult:
+        result = run.cache.merge(papers, listed_on=day, now=run.now)
+        run.cache.mark_day_complete(day, len(papers), now=run.now)
+        return result
+
+    run.merged(await asyncio.to_thread(merge))
     run.days.add(day)
     run.finished(day, None)
 
@@ -201,12 +206,19 @@ async def _sync_month(run: _Run, client: Client, month: str) -> None:
     by_day: dict[str | None, list[Paper]] = {}
     for paper in papers:
         by_day.setdefault(listing_day(paper), []).append(paper)
-    for day, group in by_day.items():
-        run.merged(run.cache.merge(group, listed_on=day, now=run.now))
-        # A whole month came back, so each of its days that had papers is complete.
-        if day is not None and day.startswith(month):
-            run.cache.mark_day_complete(day, len(group), now=run.now)
-            run.days.add(day)
+
+    def merge() -> list[MergeResult]:
+        results = []
+        for day, group in by_day.items():
+            results.append(run.cache.merge(group, listed_on=day, now=run.now))
+            # A whole month came back, so each of its days that had papers is complete.
+            if day is not None and day.startswith(month):
+                run.cache.mark_day_complete(day, len(group), now=run.now)
+        return results
+
+    for result in await asyncio.to_thread(merge):
+        run.merged(result)
+    run.days.update(d for d in by_day if d is not None and d.startswith(month))
     run.finished(month, None)
 
 
@@ -217,7 +229,7 @@ async def _sync_trending(run: _Run, client: Client) -> None:
         run.finished("trending", exc)
         return
     run.report.fetched += len(papers)
-    result = run.cache.merge(papers, trending=True, now=run.now)
+    result = await asyncio.to_thread(run.cache.merge, papers, trending=True, now=run.now)
     # A new sighting in the trending list is not an update of the paper: without this every
     # sync would report ~100 papers "updated" although nothing a reader sees had changed.
     run.new.update(result.new)
@@ -261,6 +273,9 @@ async def sync(
     marked complete only when its fetch succeeded. Disk writes are batched (``cache.batch()``):
     each touched shard is written once at the end, also when the sync is cancelled.
     ``progress(label, done, total)`` is called after each fetch finishes, failed or not.
+
+    Only the network waits run on the caller's event loop: every merge and the final write run
+    in threads (the cache locks itself), so a TUI refresh never stalls the screen.
     """
     total = len(days) + len(months) + (1 if trending else 0)
     run = _Run(cache, total, progress)
@@ -268,6 +283,12 @@ async def sync(
     jobs += [_sync_month(run, client, month) for month in months]
     if trending:
         jobs.append(_sync_trending(run, client))
-    with cache.batch():
+    batch = cache.batch()
+    # Entering waits for the cache's lock (a write of another sync may hold it): a thread too.
+    await asyncio.to_thread(batch.__enter__)
+    try:
         await asyncio.gather(*jobs)
+    finally:
+        # The shards are written here. Cancelled meanwhile, the thread still finishes the write.
+        await asyncio.to_thread(batch.__exit__, None, None, None)
     return run.finish()

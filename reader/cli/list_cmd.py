@@ -31,7 +31,8 @@ from reader.cli.texts import open_texts, passage_json, passage_line, passages_fo
 from reader.config import load_config
 from reader.query import Context, Query, QueryError, matches, parse
 from reader.query.engine import Engine, StoreDamaged
-from reader.query.fulltext import Hit, has_text_terms, narrowed
+from reader.query.fulltext import has_text_terms, narrowed
+from reader.query.hit import Hit
 from reader.query.matcher import sort_key
 from reader.query.sql import search
 from reader.store.cache import PaperCache

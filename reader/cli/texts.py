@@ -8,7 +8,8 @@ from typing import Any
 
 from reader.cli.output import Progress, plain_line, warn
 from reader.query import Query
-from reader.query.fulltext import Hit, best_passages
+from reader.query.fulltext import best_passages
+from reader.query.hit import Hit
 from reader.store.cache import PaperCache
 from reader.widgets.rows import display_safe
 

@@ -127,6 +127,23 @@ def rate_limit_wait(headers: Mapping[str, str], *, now: float | None = None) -> 
     return max(0.0, when.timestamp() - current)
 
 
+def _papers_of(raw: list[Any]) -> list[Paper]:
+    """The usable papers of a Daily Papers page (items that cannot be parsed are skipped)."""
+    return [p for p in map(paper_from_item, raw) if p is not None]
+
+
+def _hits_of(raw: list[Any]) -> list[SearchHit]:
+    """The usable search hits, each paper once (the first sighting kept)."""
+    hits: list[SearchHit] = []
+    seen: set[str] = set()
+    for item in raw:
+        hit = search_hit_from_item(item)
+        if hit is not None and hit.paper.id not in seen:
+            seen.add(hit.paper.id)
+            hits.append(hit)
+    return hits
+
+
 def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
@@ -374,7 +391,8 @@ class PapersClient:
                     f"the server's answer to {self._shown('/api/daily_papers', query)} "
                     "was not a list of papers"
                 )
-            parsed = [p for p in map(paper_from_item, raw) if p is not None]
+            # ~0.5 ms a paper: in a thread, so that a TUI's refresh never stalls its screen.
+            parsed = await asyncio.to_thread(_papers_of, raw)
             fresh = [p for p in parsed if p.id not in seen]
             for p in fresh:
                 seen.add(p.id)
@@ -407,14 +425,7 @@ class PapersClient:
                 f"the server's answer to {self._shown('/api/papers/search', params)} "
                 "was not a list of results"
             )
-        hits: list[SearchHit] = []
-        seen: set[str] = set()
-        for item in raw:
-            hit = search_hit_from_item(item)
-            if hit is not None and hit.paper.id not in seen:
-                seen.add(hit.paper.id)
-                hits.append(hit)
-        return hits
+        return await asyncio.to_thread(_hits_of, raw)
 
     async def paper(self, paper_id: str) -> Paper:
         """One paper's metadata (E3); :class:`PaperNotFound` if Hugging Face does not have it."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from reader import pdf_files
 from reader.fulltext_queue import NOT_INDEXED, OFFLINE, SAVED, FulltextQueue, Outcome
-from reader.query.fulltext import Hit
+from reader.query.hit import Hit
 from reader.store import fulltext
 from reader.store.positions import Position, Positions
 from reader.store.record import Record
@@ -184,7 +184,8 @@ class Downloads:
         where = None if at is None else Position(at.block, at.offset)
         self.screen.app.push_screen(ReadingScreen(
             record.id, record.paper.title, self.screen.controller.cache, self.positions,
-            fetch=fetch, at=where, find=at.words if at is not None else ""))
+            fetch=fetch, at=where, find=at.words if at is not None else "",
+            writer=self.screen.controller.writer))
 
     # --- PDFs ---------------------------------------------------------------------------------
 

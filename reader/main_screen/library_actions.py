@@ -1,17 +1,21 @@
-"""The main screen's tag and note actions: dialogs (or $EDITOR) on the UI thread, the library
-write in a thread worker, then the marks, detail and tag views repainted."""
+"""The main screen's library actions (bookmark, read, tags, notes): the marks change on screen at
+once, and the library write runs on the controller's writer thread, one at a time and in order.
+
+A refused write (disk full, a locked library) is said in a toast, and once no write is pending
+the screen shows the library as saved again, so nothing is shown that is not on disk."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 
+from reader.controller import Saved
 from reader.screens.library_dialogs import NoteDialog, TagDialog
-from reader.store.library import LibraryError
-from reader.store.state import LibraryState
+from reader.store.record import Record
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
@@ -23,15 +27,49 @@ class LibraryActions:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
 
+    def _record(self) -> Record | None:
+        record = self.screen.current_record()
+        if record is None:
+            self.screen.notify("No paper highlighted.", severity="warning", timeout=2)
+        return record
+
+    # --- bookmark and read -------------------------------------------------------------------
+
+    def toggle_bookmark(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        on, saved = self.screen.controller.toggle_bookmark(record.id)
+        self._changed(record.id, "Bookmarked" if on else "Bookmark removed", refilter=False)
+        self._watch(saved)
+
+    def toggle_read(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        self.screen.stop_read_timer()  # the user decided: the dwell timer must not undo it
+        read, saved = self.screen.controller.toggle_read(record.id)
+        self._changed(record.id, "Marked read" if read else "Marked unread", refilter=False)
+        self._watch(saved)
+
+    def mark_read(self, paper_id: str) -> None:
+        """Opened or dwelt on: read (no toast; nothing happens if it already was)."""
+        saved = self.screen.controller.mark_read(paper_id)
+        if saved is not None:
+            self.screen.apply_marks()
+            self.screen.update_marks()  # the Unread count (and is:read views) changed too
+            self._watch(saved)
+
     def tag_counts(self) -> Counter[str]:
         """How many papers carry each of the user's tags."""
         return Counter(t for ts in self.screen.controller.state.tags.values() for t in ts)
 
+    # --- tags and notes -----------------------------------------------------------------------
+
     def edit_tags(self) -> None:
         screen = self.screen
-        record = screen.current_record()
+        record = self._record()
         if record is None:
-            screen.notify("No paper highlighted.", severity="warning", timeout=2)
             return
         pid = record.id
         before = screen.controller.state.tags.get(pid, ())
@@ -42,15 +80,16 @@ class LibraryActions:
             add = [t for t in tags if t not in before]
             remove = [t for t in before if t not in tags]
             # Add/remove rather than replace: another paper-reader may have tagged it too.
-            self._write(pid, lambda lib: lib.edit_tags(pid, add, remove), _tags_message(tags))
+            now, saved = screen.controller.edit_tags(pid, add, remove)
+            self._changed(pid, _tags_message(now))
+            self._watch(saved)
 
         screen.app.push_screen(TagDialog(record.paper.title, before, self.tag_counts()), done)
 
     def edit_note(self) -> None:
         screen = self.screen
-        record = screen.current_record()
+        record = self._record()
         if record is None:
-            screen.notify("No paper highlighted.", severity="warning", timeout=2)
             return
         pid = record.id
         before = screen.controller.state.notes.get(pid, "")
@@ -60,7 +99,9 @@ class LibraryActions:
                 return
             text = text.rstrip("\n")
             message = "Note saved" if text.strip() else "Note removed"
-            self._write(pid, lambda lib: lib.set_note(pid, text), message)
+            saved = screen.controller.set_note(pid, text)
+            self._changed(pid, message)
+            self._watch(saved)
 
         from reader.editor import EditorError, edit_text, editor_command
 
@@ -78,34 +119,35 @@ class LibraryActions:
                 return
         screen.app.push_screen(NoteDialog(record.paper.title, before), done)
 
-    def _write(self, pid: str, change: Callable[..., object], message: str) -> None:
-        """Run one library change in a thread worker; repaint on the UI thread after it."""
+    # --- after a change ---------------------------------------------------------------------
+
+    def _changed(self, pid: str, message: str, *, refilter: bool = True) -> None:
+        """Repaint what a library change of ``pid`` touches: marks, detail, tag views, counts
+        (``refilter``: and the list, if a tag view or a filter is shown)."""
         screen = self.screen
-        controller = screen.controller
-        app = screen.app
-
-        def work() -> None:
-            try:
-                change(controller.library)
-            except LibraryError as err:
-                app.call_from_thread(screen.notify, str(err), title="Library",
-                                     severity="error", markup=False)
-                return
-            state = controller.library.snapshot()
-            app.call_from_thread(self._written, pid, state, message)
-
-        screen.run_worker(work, thread=True, group="library-write", exit_on_error=False,
-                          description="save tags or note")
-
-    def _written(self, pid: str, state: LibraryState, message: str) -> None:
-        screen = self.screen
-        screen.controller.state = state
         screen.apply_marks()
         screen.show_detail(pid, restart_timer=False)
         screen.notify(message, timeout=2, markup=False)
-        screen.update_marks()  # the tag views and their counts
-        if screen.view_key.startswith("tag:") or not screen.query_obj.is_empty:
+        screen.update_marks()  # the tag views and the counts
+        if refilter and (screen.view_key.startswith("tag:") or not screen.query_obj.is_empty):
             screen.request_filter()  # the paper may have joined or left what is shown
+
+    def _watch(self, saved: Future[Saved]) -> None:
+        """Wait (in an async worker, never blocking) for one write; say if it was refused."""
+        self.screen.run_worker(self._saved(saved), group="library-saved", exit_on_error=False,
+                               description="save to the library")
+
+    async def _saved(self, saved: Future[Saved]) -> None:
+        screen, controller = self.screen, self.screen.controller
+        done = await asyncio.wrap_future(saved)
+        if done.error is not None:
+            screen.notify(str(done.error), title="Library", severity="error", markup=False)
+        if controller.settle(done) and done.error is not None:
+            # The refused change is gone from the screen too: repaint what it had changed.
+            screen.apply_marks()
+            screen.show_detail(screen.paper_list.cursor_id, restart_timer=False)
+            screen.update_marks()
+            screen.request_filter()
 
 
 def _tags_message(tags: tuple[str, ...]) -> str:

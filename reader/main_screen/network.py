@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -265,17 +266,21 @@ class Network:
             screen.switch_view(DAY)
             screen.loader.day_count()
         wanted = [d.isoformat() for d in _days_of(moved) if d <= today]
-        missing = [d for d in wanted if not c.cache.day_complete(d)]
-        if not missing:
-            return
         if self.client_ok:
-            self.screen.run_worker(self._fetch_days(missing, moved.text), group="day",
+            self.screen.run_worker(self._fetch_days(wanted, moved.text), group="day",
                                    exclusive=True, exit_on_error=False,
                                    description="fetch days")
-        elif not any(d in c.data.days for d in wanted):
+        elif (not all(map(c.cache.day_complete, wanted))
+              and not any(d in c.data.days for d in wanted)):
             self.status(f"{moved.text} is not cached (offline)", style="dim")
 
-    async def _fetch_days(self, days: list[str], label: str) -> None:
+    async def _fetch_days(self, wanted: list[str], label: str) -> None:
+        """Fetch those of ``wanted`` not fetched in full yet. Which ones is asked of the cache in
+        a thread: a refresh writing the shards holds its lock (a second at 100k papers)."""
+        cache = self.screen.controller.cache
+        days = await asyncio.to_thread(lambda: [d for d in wanted if not cache.day_complete(d)])
+        if not days or get_current_worker().is_cancelled:
+            return
         if len(days) == 1:
             await self._fetch_day(days[0])
             return
@@ -333,11 +338,16 @@ class Network:
             return
         c = self.screen.controller
         c.remember_search(words)
-        if c.searches is not None:
-            self.screen.run_worker(c.searches.save, thread=True, group="save-searches",
-                                   exit_on_error=False, description="save recent searches")
+        if c.searches is not None:  # on the writer thread: saves in order, none lost on quit
+            self.screen.run_worker(self._saved(c.writer.submit(c.searches.save)),
+                                   group="save-searches", exit_on_error=False,
+                                   description="save recent searches")
         self.screen.run_worker(self._search(words), group="search", exclusive=True,
                                exit_on_error=False, description="search")
+
+    async def _saved(self, saved: Future[None]) -> None:
+        """Wait for a write of the writer thread; a failure goes to the worker-error handler."""
+        await asyncio.wrap_future(saved)
 
     def _search_cache(self, text: str) -> None:
         """Filter the view the user is in with the same words (never a view change)."""

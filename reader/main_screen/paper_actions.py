@@ -1,16 +1,17 @@
-"""The main screen's user actions on papers and settings: bookmark, read, open, copy, save a view,
-edit the rules. Library writes are a few ms (the Library locks itself), so they run inline."""
+"""The main screen's user actions on papers and settings: open, copy, save a view, edit the rules.
+The config file is written in thread workers; library changes live in library_actions."""
 
 from __future__ import annotations
 
+import asyncio
 import webbrowser
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from reader.config import ConfigError, save_rules, save_view
 from reader.controller import Rules
 from reader.query import Query, QueryError, parse
 from reader.screens.dialogs import RulesDialog, SaveViewDialog
-from reader.store.library import LibraryError
 from reader.store.record import Record
 
 if TYPE_CHECKING:
@@ -28,50 +29,6 @@ class PaperActions:
         if record is None:
             self.screen.notify("No paper highlighted.", severity="warning", timeout=2)
         return record
-
-    def _library_failed(self, err: LibraryError) -> None:
-        self.screen.notify(str(err), title="Library", severity="error", markup=False)
-
-    def toggle_bookmark(self) -> None:
-        screen, record = self.screen, self._record()
-        if record is None:
-            return
-        try:
-            on = screen.controller.toggle_bookmark(record.id)
-        except LibraryError as err:
-            self._library_failed(err)
-            return
-        self._marked(record.id, "Bookmarked" if on else "Bookmark removed")
-
-    def toggle_read(self) -> None:
-        screen, record = self.screen, self._record()
-        if record is None:
-            return
-        screen.stop_read_timer()  # the user decided: the dwell timer must not undo it
-        try:
-            read = screen.controller.toggle_read(record.id)
-        except LibraryError as err:
-            self._library_failed(err)
-            return
-        self._marked(record.id, "Marked read" if read else "Marked unread")
-
-    def _marked(self, paper_id: str, message: str) -> None:
-        """After a library change by the user: repaint the marks and detail, say what happened."""
-        screen = self.screen
-        screen.apply_marks()
-        screen.show_detail(paper_id, restart_timer=False)
-        screen.notify(message, timeout=2)
-        screen.update_marks()
-
-    def mark_read(self, paper_id: str) -> None:
-        try:
-            changed = self.screen.controller.mark_read(paper_id)
-        except LibraryError as err:
-            self._library_failed(err)
-            return
-        if changed:
-            self.screen.apply_marks()
-            self.screen.update_marks()  # the Unread count (and is:read views) changed too
 
     def open(self, which: str) -> None:
         """Open the paper's Hugging Face page ("page") or its PDF ("pdf") in the browser."""
@@ -116,10 +73,16 @@ class PaperActions:
         screen.app.push_screen(SaveViewDialog(text), named)
 
     def _save_view(self, name: str, text: str) -> None:
+        """Write the view into config.toml on the writer thread; show it once it is saved."""
+        self.screen.run_worker(self._saving_view(name, text), group="save-view",
+                               exit_on_error=False, description="save the view")
+
+    async def _saving_view(self, name: str, text: str) -> None:
         screen, c = self.screen, self.screen.controller
-        if c.config_path is not None:
+        path = c.config_path
+        if path is not None:
             try:
-                save_view(c.config_path, name, text)
+                await asyncio.wrap_future(c.writer.submit(lambda: save_view(path, name, text)))
             except ConfigError as err:
                 screen.notify(str(err), severity="warning", markup=False)
                 return
@@ -139,13 +102,20 @@ class PaperActions:
             if rules is None or rules == (c.rules.mute, c.rules.watch):
                 return
             mute, watch = rules
-            if c.config_path is not None:
-                try:
-                    save_rules(c.config_path, mute=mute, watch=watch)
-                except ConfigError as err:
-                    screen.notify(str(err), severity="warning", markup=False)
+            path = c.config_path
+            if path is not None:  # in force at once; saved on the writer thread
+                saved = c.writer.submit(lambda: save_rules(path, mute=mute, watch=watch))
+                screen.run_worker(self._saving(saved), group="save-rules",
+                                  exit_on_error=False, description="save the rules")
             c.config.mute, c.config.watch = list(mute), list(watch)
             c.rules = Rules(list(mute), list(watch))
             screen.update_marks()
 
         screen.app.push_screen(RulesDialog(c.rules.mute, c.rules.watch), done)
+
+    async def _saving(self, saved: Future[None]) -> None:
+        """Say it if a config write was refused (the change holds for this session)."""
+        try:
+            await asyncio.wrap_future(saved)
+        except ConfigError as err:
+            self.screen.notify(str(err), severity="warning", markup=False)

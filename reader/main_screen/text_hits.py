@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reader.query import Query, describe
-from reader.query.fulltext import Hit, has_text_terms
+from reader.query.fulltext import has_text_terms
+from reader.query.hit import Hit
 from reader.store.record import Record
 
 if TYPE_CHECKING:

@@ -14,10 +14,11 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from reader.query.ast import And, Node, Not, Or, Query, Text
 from reader.query.fold import tokens
+from reader.query.hit import Hit
 from reader.query.matcher import Context
 from reader.store.derived.texts import SHIFT, TextStore
 
@@ -26,27 +27,6 @@ CANDIDATES = 32  # passages of a paper scored for its best one (see best_passage
 SHORT_PREFIX = 1  # an unquoted last word this short: the papers' passages are read instead
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """The best passage of one paper for a query: where it is (``block``, and ``offset`` of the
-    words found in the block's text, for the reading screen), its section heading and an
-    excerpt (``excerpt[start:end]`` are the words found; plain text, never markup)."""
-
-    paper_id: str
-    block: int
-    offset: int
-    section: str
-    excerpt: str
-    start: int
-    end: int
-    words: str  # what the reading screen's find (n/N) looks for
-
-    def line(self) -> str:
-        """The excerpt as one line, its section first: ``§ Method: …the words found…``."""
-        head = f"§ {self.section}: " if self.section else ""
-        return head + self.excerpt
 
 
 def text_terms(node: Node | None, *, positive: bool = False) -> list[Text]:

@@ -368,7 +368,7 @@ class MainScreen(Screen[None]):
             self.mark_read(paper_id)
 
     def mark_read(self, paper_id: str) -> None:
-        self.ops.mark_read(paper_id)
+        self.library_ops.mark_read(paper_id)
 
     def stop_read_timer(self) -> None:
         if self._read_timer is not None:
@@ -486,12 +486,12 @@ class MainScreen(Screen[None]):
 
     def action_toggle_bookmark(self) -> None:
         record = self.current_record()
-        self.ops.toggle_bookmark()
+        self.library_ops.toggle_bookmark()
         if record is not None and self.controller.state.is_bookmarked(record.id):
             self.downloads.bookmarked(record.id, True)
 
     def action_toggle_read(self) -> None:
-        self.ops.toggle_read()
+        self.library_ops.toggle_read()
 
     def action_edit_tags(self) -> None:
         self.library_ops.edit_tags()

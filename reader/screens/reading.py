@@ -7,8 +7,10 @@ a paper without a full text says so and offers to queue it (``d``).
 
 from __future__ import annotations
 
+import asyncio
 import webbrowser
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -29,6 +31,7 @@ from reader.keys import READING_KEYS, bindings
 from reader.markdown_doc import Document, parse
 from reader.store.cache import PaperCache
 from reader.store.positions import Position, Positions
+from reader.store.writer import SerialWriter
 from reader.widgets.document_view import DocumentView, Line, wrap
 from reader.widgets.key_bar import KeyBar
 
@@ -58,6 +61,11 @@ class _Line(Widget):
         return Content(self.text)
 
 
+async def _saved(saved: Future[None]) -> None:
+    """Wait for a write of the writer thread; a failure goes to the app's worker-error toast."""
+    await asyncio.wrap_future(saved)
+
+
 class ReadingScreen(Screen[None]):
     """One paper's full text. ``fetch(paper_id)`` queues a download (None: cannot)."""
 
@@ -80,7 +88,7 @@ class ReadingScreen(Screen[None]):
 
     def __init__(self, paper_id: str, title: str, cache: PaperCache, positions: Positions,
                  fetch: Callable[[str], str] | None = None, *, at: Position | None = None,
-                 find: str = "") -> None:
+                 find: str = "", writer: SerialWriter | None = None) -> None:
         """``at``: open there rather than where the reader stopped, with ``find`` looked for
         (a passage a ``text:`` filter found: its words are the current match, n/N go on)."""
         super().__init__()
@@ -89,6 +97,7 @@ class ReadingScreen(Screen[None]):
         self.cache = cache
         self.positions = positions
         self.fetch = fetch
+        self.writer = writer  # the app's writer thread (saved before exit); else a thread worker
         self.document: Document | None = None
         self.loaded = False
         self.missing = False
@@ -245,6 +254,11 @@ class ReadingScreen(Screen[None]):
         def save() -> None:
             positions.put(paper_id, Position(*where))
 
+        if self.writer is not None:
+            saved = self.writer.submit(save)
+            self.app.run_worker(_saved(saved), group="reading-position", exit_on_error=False,
+                                description="save the reading position")
+            return
         self.app.run_worker(save, thread=True, group="reading-position",
                             exit_on_error=False, description="save the reading position")
 

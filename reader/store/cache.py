@@ -85,6 +85,7 @@ class PaperCache:
         self.fulltext_dir = self.papers_dir.parent / "fulltext"
         self.problems: list[str] = []
         self._lock = threading.RLock()  # guards the state below; held only briefly
+        self._problems_lock = threading.Lock()
         self._load_lock = threading.Lock()  # one shard load at a time; taken before _lock
         self._records: dict[str, Record] | None = None
         self._shards: dict[str, _Shard] = {}
@@ -92,6 +93,8 @@ class PaperCache:
         self._recent_ids: list[str] | None = None  # what recent.json holds, if we know
         self._linked: dict[str, LinkedRepos] | None = None
         self._linked_fetched: dict[str, str] = {}
+        self._linked_lock = threading.Lock()  # the two dicts above; held only briefly
+        self._linked_write_lock = threading.Lock()  # one linked.json write at a time
         self._readonly: set[str] = set()  # side files from a newer version: never written
         self._encoded_lru: list[str] = []  # names of the shards holding an encoded cache
         self._batch_depth = 0  # > 0: inside batch(), saving deferred
@@ -110,7 +113,7 @@ class PaperCache:
     # --- problems and paths -----------------------------------------------------------------
 
     def _report(self, message: str) -> None:
-        with self._lock:
+        with self._problems_lock:  # not _lock: a reader of linked.json must not wait for a flush
             if message not in self.problems:
                 self.problems.append(message)
 
@@ -590,28 +593,33 @@ class PaperCache:
             self._linked, self._linked_fetched = parsed or ({}, {})
         return self._linked
 
+    # The linked repos have locks of their own, not the cache's: the detail pane reads them on
+    # every cursor move, and must not wait for a refresh writing the shards under ``_lock``.
+
     def linked_get(self, paper_id: str) -> LinkedRepos | None:
         """The repos citing a paper as last fetched, or None if never fetched."""
-        with self._lock:
+        with self._linked_lock:
             return self._ensure_linked().get(paper_id)
 
     def linked_fetched(self, paper_id: str) -> str | None:
         """When :meth:`linked_put` last stored this paper's repos (ISO time), or None."""
-        with self._lock:
+        with self._linked_lock:
             self._ensure_linked()
             return self._linked_fetched.get(paper_id) or None
 
     def linked_put(self, paper_id: str, repos: LinkedRepos) -> None:
-        """Store the repos citing a paper (replacing what was there) and save linked.json."""
-        with self._lock:
-            linked = self._ensure_linked()
-            linked[paper_id] = repos
-            self._linked_fetched[paper_id] = now_iso()
-            path = self.papers_dir / "linked.json"
-            if path.name in self._readonly:
-                return
-            body = {"repos": {pid: linked_to_dict(r, self._linked_fetched.get(pid, ""))
-                              for pid, r in linked.items()}}
+        """Store the repos citing a paper (replacing what was there) and save linked.json (a
+        disk write: call it from a worker thread)."""
+        path = self.papers_dir / "linked.json"
+        with self._linked_write_lock:  # one writer; each writes the newest state
+            with self._linked_lock:
+                linked = self._ensure_linked()
+                linked[paper_id] = repos
+                self._linked_fetched[paper_id] = now_iso()
+                if path.name in self._readonly:
+                    return
+                body = {"repos": {pid: linked_to_dict(r, self._linked_fetched.get(pid, ""))
+                                  for pid, r in linked.items()}}
             self._write_side(path, LINKED_KIND, body, "linked repos are")
 
     # --- full texts (files in ../fulltext, see reader.store.fulltext) -------------------------

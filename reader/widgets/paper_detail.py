@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from reader.hub.models import LinkedRepo, LinkedRepos, Paper
 from reader.links import KINDS, by_likes, repo_url, short_url
-from reader.query.fulltext import Hit
+from reader.query.hit import Hit
 from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.trending import daily_best, sparkline

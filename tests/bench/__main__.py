@@ -59,7 +59,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where to write the report (default BENCHMARKS.md in the repo)")
     parser.add_argument("--skip", default="",
                         help="comma-separated parts to skip: "
-                        "launch,diagnose,filter,writes,list,scroll,typing,texts")
+                        "launch,diagnose,filter,writes,list,scroll,typing,texts,stalls")
     parser.add_argument("--sqlstore", action="store_true",
                         help="only the derived SQLite store's figures (issue 11) at the largest "
                         "size: printed, BENCHMARKS.md left alone")
@@ -157,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
             ("scroll", _scroll_part),
             ("typing", _typing_part),
             ("texts", _texts_part),
+            ("stalls", _stalls_part),
         ]
         for name, part in parts:
             if name in args.skip:
@@ -184,6 +185,13 @@ def run(args: argparse.Namespace) -> int:
         "- Homes are built by `paper-reader import` from a JSON-lines dump of the fake hub's "
         f"deterministic corpus (`tests/fakehub`, seed {SEED}); the app is started with "
         "`--offline` under tmux at 120x40 and the screen polled every 10 ms.",
+        "- UI-loop rows (`tests/bench/stalls.py`): in process, in a headless `App.run_test()` at "
+        "120x40, on a copy of the home; an asyncio task on the UI loop sleeps 10 ms at a time "
+        "(a gap of 10 ms is no stall) while j/k are sent through the app's driver every 100 ms; "
+        "key to screen runs to the first frame composed after the cursor moved. The refresh "
+        "fetches 1,000 papers (500 updated, 500 new) from the fake hub in a process of its own; "
+        "the rebuild deletes the derived store and runs `PaperCache.search_store` in a thread "
+        "worker. The idle row is the same window with nothing in the background: the floor.",
     ]
     say("")
     say(report.text_table(figures))
@@ -271,6 +279,13 @@ def _texts_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
 
     # Its own corpus: 1,000 long full texts (issue 14), whatever the home sizes.
     return figures(TEXTS_PAPERS, args.runs, args.keep, log=say)
+
+
+def _stalls_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
+    from tests.bench.stalls import stall_figures
+
+    # 10k and 100k by default: a window loads the app first (about a minute at 100k)
+    return stall_figures([h for h in homes if h.n >= 10_000], min(args.runs, 3), log=say)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import atexit
 import datetime as dt
+import re
 import shutil
+import sqlite3
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -101,3 +105,67 @@ def make_app() -> Callable[..., PaperReaderApp]:
         return PaperReaderApp(client=client, clock=clock, **kwargs)
 
     return make
+
+
+class DiskWrites:
+    """Every file and SQLite write the app makes, with the thread it ran on."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []  # (what, thread name)
+        self._lock = threading.Lock()
+
+    def saw(self, what: str) -> None:
+        with self._lock:
+            self.seen.append((what, threading.current_thread().name))
+
+    def on_ui_thread(self) -> list[str]:
+        """What was written on the main thread (the event loop's): must stay empty."""
+        main = threading.main_thread().name
+        return [what for what, thread in self.seen if thread == main]
+
+    def off_ui_thread(self) -> list[str]:
+        main = threading.main_thread().name
+        return [what for what, thread in self.seen if thread != main]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.seen.clear()
+
+
+_SQL_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|BEGIN)\b", re.I)
+
+
+@pytest.fixture
+def disk_writes(monkeypatch: pytest.MonkeyPatch) -> DiskWrites:
+    """Record the thread of every atomic file write (the library's TinyDB file, shards, side
+    files, config, positions...) and of every SQLite statement that writes."""
+    import reader.query.persist  # noqa: F401 - imported lazily by the app
+
+    import reader.app  # noqa: F401 - every module that writes, imported before the patch
+    from reader.store import atomic
+
+    writes = DiskWrites()
+    original = atomic.atomic_write_bytes
+
+    def spy_write(path: Any, *args: Any, **kwargs: Any) -> Any:
+        writes.saw(f"file {Path(path).name}")
+        return original(path, *args, **kwargs)
+
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__name__", "") or ""
+        if name.startswith("reader") and getattr(module, "atomic_write_bytes", None) is original:
+            monkeypatch.setattr(module, "atomic_write_bytes", spy_write)
+    connect = sqlite3.connect
+
+    def spy_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+
+        def trace(statement: str) -> None:
+            if _SQL_WRITE.match(statement):
+                writes.saw(f"sql {statement.split(None, 2)[:2]}")
+
+        conn.set_trace_callback(trace)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", spy_connect)
+    return writes

@@ -1,0 +1,184 @@
+"""The UI never waits on the disk: every write the app makes runs off the event loop's thread,
+and the app waits for the library writes still pending before it exits."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from reader.screens.library_dialogs import NoteDialog, TagDialog
+from reader.screens.main import MainScreen
+from reader.store import library as library_module
+from reader.store.cache import PaperCache
+from reader.store.library import Library
+from reader.store.locations import locations
+from reader.store.storage import read_db
+from reader.widgets.document_view import DocumentView
+from tests.fakehub import Corpus, FakeHub
+from tests.tui.conftest import DiskWrites, fill_cache, settle
+from tests.tui.test_app_start import main
+from tests.tui.test_reading import open_paper, reading
+
+
+@pytest.fixture(autouse=True)
+def no_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+
+
+def written(writes: DiskWrites, name: str) -> bool:
+    """True if a file called ``name`` was written (off the UI thread, as the test asserts)."""
+    return f"file {name}" in writes.off_ui_thread()
+
+
+async def test_library_changes_are_written_off_the_ui_thread(
+        corpus: Corpus, make_app: Any, disk_writes: DiskWrites) -> None:
+    fill_cache(corpus)
+    app = make_app(None)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        pid = screen.paper_list.cursor_id
+        assert pid is not None
+        disk_writes.clear()
+        await pilot.press("b", "m")
+        await settle(pilot)
+        await pilot.press("number_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, TagDialog)
+        await pilot.press("t", "o", "d", "o", "enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        app.screen.query_one("#note-text").text = "a note"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert disk_writes.on_ui_thread() == []
+        assert written(disk_writes, "library.json")
+        state = screen.controller.state
+        assert pid in state.bookmarks and pid in state.read
+        assert state.tags[pid] == ("todo",) and state.notes[pid] == "a note"
+    saved = Library(locations().library_file).snapshot()
+    assert pid in saved.bookmarks and pid in saved.read
+    assert saved.tags[pid] == ("todo",) and saved.notes[pid] == "a note"
+
+
+async def test_the_mark_shows_before_the_write_ends_and_quit_waits_for_it(
+        corpus: Corpus, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill_cache(corpus)
+    real_save = library_module.Library._save
+    disk = threading.Event()  # a stuck disk, until the test lets it go
+
+    def slow_save(self: Library) -> None:
+        disk.wait(30)
+        real_save(self)
+
+    app = make_app(None)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        pid = screen.paper_list.cursor_id
+        assert pid is not None
+        monkeypatch.setattr(library_module.Library, "_save", slow_save)
+        await pilot.press("b", "j", "b")
+        second = screen.paper_list.cursor_id
+        assert second is not None and second != pid
+        await pilot.pause()
+        # Shown at once, while the writer thread still waits for the disk.
+        assert screen.controller.writer.pending > 0
+        assert screen.controller.state.is_bookmarked(pid)
+        assert screen.controller.state.is_bookmarked(second)
+        threading.Timer(0.3, disk.set).start()  # the disk comes back as the app quits
+        await pilot.press("q")
+    # No settle: the app exits with writes pending, and must have waited for them. The file is
+    # read as it is, without the library's lock (which a write still running would hold).
+    saved = read_db(locations().library_file, kind="library") or {}
+    marked = {doc["id"] for doc in saved.get("bookmarks", {}).values()}
+    assert {pid, second} <= marked
+
+
+async def test_a_refused_library_write_is_said_and_undone_on_screen(
+        corpus: Corpus, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill_cache(corpus)
+
+    def full_disk(self: Library) -> None:
+        raise OSError(28, "No space left on device")
+
+    app = make_app(None)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        pid = screen.paper_list.cursor_id
+        assert pid is not None
+        monkeypatch.setattr(library_module.Library, "_save", full_disk)
+        await pilot.press("b")
+        await settle(pilot)
+        assert not screen.controller.state.is_bookmarked(pid)  # as on disk again
+        assert any("No space left on device" in str(n.message) for n in app._notifications)
+    assert pid not in Library(locations().library_file).snapshot().bookmarks
+
+
+async def test_refresh_search_and_linked_repos_write_off_the_ui_thread(
+        hf_endpoint: FakeHub, make_app: Any, disk_writes: DiskWrites) -> None:
+    corpus = hf_endpoint.corpus
+    dates = corpus.dates()
+    fill_cache(corpus, days=dates[:-2], trending=False)  # the refresh brings the newest days
+    old = corpus.items_on(dates[0])[0]["paper"]
+    app = make_app(hf_endpoint.url)
+    disk_writes.clear()  # filling the cache and a first config.toml: before the app runs
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert written(disk_writes, "index.json")  # the refresh merged and wrote the shards
+        assert any(w.startswith("file 26") for w in disk_writes.off_ui_thread())
+        assert disk_writes.on_ui_thread() == []
+        disk_writes.clear()
+        # A remote search: its hits are merged into the cache.
+        await pilot.press("slash")
+        screen.filter_pane.set_text("?" + old["title"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.view_key == "search"
+        assert written(disk_writes, "searches.json")
+        assert disk_writes.on_ui_thread() == []
+        # Linked repos: fetched when a paper is opened, saved in linked.json.
+        pid = screen.paper_list.cursor_id
+        assert pid is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert written(disk_writes, "linked.json")
+        assert disk_writes.on_ui_thread() == []
+    assert PaperCache(locations().papers_dir).linked_get(pid) is not None
+
+
+async def test_reading_position_is_written_off_the_ui_thread(
+        hf_endpoint: FakeHub, make_app: Any, disk_writes: DiskWrites) -> None:
+    corpus = hf_endpoint.corpus
+    pid = corpus.long_id
+    fill_cache(corpus, days=corpus.dates()[-1:])
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        await open_paper(pilot, pid)
+        await pilot.press("d")  # download the full text
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        view = reading(app).query_one(DocumentView)
+        assert reading(app).loaded
+        disk_writes.clear()
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        place = view.position()
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert written(disk_writes, "reading.json")
+        assert disk_writes.on_ui_thread() == []
+    from reader.store.positions import Positions
+
+    saved = Positions(locations().data_dir / "reading.json").get(pid)
+    assert saved is not None and (saved.block, saved.offset) == place
