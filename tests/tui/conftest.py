@@ -139,8 +139,6 @@ _SQL_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|BEG
 def disk_writes(monkeypatch: pytest.MonkeyPatch) -> DiskWrites:
     """Record the thread of every atomic file write (the library's TinyDB file, shards, side
     files, config, positions...) and of every SQLite statement that writes."""
-    import reader.query.persist  # noqa: F401 - imported lazily by the app
-
     import reader.app  # noqa: F401 - every module that writes, imported before the patch
     from reader.store import atomic
 
