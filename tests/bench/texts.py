@@ -181,7 +181,7 @@ def measure(n: int, runs: int, root: Path, log: Callable[[str], None] = print, *
 
             samples, same = _time(app_path, runs)
             note = "" if sorted(hits) == sorted(same) else " DISAGREES WITH SQL"  # type: ignore
-            rows.append(Figure(f"`{text}` ({label}): passages + matcher (app)", n, "ms",
+            rows.append(Figure(f"`{text}` ({label}): passages + matcher (scan)", n, "ms",
                                samples, target=TARGET_MS, on="p95", note=note.strip()))
             if hits:
                 shown = hits[:SHOWN]
