@@ -1,12 +1,15 @@
 """The main screen's side of ``text:`` filters: the best passage of each paper found, shown in
-the detail pane, and Enter opening the reading screen at it.
+the list (in place of the row's second line) and the detail pane, and Enter opening the reading
+screen at it.
 
-Passages come from the full-text search store in thread workers (a few ms per paper), for the
-paper in the detail as the cursor reaches it; they are kept per query until the query changes.
+Passages come from the full-text search store in thread workers (a few ms per paper): for the
+first papers of a result at once, then for each paper the cursor reaches; they are kept per
+query until the query changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.query import Query, describe
@@ -16,6 +19,9 @@ from reader.store.record import Record
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
+
+
+FIRST = 40  # papers of a result whose passages are looked for at once (a screenful or two)
 
 
 class TextHits:
@@ -28,13 +34,18 @@ class TextHits:
         self._asked: set[str] = set()
         self._open: str | None = None  # a paper to read once its passage is known
 
-    def on_result(self, query: Query) -> None:
-        """A new result is shown: forget the passages of another query."""
+    def on_result(self, query: Query, ids: Sequence[str] = ()) -> None:
+        """A new result is shown: forget the passages of another query, and look for those of
+        its first papers (``ids``: the result, in order)."""
         if self.query is None or describe(query) != describe(self.query):
             self.hits.clear()
             self._asked.clear()
             self._open = None
+            self.screen.paper_list.set_passages({})
         self.query = query if has_text_terms(query) else None
+        wanted = [pid for pid in ids[:FIRST] if pid not in self._asked]
+        if self.query is not None and wanted:
+            self._find(*wanted)
 
     def for_paper(self, paper_id: str | None) -> Hit | None:
         """The passage to show for ``paper_id``; looked for in a worker when not known yet (the
@@ -60,28 +71,30 @@ class TextHits:
             self._find(record.id)
         return True
 
-    def _find(self, paper_id: str) -> None:
+    def _find(self, *paper_ids: str) -> None:
         query = self.query
         assert query is not None
-        self._asked.add(paper_id)
+        self._asked.update(paper_ids)
         controller, app = self.screen.controller, self.screen.app
 
         def work() -> None:
-            hits = controller.best_passages([paper_id], query)
-            app.call_from_thread(self._found, query, paper_id, hits)
+            hits = controller.best_passages(list(paper_ids), query)
+            app.call_from_thread(self._found, query, paper_ids, hits)
 
         self.screen.run_worker(work, thread=True, group="text-hits", exit_on_error=False,
                                description="find the best passage")
 
-    def _found(self, query: Query, paper_id: str, hits: dict[str, Hit]) -> None:
+    def _found(self, query: Query, paper_ids: Sequence[str], hits: dict[str, Hit]) -> None:
         if query is not self.query:
             return  # the filter changed meanwhile
         self.hits.update(hits)
         screen = self.screen
-        if screen.paper_list.cursor_id == paper_id:
-            screen.detail.show_passage(hits.get(paper_id))
-        if self._open == paper_id:
-            self._open = None
-            record = screen.controller.data.records.get(paper_id)
+        screen.paper_list.set_passages({pid: hit.line() for pid, hit in self.hits.items()})
+        cursor = screen.paper_list.cursor_id
+        if cursor in paper_ids:
+            screen.detail.show_passage(hits.get(cursor or ""))
+        if self._open in paper_ids:
+            paper_id, self._open = self._open, None
+            record = screen.controller.data.records.get(paper_id or "")
             if record is not None:
-                screen.downloads.read(record, at=hits.get(paper_id))
+                screen.downloads.read(record, at=hits.get(record.id))

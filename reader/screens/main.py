@@ -204,7 +204,7 @@ class MainScreen(Screen[None]):
 
     def show_result(self, result: Result) -> None:
         self.result = result
-        self.text_hits.on_result(result.query)
+        self.text_hits.on_result(result.query, [r.id for r in result.records[:40]])
         self.paper_list.empty_text = self._empty_text()
         before = self.paper_list.cursor_id
         sort = SORTS[self.sort_index] or result.query.sort

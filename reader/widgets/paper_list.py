@@ -6,7 +6,7 @@ and lines are kept apart in the maths: ``virtual_size`` counts lines, the cursor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -170,6 +170,7 @@ class PaperList(ScrollView, can_focus=True):
         self._selected: frozenset[str] = frozenset()  # marked for an export
         self._watched: frozenset[str] = frozenset()
         self._local: frozenset[str] = frozenset()  # a full text or PDF is downloaded
+        self._passages: dict[str, str] = {}  # paper id -> a text: filter's best passage
         self._new_since: str | None = None
         self._marks_version = 0
         self._columns = Columns()
@@ -264,6 +265,15 @@ class PaperList(ScrollView, can_focus=True):
         self._marks_version += 1
         self._strips.clear()
         self.refresh()
+
+    def set_passages(self, passages: Mapping[str, str]) -> None:
+        """The best passage found by a ``text:`` filter, per paper (one line each, plain text):
+        shown in place of the row's second line; {} shows the facts again."""
+        if passages != self._passages:
+            self._passages = dict(passages)
+            self._marks_version += 1
+            self._strips.clear()
+            self.refresh()
 
     def set_local(self, ids: frozenset[str]) -> None:
         """Mark the papers whose full text or PDF is downloaded."""
@@ -381,6 +391,11 @@ class PaperList(ScrollView, can_focus=True):
                           tagged=paper_id in self._tags, noted=paper_id in self._notes,
                           selected=paper_id in self._selected,
                           local=paper_id in self._local)[line]
+        passage = self._passages.get(paper_id) if line == 1 else None
+        if passage is not None:  # a text: filter's passage in place of the facts
+            room = max(width - 2, 0)
+            cells = [cells[0], (" ", "gap"),
+                     (fit(display_safe(passage), room), "authors")]
         row: tuple[str, ...] = ("paper-list--watched",) if paper_id in self._watched else ()
         tail: tuple[str, ...] = ("paper-list--cursor",) if is_cursor else ()
         segments = []

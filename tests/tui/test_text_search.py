@@ -1,5 +1,5 @@
 """``text:`` in the filter box: the papers whose full text holds the words, the best passage in
-the detail pane, and Enter opening the reading screen at that passage with n/N ready; hostile
+the list and the detail pane, and Enter opening the reading screen at that passage with n/N ready; hostile
 passages are shown as plain text."""
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ async def test_filter_text_then_enter_reads_at_the_passage(corpus: Corpus,
         assert "Found in the full text" in shown and "7 Pruning" in shown
         assert "attention heads" in shown and "[@click=app.quit]here[/]" in shown
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        # The list shows the passage in place of the row's second line, as plain text.
+        row = "".join(seg.text for seg in main.paper_list.render_line(1))
+        assert "§ 7 Pruning" in row and "\x1b" not in row and "\u202e" not in row
 
         main.paper_list.focus()
         await pilot.press("enter")
@@ -93,6 +96,7 @@ async def test_filter_text_then_enter_reads_at_the_passage(corpus: Corpus,
         # Another filter without text: the passage is gone, Enter opens the detail again.
         await filter_by(pilot, "")
         assert main.text_hits.query is None
+        assert "§" not in "".join(seg.text for seg in main.paper_list.render_line(1))
         assert not main.detail.query_one("#detail-passage").display
 
 
