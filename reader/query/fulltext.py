@@ -89,9 +89,9 @@ def narrowed(ctx: Context, conn: sqlite3.Connection, *queries: Query) -> Context
 def best_passages(conn: sqlite3.Connection, ids: Iterable[str], query: Query
                   ) -> dict[str, Hit]:
     """The best passage of each paper of ``ids`` for the ``text:`` terms of ``query`` (not
-    under a NOT): among the first :data:`CANDIDATES` (32) passages FTS5 finds in the paper, the one
-    holding the most of the terms, then the densest in them. Papers without such a passage are
-    left out. A few ms per paper: call it in a worker.
+    under a NOT): among the first :data:`CANDIDATES` (32) passages FTS5 finds in the paper, the
+    one holding the most of the terms, then one that is not a heading alone, then the densest.
+    Papers without such a passage are left out. A few ms per paper: call it in a worker.
 
     Not FTS5's bm25: its weights count every passage of every paper holding a word, a walk of
     the word's whole doclist on each call (a second for a common word over 1,000 papers);
@@ -118,9 +118,12 @@ def best_passages(conn: sqlite3.Connection, ids: Iterable[str], query: Query
         found = _candidates(conn, expr, sorted(by_num), by_num)
     out: dict[str, Hit] = {}
     for pid, rows in found:
-        best: tuple[tuple[int, float], int, str, str] | None = None
+        best: tuple[tuple[int, bool, float], int, str, str] | None = None
         for block, section, text in rows:
-            score = _score(text, terms, patterns)
+            held, density = _score(text, terms, patterns)
+            # A heading alone (its text is its section) is the densest passage there is, and
+            # says nothing the section name does not: the paragraphs under it come first.
+            score = (held, text.strip() != section.strip(), density)
             if score[0] and (best is None or score > best[0]):
                 best = (score, block, section, text)
                 if short and score[0] == len(terms):

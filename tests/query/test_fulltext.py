@@ -142,6 +142,22 @@ def test_the_best_passage_is_the_one_with_the_most_terms(tmp_path: Path) -> None
     assert got["2611.00001"].excerpt == "attention heads and attention"
 
 
+def test_a_heading_alone_is_not_the_best_passage(tmp_path: Path) -> None:
+    path = tmp_path / texts_store.FILE_NAME
+    conn = texts_store.connect(path)
+    conn.executescript(texts_store.TABLES)
+    with conn:
+        texts_store.write_paper(conn, "2611.00001", [
+            Passage(0, "7 Pruning", "7 Pruning"),
+            Passage(1, "7 Pruning", "We prune the heads that matter least, then retrain."),
+        ], "stamp")
+    conn.close()
+    conn = texts_store.connect(path, readonly=True)
+    got = best_passages(conn, ["2611.00001"], parse("text:prun"))
+    conn.close()
+    assert got["2611.00001"].block == 1  # the paragraph, though the heading is denser
+
+
 def test_an_excerpt_marks_the_words_found_and_stays_on_one_line() -> None:
     text = ("Lorem ipsum " * 40) + "the Über\nCafé  results " + ("dolor sit " * 40)
     found = hit("2611.00001", 7, "3 Results", text, [Text("text", ("uber", "caf"))])
