@@ -137,3 +137,19 @@ def repeat(
             break
         samples.append(measure_once())
     return samples, note
+
+
+async def workers_idle(app: object, timeout: float) -> None:
+    """Wait until none of ``app``'s workers is pending or running (an exclusive worker that a
+    newer one cancelled counts as done: Textual's wait_for_complete raises for it)."""
+    import asyncio
+    import time
+
+    from textual.worker import WorkerState
+
+    busy = (WorkerState.PENDING, WorkerState.RUNNING)
+    deadline = time.perf_counter() + timeout
+    while any(w.state in busy for w in app.workers):  # type: ignore[attr-defined]
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"workers still running after {timeout:.0f} s")
+        await asyncio.sleep(0.01)

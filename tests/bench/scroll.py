@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from tests.bench.figures import Figure, median
+from tests.bench.figures import Figure, median, workers_idle
 from tests.bench.homes import Home
 from tests.bench.writes import home_locations
 
@@ -52,7 +52,7 @@ async def _measure(home: Home, runs: int) -> dict[str, list[float]]:
         await _wait_for(all_loaded, pilot, "all papers loaded")
         # the search store and the view counts are opened and counted in workers: measure once done,
         # so that the presses do not share the CPU with them
-        await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT_S)
+        await workers_idle(app, LOAD_TIMEOUT_S)
         screen.switch_view(ALL)
 
         def all_shown() -> bool:
@@ -61,7 +61,7 @@ async def _measure(home: Home, runs: int) -> dict[str, list[float]]:
                 len(result.records) >= home.n
 
         await _wait_for(all_shown, pilot, 'the "All" view')
-        await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT_S)
+        await workers_idle(app, LOAD_TIMEOUT_S)
         screen.paper_list.focus()
         await pilot.pause()
         for _label, key, undo in MOVES:  # warm-up: the first moves fill the row caches

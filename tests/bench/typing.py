@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from tests.bench.figures import Figure
+from tests.bench.figures import Figure, workers_idle
 from tests.bench.homes import Home
 from tests.bench.writes import home_locations
 
@@ -53,7 +53,7 @@ async def _measure(home: Home, queries: Sequence[str]) -> list[float]:
         c = screen.controller
         await _until(lambda: bool(c.data.complete) and c.engine is not None, LOAD_TIMEOUT_S,
                      "every paper and the search store")
-        await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT_S)
+        await workers_idle(app, LOAD_TIMEOUT_S)
         screen.switch_view(ALL)
         await _until(lambda: screen.result is not None and screen.result.view.key == ALL,
                      LOAD_TIMEOUT_S, 'the "All" view')

@@ -1,6 +1,6 @@
 """``text:`` in the filter box: the papers whose full text holds the words, the best passage in
-the list and the detail pane, and Enter opening the reading screen at that passage with n/N ready; hostile
-passages are shown as plain text."""
+the list and the detail pane, and Enter opening the reading screen at that passage with n/N
+ready; hostile passages are shown as plain text."""
 
 from __future__ import annotations
 
