@@ -10,8 +10,8 @@ the event loop itself, not tmux). On a copy of a built home (a kept home is neve
   500 new ones); the app's refresh fetches them, merges them into the cache, writes the shards
   and the derived store, and reloads. Measured from the refresh's start until every worker it
   set off is idle.
-- **rebuild**: the derived SQLite store is deleted and rebuilt from the shards by
-  ``PaperCache.search_store(progress)`` in a thread worker of the running app.
+- **rebuild**: the derived SQLite store is deleted under the running app and rebuilt from the
+  shards by the app's own worker (reader.main_screen.loader), progress in the status line.
 
 Meanwhile an asyncio task on the UI loop sleeps 10 ms at a time: the gaps between its wake-ups
 are the loop's stalls (a gap of 10 ms is no stall at all). In a second window of each kind,
@@ -300,35 +300,32 @@ async def idle_window(home: Home, *, keys: bool) -> Window:
 
 
 async def rebuild_window(home: Home, *, keys: bool) -> Window:
-    """The derived store deleted from a copy of ``home`` and rebuilt by a worker of the app."""
+    """In a copy of ``home``, once the app is up: its derived store deleted and rebuilt by the
+    app's own worker (reader.main_screen.loader, as after a deletion or a schema change)."""
     from reader.app import PaperReaderApp
-    from reader.store.derived import schema
+    from reader.store.derived import store
 
     with home_copy(home.path) as copy:
-        (copy / "cache" / schema.FILE_NAME).unlink(missing_ok=True)
         app = PaperReaderApp(offline=True)
 
         def start(screen: Any) -> Callable[[], bool]:
-            cache = screen.controller.cache
-
-            def build() -> None:
-                cache.search_store(lambda done, total: None).close()
-
-            worker = screen.run_worker(build, thread=True, group="search-store",
-                                       exit_on_error=False, description="rebuild")
+            c = screen.controller
+            if c.engine is not None:
+                c.engine.close()
+            c.engine, c.engine_state = None, "opening"
+            store.remove(c.cache.derived.path)
+            screen.loader.open_store()
 
             def finished() -> bool:
-                if worker.state.name in ("PENDING", "RUNNING"):
-                    return False
-                if worker.error is not None:
-                    raise RuntimeError(f"the rebuild failed: {worker.error!r}")
-                return True
+                if c.engine_state == "unavailable":
+                    raise RuntimeError("the rebuild failed: " + "; ".join(c.cache.problems))
+                return c.engine is not None
 
             return finished
 
         window = await _measure(app, start, keys=keys)
-        if not (copy / "cache" / schema.FILE_NAME).exists():
-            raise RuntimeError("the rebuild left no derived store")
+        if not store.usable(copy / "cache" / "papers.sqlite"):
+            raise RuntimeError("the rebuild left no usable derived store")
     return window
 
 
