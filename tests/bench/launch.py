@@ -32,12 +32,11 @@ END_RESEND_S = 0.1  # resend END_KEYS this often until the last row shows
 
 
 def all_view_keys() -> tuple[str, ...]:
-    """The keys a user presses to choose the "All" view: from the list, `h` to the filter box,
-    Tab to the view list, Home, Down to "All" (built-ins come first, saved views after), Enter."""
-    from reader.views import ALL, builtin_views
+    """The key a user presses to choose the "All" view: its direct view key (reader.keys)."""
+    from reader.keys import MAIN_KEYS
 
-    downs = [v.key for v in builtin_views()].index(ALL)
-    return ("h", "Tab", "Home", *(["Down"] * downs), "Enter")
+    (key,) = [k.keys for k in MAIN_KEYS if k.action == "show_view('all')"]
+    return (key.split(",")[0],)
 
 
 def all_view_shown(n: int) -> Callable[[str], bool]:
