@@ -380,7 +380,8 @@ class Controller:
             snap.texts.report(f"The full-text search store cannot be used ({err}); text: "
                               "matches nothing for now.")
             return False
-        return snap.engine.use_texts(snap.texts.path)
+        snap.engine.use_texts(snap.texts.path)
+        return True
 
     def _sort(self, snap: Snapshot, ids: list[str], key: str) -> list[str]:
         if snap.engine is not None:

@@ -35,7 +35,8 @@ class ExportActions:
         else:
             self.marked[record.id] = None
         screen.paper_list.set_selected(frozenset(self.marked))
-        screen.notify(f"{len(self.marked):,} marked for export (E exports)", timeout=2)
+        screen.notify(f"{len(self.marked):,} marked for export (E exports)", timeout=2,
+                      markup=False)
 
     def records(self, scope: str) -> list[Record]:
         """The papers of ``scope``: the list as shown, the bookmarks (newest first), or the

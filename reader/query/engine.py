@@ -64,17 +64,16 @@ class Engine:
         self._sort_values: dict[str, dict[str, int]] = {}  # sort key -> id -> value
         self._texts_attached: bool | None = None  # None: no full-text store attached yet
 
-    def use_texts(self, path: Path) -> bool:
+    def use_texts(self, path: Path) -> None:
         """Attach the full-text store at ``path`` (reader.store.derived.texts) as ``texts``, for
-        the SQL of text: terms; True once the real store is attached. While it cannot be (not
-        built yet), an empty one is, and the next call tries the real one again."""
+        the SQL of text: terms. While it cannot be (not built yet) an empty one is, and the
+        next call tries the real one again."""
         with self._lock:
             if self._texts_attached:
-                return True
+                return
             if self._texts_attached is False:
                 self._conn.execute("DETACH DATABASE texts")
             self._texts_attached = texts.attach(self._conn, path)
-            return True
 
     def close(self) -> None:
         with self._lock:

@@ -449,7 +449,7 @@ class MainScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
         self._to_top = True
-        self.notify(f"Sorted by {SORT_NAMES[SORTS[self.sort_index]]}", timeout=2)
+        self.notify(f"Sorted by {SORT_NAMES[SORTS[self.sort_index]]}", timeout=2, markup=False)
         self.request_filter()
 
     def action_show_view(self, key: str) -> None:
