@@ -353,6 +353,7 @@ class Controller:
         textual = has_text_terms(query)
         if snap.engine is not None and (not textual or self._texts_ready(snap)):
             try:
+                snap.engine.use_records(snap.data.records)
                 return snap.engine.filter(query, snap.context, ids, cancelled)
             except Stopped:
                 raise Superseded() from None

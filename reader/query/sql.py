@@ -42,6 +42,7 @@ from reader.query.matcher import Context, tag_matches
 from reader.store.derived.schema import (
     AI,
     CODE,
+    INITIALS,
     PROJECT,
     SORT_COLUMNS,
     TRENDING,
@@ -61,6 +62,45 @@ def fts_phrase(node: Text) -> str:
     columns = _ANY if node.field == "any" else node.field
     words = " ".join(node.tokens).replace('"', '""')
     return f'{columns} : "{words}"' + ("" if node.exact else " *")
+
+
+_UNIT_FIELDS = frozenset({"any", "title", "author", "abstract", "kw", "org"})  # units columns
+
+
+def _initial(node: Text) -> int | None:
+    """The papers.initials bit a one-letter word typed alone tests (``m``: any word of the
+    fields a bare word searches starts with m), or None when the term is anything else."""
+    if node.field != "any" or node.exact or len(node.tokens) != 1:
+        return None
+    (word,) = node.tokens
+    return 1 << INITIALS.index(word) if len(word) == 1 and word in INITIALS else None
+
+
+def fts_expression(node: Node) -> str | None:
+    """The whole of ``node`` as one FTS5 MATCH expression over the units table, or None when
+    it holds anything else (a number, a date, a flag, a note, a full text, a lone negation).
+
+    Such a query (most of what is typed: words, prefixes, phrases, fields, and AND/OR/NOT of
+    them) is answered by the FTS index alone, without visiting the papers table. FTS5 applies
+    its operators to whole rows, one row per paper, as the matcher applies them to a paper;
+    every operand is parenthesised, so FTS5's operator precedence never matters."""
+    if isinstance(node, Text):
+        if node.field not in _UNIT_FIELDS or not node.tokens or _initial(node) is not None:
+            return None
+        return f"({fts_phrase(node)})"
+    if isinstance(node, Or):
+        parts = [fts_expression(c) for c in node.children]
+        return None if None in parts else "(" + " OR ".join(map(str, parts)) + ")"
+    if isinstance(node, And):
+        kept = [fts_expression(c) for c in node.children if not isinstance(c, Not)]
+        dropped = [fts_expression(c.child) for c in node.children if isinstance(c, Not)]
+        if not kept or None in kept or None in dropped:
+            return None  # FTS5's NOT needs something on its left
+        expr = "(" + " AND ".join(map(str, kept)) + ")"
+        for part in dropped:
+            expr = f"({expr} NOT {part})"
+        return expr
+    return None
 
 
 class _Compiler:
@@ -117,6 +157,9 @@ class _Compiler:
                             if contains_run(tokens(note), node.tokens, node.exact))
         if node.field == "text":  # the full texts: the store attached as "texts"
             return fulltext.sql_condition(node, self.bind)
+        bit = _initial(node)
+        if bit is not None:
+            return f"(p.initials & {bit} != 0)"
         match = self.bind(fts_phrase(node))
         return f"p.rid IN (SELECT rowid FROM units WHERE units MATCH {match})"
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reader.hub.models import Paper
 from reader.query import Context, parse
-from reader.query.engine import Stopped
+from reader.query.engine import Engine, Stopped
+from reader.store.derived import store
 from reader.store.record import Record
 from tests.query.test_properties import engine_over
 
@@ -28,3 +31,46 @@ def test_a_cancelled_query_stops_and_the_next_one_answers() -> None:
             engine.filter(parse("model OR number"), Context(), ids, cancelled)
         assert len(looks) >= 2  # SQLite asked while the query ran
         assert engine.filter(parse("model"), Context(), ids, lambda: False) == ids
+
+
+def _paper(i: int, title: str) -> Record:
+    return Record(Paper(f"2611.{i:05d}", title=title), listed_on=("2026-11-27",))
+
+
+def test_papers_another_connection_commits_are_found_at_once(tmp_path: Path) -> None:
+    """The engine keeps the store's rowids of the papers between keystrokes; a paper that
+    another connection (a sync, the app's own merge) commits meanwhile is found anyway, with
+    the same candidate list as before and with a new one."""
+    first = [_paper(i, f"model {i}") for i in range(50)]
+    path = tmp_path / "papers.sqlite"
+    store.rebuild(path, [first], 1)
+    engine = Engine(store.connect(path, readonly=True))
+    try:
+        ids = [r.id for r in first]
+        assert engine.filter(parse("model"), Context(), ids) == ids
+        later = [_paper(i, f"model {i}") for i in range(50, 60)] + [_paper(3, "renamed")]
+        writer = store.connect(path)
+        try:
+            store.write(writer, later)
+        finally:
+            writer.close()
+        everything = ids + [r.id for r in later[:-1]] + ["2611.99999"]  # one the store lacks
+        want = [pid for pid in everything if pid not in ("2611.00003", "2611.99999")]
+        assert engine.filter(parse("model"), Context(), everything) == want
+        assert engine.filter(parse("model"), Context(), ids) == [p for p in ids
+                                                                 if p != "2611.00003"]
+        assert engine.matching(parse("renamed"), Context()) == {"2611.00003"}
+    finally:
+        engine.close()
+
+
+def test_the_engine_answers_with_the_callers_own_id_strings() -> None:
+    """With the caller's records given, matching() hands back their very id objects."""
+    recs = [_paper(i, "model") for i in range(20)]
+    mine = {r.id: r for r in recs}  # the store's ids are equal strings, other objects
+    with engine_over(recs) as engine:
+        engine.use_records(mine)
+        found = engine.matching(parse("model"), Context())
+        assert found == set(mine)
+        by_value = {pid: pid for pid in found}
+        assert all(by_value[r.id] is r.id for r in mine.values())

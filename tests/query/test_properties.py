@@ -25,7 +25,8 @@ from reader.store.state import LibraryState
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 # A tiny vocabulary so random queries and random papers share words and prefixes.
-WORDS = ["ab", "abc", "abd", "b", "ba", "café", "cafe", "Über", "uber", "x1", "x", "gpt", "4o"]
+WORDS = ["a", "ab", "abc", "abd", "b", "ba", "café", "cafe", "Über", "uber", "x1", "x", "gpt", "4o",
+         "日a", "é", "a_b"]  # a word whose first letter has no initials bit; one folded to "e"
 IDS = [f"2611.{i:05d}" for i in range(40)]
 settings.register_profile("query", deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

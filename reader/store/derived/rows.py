@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zlib
 from typing import Any
 
 from reader.query.fold import tokens
-from reader.store.derived.schema import AI, CODE, PROJECT, TRENDING, UNIT_BREAK
+from reader.store.derived.schema import AI, CODE, INITIALS, PROJECT, TRENDING, UNIT_BREAK
 from reader.store.record import Record
 from reader.trending import best_recent_rank
 
@@ -63,6 +64,29 @@ def signature(parts: list[tuple[int, str]]) -> int:
     return crc
 
 
+_BIT = {c: 1 << i for i, c in enumerate(INITIALS)}
+# The first character of every word of a unit as the FTS tokenizer splits it: ASCII text at
+# anything but a letter or digit (and lower-cased), folded non-ASCII text at its spaces.
+_ASCII_INITIAL = re.compile(r"(?<![a-z0-9])[a-z0-9]")
+_WORD_INITIAL = re.compile(r"(?<!\S)\S")
+ANY_COLUMNS = (0, 1, 2, 3)  # title, author, abstract, kw: what a bare word searches
+
+
+def initials(parts: list[tuple[int, str]]) -> int:
+    """The papers.initials bits of a record's units (see schema)."""
+    found: set[str] = set()
+    for col, text in parts:
+        if col in ANY_COLUMNS:
+            if text.isascii():
+                found.update(_ASCII_INITIAL.findall(text.lower()))
+            else:
+                found.update(_WORD_INITIAL.findall(text))
+    bits = 0
+    for c in found:
+        bits |= _BIT.get(c, 0)
+    return bits
+
+
 def trend_key(record: Record) -> int:
     """reader.query.matcher.sort_key(record, "trending"), computed once: the newest trending
     day first, each paper by its best rank of the last days (reader.trending)."""
@@ -73,8 +97,8 @@ def trend_key(record: Record) -> int:
     return int(when // 86_400) * 1_000_000 + max(0, 999_999 - best)
 
 
-def paper_row(record: Record, rid: int, sig: int) -> tuple[Any, ...]:
-    """The ``papers`` row of a record (columns in schema order)."""
+def paper_row(record: Record, rid: int, sig: int, bits: int) -> tuple[Any, ...]:
+    """The ``papers`` row of a record (columns in schema order); ``bits``: its initials."""
     paper = record.paper
     authors = paper.visible_authors
     flags = ((CODE if paper.github_repo else 0) | (PROJECT if paper.project_page else 0)
@@ -84,7 +108,7 @@ def paper_row(record: Record, rid: int, sig: int) -> tuple[Any, ...]:
             paper.num_comments, paper.github_stars, len(authors), flags, trend_key(record),
             at, rank, record.listed_on[-1] if record.listed_on else None,
             _posix(record.first_seen), paper.title,
-            ", ".join(a.name for a in authors[:FIRST_AUTHORS]), sig)
+            ", ".join(a.name for a in authors[:FIRST_AUTHORS]), sig, bits)
 
 
 def fts_row(rid: int, parts: list[tuple[int, str]]) -> tuple[Any, ...]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reader.store.derived import schema
-from reader.store.derived.rows import fts_row, paper_row, signature, units
+from reader.store.derived.rows import fts_row, initials, paper_row, signature, units
 from reader.store.record import Record
 
 BATCH = 5000  # records per transaction while rebuilding from memory
@@ -105,7 +105,7 @@ def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
             top += 1
             rid = top
             fts.append(fts_row(rid, parts))
-        papers.append(paper_row(record, rid, sig))
+        papers.append(paper_row(record, rid, sig, initials(parts)))
         listed.extend((record.id, day) for day in record.listed_on)
         seen.extend((record.id, rank, at) for rank, at in record.trending)
     if old_ids:
@@ -113,7 +113,7 @@ def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
         conn.executemany("DELETE FROM sightings WHERE id = ?", old_ids)
     if stale:
         conn.executemany("DELETE FROM units WHERE rowid = ?", stale)
-    conn.executemany(f"INSERT OR REPLACE INTO papers VALUES ({','.join('?' * 17)})", papers)
+    conn.executemany(f"INSERT OR REPLACE INTO papers VALUES ({','.join('?' * 18)})", papers)
     conn.executemany("INSERT INTO units (rowid, title, author, abstract, kw, org) "
                      "VALUES (?, ?, ?, ?, ?, ?)", fts)
     conn.executemany("INSERT OR IGNORE INTO listed VALUES (?, ?)", listed)
