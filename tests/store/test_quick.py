@@ -114,6 +114,18 @@ def test_a_stale_copy_falls_back_to_the_json_and_is_made_again(tmp_path: Path) -
         ((i + 1, loaded[pid]) for i, pid in enumerate(sorted(loaded))), key=lambda r: r[0])
 
 
+def test_papers_read_from_the_json_are_held_packed_as_from_a_copy(tmp_path: Path) -> None:
+    """The first start after a Python upgrade (every copy unusable) parses the JSON and makes
+    the copies; it then holds the copies' packed records, not 10^5 parsed papers at once."""
+    path, rows = shard(tmp_path)
+    quick.quick_path(path).unlink()  # as a copy made by another Python is not used
+    loaded = PaperCache(tmp_path).load_all()
+    assert quick.quick_path(path).exists()
+    assert all(r.is_packed for r in loaded.values())
+    assert sorted(loaded.values(), key=lambda r: r.id) == sorted(
+        (r for _, r in rows), key=lambda r: r.id)
+
+
 def test_a_copy_that_cannot_be_written_is_harmless(tmp_path: Path) -> None:
     papers = tmp_path / "papers"
     papers.mkdir()
