@@ -148,8 +148,9 @@ class FilterPane(Vertical):
         hint about the whole text, without a caret."""
         error = self.query_one("#filter-error", Static)
         if message is None:
-            error.update("")
-            error.display = False
+            if error.display:  # (every keystroke clears it: only a shown one costs a layout)
+                error.update("")
+                error.display = False
             return
         if pos is None:
             error.update(Content(message))

@@ -23,8 +23,11 @@ class StatusLine(Horizontal):
 
     def show_view(self, text: str) -> None:
         """Left side: the view, its count, hidden papers, the sort."""
+        if text == self.view_text:
+            return
         self.view_text = text
-        self.query_one("#status-view", Static).update(Content(text))
+        # Its size is fixed (1fr by one line): no layout pass, which would repaint every pane.
+        self.query_one("#status-view", Static).update(Content(text), layout=False)
 
     def show_network(self, text: str, *, style: str = "") -> None:
         """Right side: refresh progress, last refresh and new papers, or "offline"."""
