@@ -214,17 +214,17 @@ class PaperCache:
             # Keep the good records, but keep the original bytes too (moved aside), then save.
             shard.writable = self._quarantine(CorruptFile(path, f"{bad} malformed record(s)"), what)
             self._save_shard(name, shard, into, keep_encoded=False)
-        elif docs and before is not None and _same_file(before, _stat(path)):
+        elif (docs and before is not None and _same_file(before, _stat(path))
+              and quick.write_quick(path, docs, before)):
             # No usable quick copy (first start after an upgrade, or another instance wrote the
-            # shard): make one, so the next start reads it; only if the shard did not change
-            # while it was read, so that its identity names what was read. Then hold the
-            # copy's packed records instead of the parsed ones, as a start with the copy
+            # shard): one is made, so the next start reads it; only if the shard did not change
+            # while it was read, so that its identity names what was read. Then the copy's
+            # packed records are held instead of the parsed ones, as a start with the copy
             # would: 100,000 parsed papers held whole take twice the memory.
-            if quick.write_quick(path, docs, before):
-                copy = quick.read_quick(path, lazy=lazy)
-                if copy is not None:
-                    shard = self._fill(copy, into)
-                    shard.seen = seen
+            copy = quick.read_quick(path, lazy=lazy)
+            if copy is not None:
+                shard = self._fill(copy, into)
+                shard.seen = seen
         return shard
 
     @staticmethod
