@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
 from pathlib import Path, PurePath
@@ -70,6 +71,7 @@ class PaperReaderApp(App[None]):
         self.cache = PaperCache(self.where.papers_dir)
         self.library = Library(self.where.library_file)
         self._client = client  # made on first use: httpx takes ~60 ms to import
+        self._client_lock = threading.Lock()
         self.controller = Controller(self.cache, self.library, self.config, clock=clock,
                                      config_path=self.config_path,
                                      leftovers=self.where.leftover_files,
@@ -80,14 +82,16 @@ class PaperReaderApp(App[None]):
     @property
     def client(self) -> PapersClient | None:
         """The Papers API client; None with --offline. Made on first use, after the first frame
-        (the network starts once every paper is loaded), so httpx's import does not delay it."""
+        (the network starts once every paper is loaded), so httpx's import does not delay it;
+        the first refresh makes it in a thread (reader.main_screen.network), hence the lock."""
         if self.offline:
             return None
-        if self._client is None:
-            from reader.hub.client import PapersClient
+        with self._client_lock:
+            if self._client is None:
+                from reader.hub.client import PapersClient
 
-            self._client = PapersClient(**self.config.network.client_options())
-        return self._client
+                self._client = PapersClient(**self.config.network.client_options())
+            return self._client
 
     def on_mount(self) -> None:
         if self.config.keymap:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import importlib.util
 import json
 import logging
 import math
@@ -232,6 +234,22 @@ class Download:
                 yield chunk
         except httpx.TransportError as exc:
             raise NetworkError(f"the download of {self.shown} was cut off") from exc
+
+
+# What httpx imports on its first request rather than with itself: anyio's asyncio backend,
+# httpcore's HTTP/1.1 path, h11. About 40 ms of imports (and more while other threads hold the
+# interpreter): an app calls :func:`preload_http` in a thread so that they do not run on its
+# event loop, stalling the screen, when the first refresh starts.
+_FIRST_REQUEST_MODULES = ("anyio._backends._asyncio", "anyio.streams.tls", "anyio.to_thread",
+                          "httpcore._async.http11", "httpcore._backends.anyio", "h11")
+
+
+def preload_http() -> None:
+    """Import what httpx imports on its first request (see above). A module that a later
+    httpx no longer uses is skipped: it would only have been imported later, if at all."""
+    for name in _FIRST_REQUEST_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
 
 
 class PapersClient:

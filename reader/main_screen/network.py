@@ -24,6 +24,7 @@ from reader.views import DAY, LATEST, MONTH, WEEK, view_span
 from reader.words import count
 
 if TYPE_CHECKING:
+    from reader.hub.client import PapersClient
     from reader.screens.main import MainScreen
 
 
@@ -173,7 +174,10 @@ class Network:
                                exit_on_error=False, description="refresh")
 
     async def _refresh(self) -> None:
-        screen, client = self.screen, self.screen.client
+        screen = self.screen
+        # The first time, importing httpx, making its client (an SSL context) and the imports
+        # of its first request take ~0.2 s: in a thread, not on the event loop.
+        client = await asyncio.to_thread(_client_ready, screen.app)
         assert client is not None
         self.status("refreshing…", style="dim")
 
@@ -402,3 +406,14 @@ class Network:
             return
         if screen.paper_list.cursor_id == paper_id:
             screen.show_detail(paper_id, restart_timer=False)
+
+
+def _client_ready(app: object) -> PapersClient | None:
+    """The app's Papers API client, made if need be, with httpx's first-request imports done
+    (a thread worker: see Network._refresh)."""
+    client: PapersClient | None = getattr(app, "client", None)
+    if client is not None:
+        from reader.hub.client import preload_http
+
+        preload_http()
+    return client

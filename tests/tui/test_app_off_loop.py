@@ -182,3 +182,36 @@ async def test_reading_position_is_written_off_the_ui_thread(
 
     saved = Positions(locations().data_dir / "reading.json").get(pid)
     assert saved is not None and (saved.block, saved.offset) == place
+
+
+async def test_the_client_and_httpx_first_request_imports_are_made_off_the_ui_thread(
+        hf_endpoint: FakeHub, disk_writes: DiskWrites, monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx's import, its client (an SSL context) and what its first request imports take
+    ~0.2 s: the first refresh has them done in a thread, and the refresh works after."""
+    from reader.app import PaperReaderApp
+    from reader.hub import client as client_module
+    from tests.tui.conftest import clock
+
+    seen: list[tuple[str, str]] = []
+    made, preload = client_module.PapersClient.__init__, client_module.preload_http
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        seen.append(("client", threading.current_thread().name))
+        made(self, *args, **kwargs)
+
+    def preloaded() -> None:
+        seen.append(("preload", threading.current_thread().name))
+        preload()
+
+    monkeypatch.setattr(client_module.PapersClient, "__init__", init)
+    monkeypatch.setattr(client_module, "preload_http", preloaded)
+    corpus = hf_endpoint.corpus
+    fill_cache(corpus, days=corpus.dates()[:-2], trending=False)
+    app = PaperReaderApp(clock=clock)  # no client handed in: the app makes its own
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main_thread = threading.main_thread().name
+        assert [what for what, _ in seen] == ["client", "preload"]
+        assert all(thread != main_thread for _, thread in seen), seen
+        assert len(PaperCache(locations().papers_dir).load_all()) > 0
+        assert main(app).net.online is True  # the refresh reached the hub and merged
