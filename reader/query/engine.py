@@ -236,7 +236,12 @@ class Engine:
             raise ValueError(f"unknown sort key {key!r}")
         cached = self._sort_values.get(key)
         if cached is None:
-            rows = self._rows(f"SELECT p.id, {SORT_COLUMNS[key]} FROM papers p", ())
-            cached = {str(pid): int(value) for pid, value in rows}  # type: ignore[call-overload]
+            # Two JSON arrays, not a row per paper (see rids_sql); the ids are the table's.
+            rows = self._rows(f"SELECT json_group_array(p.rid), "
+                              f"json_group_array({SORT_COLUMNS[key]}) FROM papers p", ())
+            rids, values = (orjson.loads(cast(str, text)) for text in rows[0])
+            ids = self._table(max(rids, default=0)).ids
+            cached = {pid: value for pid, value in zip(map(ids.__getitem__, rids), values,
+                                                     strict=True) if pid is not None}
             self._sort_values[key] = cached
         return cached

@@ -56,10 +56,11 @@ CREATE INDEX papers_stars ON papers (coalesce(stars, -1) DESC);
 CREATE INDEX papers_day ON papers (day_ord);
 CREATE INDEX papers_trend ON papers (trend DESC);
 CREATE INDEX papers_listed ON papers (listed_last);
--- Every column a condition tests, so that numbers, flags and one-letter words scan this index,
--- a tenth of the table's size (titles and authors stay in the table), instead of the table.
+-- Every column a condition or a sort reads, so that numbers, flags, one-letter words, the
+-- library's sets (bound as ids) and sort keys scan this index, a fraction of the table's size
+-- (titles and authors stay in the table), instead of the table.
 CREATE INDEX papers_scan ON papers (flags, upvotes, comments, stars, authors, day_ord,
-                                    first_seen, initials);
+                                    first_seen, initials, trend, id);
 CREATE TABLE listed (id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (day, id)) WITHOUT ROWID;
 CREATE INDEX listed_id ON listed (id);
 CREATE TABLE sightings (id TEXT NOT NULL, rank INTEGER NOT NULL, seen_at TEXT NOT NULL);
