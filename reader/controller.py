@@ -299,6 +299,14 @@ class Controller:
     def compute_marks(self, snap: Snapshot) -> Marks:
         """Which papers the mute and watch rules match (thread worker)."""
         self.rules.problems.clear()
+        if snap.engine is not None and snap.data.complete:
+            # Here, after each load, rather than at the user's first keystroke: the engine
+            # reads which store row is which paper (~0.1 s at 100,000 papers).
+            snap.engine.use_records(snap.data.records)
+            try:
+                snap.engine.prepare()
+            except StoreDamaged as failure:
+                self.store_failures.append(failure)
         mute, watch = self.rules.parsed("mute"), self.rules.parsed("watch")
         everything = list(snap.data.records)
         muted = {pid for q in mute for pid in self._filter(snap, q, everything)}

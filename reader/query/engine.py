@@ -122,6 +122,11 @@ class Engine:
         that is a third of a filter's time)."""
         self._records = records
 
+    def prepare(self) -> None:
+        """Read now what the first filter would (which store row is which paper), so that it
+        does not: call it in a thread once the caller's records are given."""
+        self._table()
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
