@@ -1,11 +1,13 @@
 """The app's filter engine: the filter language answered by the derived SQLite store.
 
 One read-only connection (WAL: it never waits for a writer, and sees each merge once it is
-committed), used by one thread at a time. It answers the question the screens ask: which of
+committed), its queries one at a time. It answers the question the screens ask: which of
 these candidate papers (a view, in its order) match a query, sorted by the query's sort key
 when it has one; and the same for the mute and watch rules. Text terms are FTS5 lookups,
-numbers, dates and flags indexed columns (reader.query.sql); what stays in Python is keeping
-the candidates' order and the stable sort by one precomputed key.
+numbers, dates and flags indexed columns (reader.query.sql); the matches come back as one
+JSON array of store rowids, and what stays in Python is keeping the candidates' order (in C,
+through a rowid table read once per store version) and the stable sort by one precomputed
+key.
 
 A query that finds the store damaged raises :class:`StoreDamaged`: the caller reports it,
 deletes the file (reader.store.derived.keeper) and filters by scanning until it is rebuilt.
@@ -62,17 +64,6 @@ def rids_sql(query: Query, ctx: Context) -> tuple[str, list[object]]:
     return f"SELECT json_group_array(p.rid) FROM papers p WHERE {where}", compiler.params
 
 
-def matching_sql(query: Query, ctx: Context) -> tuple[str, list[object]]:
-    """SQL selecting the ids that ``query`` matches, with their sort value when it sorts (in no
-    particular order: the caller keeps its candidates' order)."""
-    compiler = _Compiler(ctx)
-    value = f", {SORT_COLUMNS[query.sort]}" if query.sort else ""
-    sql = f"SELECT p.id{value} FROM papers p"
-    if query.expr is not None:
-        sql += " WHERE " + compiler.node(query.expr)
-    return sql, compiler.params
-
-
 def _marks(rids: Iterable[int], size: int) -> bytearray:
     """A bytearray of ``size`` holding 1 at each of ``rids`` (IndexError if one is beyond)."""
     marks = bytearray(size)
@@ -100,7 +91,7 @@ class Engine:
         self._texts_attached: bool | None = None  # None: no full-text store attached yet
         self._rowids: _Rowids | None = None  # see _table
         self._records: Mapping[str, Any] = {}  # the caller's records (see use_records)
-        # The last candidates filtered, with their rowids under that table (see _positions).
+        # The last candidates filtered, and how to read their marks under that table (_lookup).
         self._candidates: tuple[_Rowids, list[str], Callable[[bytearray], Iterable[int]]] \
             | None = None
 
