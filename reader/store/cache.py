@@ -52,6 +52,7 @@ INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-r
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
 WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another writer (a 100k import writes for ~10 s)
 LOCK_NAME = "cache.lock"
+BULK_LOCK_WAIT = 5.0  # seconds bulk() waits for the lock before saving batch by batch
 T = TypeVar("T")
 
 
@@ -368,6 +369,29 @@ class PaperCache:
                 self._batch_depth -= 1
                 if not self._batch_depth:
                     self._flush()
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """For a bulk import (around its batches): hold the writer lock from the first batch to
+        the last, so that the derived store can be written by a thread while the next batch is
+        merged and its shards written (Keeper.pipelined). If another writer holds the lock for
+        more than a few seconds, or it cannot be taken, batches are saved one by one as
+        without this (each flush then waits for the lock and reports as usual)."""
+        try:
+            self.papers_dir.mkdir(parents=True, exist_ok=True)
+            self._writer.acquire(timeout=BULK_LOCK_WAIT)
+        except (Timeout, OSError):
+            locked = False
+        else:
+            locked = True
+        if not locked:
+            yield
+            return
+        try:
+            with self.derived.pipelined():
+                yield
+        finally:
+            self._writer.release()
 
     def _flush(self) -> None:
         """Write what merges touched, as the only writer (the cache lock held): each shard once
