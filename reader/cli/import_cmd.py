@@ -135,7 +135,7 @@ def merge_all(cache: PaperCache, collected: Collected, progress: Progress | None
     seen: set[str] = set()
     done = 0
     observed = observed_time(collected, now_iso())
-    # The lock held throughout; the search store written by a thread, overlapping the next batch.
+    # The lock held across batches; the search store written by a thread, overlapping the next.
     with cache.bulk():
         for batch in batches(collected.by_day):
             with cache.batch():  # one write per touched month shard per batch, not per day
@@ -145,6 +145,7 @@ def merge_all(cache: PaperCache, collected: Collected, progress: Progress | None
                     updated.update(result.updated)
                     seen.update(p.id for p in papers)
                     done += len(papers)
+            cache.bulk_turn()  # another writer waits no longer than BULK_LOCK_HOLD
             if progress is not None:
                 progress(f"merged {count(done, 'paper', sep=False)}", done, collected.papers)
     return len(seen), len(new), len(updated - new)

@@ -44,6 +44,8 @@ def _import(cache: PaperCache, *, bulk: bool) -> None:
                 # the same papers again, changed: an update inside a batch
                 cache.merge([Paper(_papers(day)[0].id, title=f"beta {day}", upvotes=99)],
                             listed_on=listed, now=T0)
+            if bulk:
+                cache.bulk_turn()
 
     if bulk:
         with cache.bulk():
@@ -88,7 +90,12 @@ def _ids(home: Path, text: str) -> list[str]:
         conn.close()
 
 
-def test_bulk_writes_the_same_store_as_batch_by_batch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("hold", [20.0, 0.0])  # 0: the lock let go after every batch
+def test_bulk_writes_the_same_store_as_batch_by_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hold: float
+) -> None:
+    monkeypatch.setattr(cache_module, "BULK_LOCK_HOLD", hold)
+    monkeypatch.setattr(cache_module, "BULK_LOCK_GAP", 0.0)
     plain, bulk = tmp_path / "plain", tmp_path / "bulk"
     _import(_writer(plain), bulk=False)
     cache = _writer(bulk)
@@ -99,6 +106,40 @@ def test_bulk_writes_the_same_store_as_batch_by_batch(tmp_path: Path) -> None:
     assert got == want  # the FTS setting of the import included: not left behind
     assert not any(k == "hashsize" for k, _v in got["config"])
     assert _ids(bulk, "beta") == _ids(plain, "beta") != []
+    assert cache.derived._writer is None
+    free = FileLock(str(bulk / cache_module.LOCK_NAME))
+    free.acquire(timeout=0)  # bulk() let the lock go
+    free.release()
+
+
+def test_another_writer_gets_its_turn_during_a_long_bulk_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "BULK_LOCK_HOLD", 0.0)
+    cache = _writer(tmp_path)
+    other = _writer(tmp_path)  # another process's cache, writing from its own thread
+    done = threading.Event()
+
+    def write_meanwhile() -> None:
+        other.merge([Paper("2609.00005", title="gamma between")], listed_on="2026-09-02",
+                     now=T0)
+        done.set()
+
+    with cache.bulk():
+        with cache.batch():
+            cache.merge(_papers(0), listed_on=DAYS[0], now=T0)
+        writer = threading.Thread(target=write_meanwhile)
+        writer.start()
+        threading.Event().wait(0.2)
+        assert not done.is_set()  # it waits for the lock that bulk() holds
+        cache.bulk_turn()  # lets it in
+        assert done.wait(10)
+        writer.join(10)
+        with cache.batch():
+            cache.merge(_papers(1), listed_on=DAYS[1], now=T0)
+    assert cache.problems == [] and other.problems == []
+    assert _ids(tmp_path, "gamma") == ["2609.00005"]
+    assert len(_ids(tmp_path, "alpha")) == 12
 
 
 def test_bulk_into_a_home_with_a_store_adds_to_it(tmp_path: Path) -> None:

@@ -8,9 +8,8 @@ reported, the file is deleted, and the next use rebuilds it.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader.store.derived import schema, store
@@ -32,7 +31,7 @@ class Keeper:
         # Off by default: the app writes holding the cache's lock, which the UI also takes,
         # and a build takes a minute at 100k papers; then the next query builds it.
         self.build_on_write = False
-        self._bulk = False  # inside pipelined()
+        self._bulk = False  # between start_bulk() and end_bulk()
         self._writer: BulkWriter | None = None  # its thread, once the store exists
 
     def _failed(self, what: str, err: Exception) -> None:
@@ -118,24 +117,20 @@ class Keeper:
             return False
         return True
 
-    @contextlib.contextmanager
-    def pipelined(self) -> Iterator[None]:
-        """For a bulk import, with the cache's writer lock held from before to after: inside,
-        :meth:`update` prepares the rows and a thread (reader.store.derived.bulk) writes them
-        while the caller goes on with its next batch. Leaving waits until all is written."""
-        if self._bulk:
-            yield
-            return
+    def start_bulk(self) -> None:
+        """For a bulk import, with the cache's writer lock held until :meth:`end_bulk`: from
+        now on :meth:`update` prepares the rows and a thread (reader.store.derived.bulk) writes
+        them while the caller goes on with its next batch."""
         self._bulk = True
-        try:
-            yield
-        finally:
-            self._bulk = False
-            writer, self._writer = self._writer, None
-            if writer is not None:
-                writer.close()
-        if writer is not None and writer.dropped and self.build_on_write \
-                and not store.usable(self.path):
+
+    def end_bulk(self) -> None:
+        """Wait until every batch is written and stop the thread (the lock still held)."""
+        self._bulk = False
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        writer.close()
+        if writer.dropped and self.build_on_write and not store.usable(self.path):
             self.ensure()  # what the update of the batch dropped after a failure would do
 
     def update(self, records: Sequence[Record], stamps: dict[str, str]) -> None:
