@@ -51,7 +51,7 @@ __all__ = ["MergeResult", "PaperCache", "shard_of"]
 
 INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-repos"
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
-WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another writer (a 100k import writes for ~10 s)
+WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another writer (an import holds it <= ~25 s)
 LOCK_NAME = "cache.lock"
 BULK_LOCK_WAIT = 5.0  # seconds bulk() waits for the lock before saving batch by batch
 BULK_LOCK_HOLD = 20.0  # seconds bulk() holds the lock before it lets another writer in
