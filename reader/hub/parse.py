@@ -22,7 +22,6 @@ __all__ = ["linked_repos_from_api", "paper_from_api", "paper_from_item", "search
 
 log = logging.getLogger("reader.hub")
 
-_MISSING = object()
 # The largest count kept: JavaScript's largest exact integer. A bigger number (a 100-digit
 # integer, 1e300) is no real count, and beyond 64 bits it could not even be stored.
 MAX_COUNT = 2**53 - 1
@@ -37,20 +36,19 @@ class _Fields:
         self.obj = obj
         self.where = where
 
-    def _get(self, key: str) -> Any:
-        return self.obj.get(key, _MISSING)
-
     def _wrong(self, key: str, value: Any, expected: str) -> None:
         log.warning(
             "%s: field %r is %s, expected %s; ignored",
             self.where, key, type(value).__name__, expected,
         )
 
+    # A missing key and null read alike everywhere: one ``dict.get`` (None for both).
+
     def _string(self, key: str) -> str | None:
         """The raw string at ``key``; None (with a warning for a wrong type) otherwise."""
-        value = self._get(key)
-        if value is _MISSING or value is None:
-            return None
+        value = self.obj.get(key)
+        if value is None or type(value) is str:
+            return value
         if not isinstance(value, str):
             self._wrong(key, value, "a string")
             return None
@@ -58,6 +56,9 @@ class _Fields:
 
     def line(self, key: str) -> str | None:
         """A one-line string, cleaned; None when missing, null, wrong type or empty."""
+        value = self.obj.get(key)
+        if type(value) is str:  # the usual case, read without another call
+            return clean_line(value) or None
         value = self._string(key)
         return None if value is None else clean_line(value) or None
 
@@ -69,8 +70,8 @@ class _Fields:
     def count(self, key: str) -> int | None:
         """A count: an int (not a bool) from 0 to :data:`MAX_COUNT`; a float with no fraction
         is accepted as JS sends it. Anything else is dropped with a warning."""
-        value = self._get(key)
-        if value is _MISSING or value is None:
+        value = self.obj.get(key)
+        if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             self._wrong(key, value, "a number")
@@ -92,8 +93,8 @@ class _Fields:
         log.warning("%s: field %r is out of range (0 to %d); ignored", self.where, key, MAX_COUNT)
 
     def flag(self, key: str) -> bool | None:
-        value = self._get(key)
-        if value is _MISSING or value is None:
+        value = self.obj.get(key)
+        if value is None:
             return None
         if not isinstance(value, bool):
             self._wrong(key, value, "true/false")
@@ -129,8 +130,8 @@ class _Fields:
         return value
 
     def mapping(self, key: str) -> dict[str, Any] | None:
-        value = self._get(key)
-        if value is _MISSING or value is None:
+        value = self.obj.get(key)
+        if value is None:
             return None
         if not isinstance(value, dict):
             self._wrong(key, value, "an object")
@@ -138,8 +139,8 @@ class _Fields:
         return value
 
     def items(self, key: str) -> list[Any]:
-        value = self._get(key)
-        if value is _MISSING or value is None:
+        value = self.obj.get(key)
+        if value is None:
             return []
         if not isinstance(value, list):
             self._wrong(key, value, "a list")
@@ -193,27 +194,57 @@ def _authors(fields: _Fields) -> tuple[Author, ...]:
     authors: list[Author] = []
     dropped = 0
     for raw in fields.items("authors"):
-        if isinstance(raw, str):  # tolerate a bare list of names
-            plain = clean_line(raw)
-            if plain:
-                authors.append(Author(plain))
-            else:
-                dropped += 1
-            continue
-        if not isinstance(raw, dict):
+        author = _plain_author(raw)
+        if author is None:
+            author = _author(raw, fields.where)
+        if author is None:
             dropped += 1
-            continue
-        a = _Fields(raw, f"{fields.where} author")
-        user = a.mapping("user")
-        name = a.line("name") or _user_name(user, a.where, "fullname")
-        if not name:
-            dropped += 1
-            continue
-        username = _user_name(user, a.where, "user")
-        authors.append(Author(name, username, bool(a.flag("hidden"))))
+        else:
+            authors.append(author)
     if dropped:
         log.warning("%s: %d author(s) without a name ignored", fields.where, dropped)
     return tuple(authors)
+
+
+def _plain_author(raw: Any) -> Author | None:
+    """The usual author object read quickly: a non-empty string ``name``, ``user`` absent,
+    null or an object whose ``user`` is absent, null or a string, ``hidden`` absent, null or a
+    bool. None for anything else, which :func:`_author` reads (with its warnings): the result
+    is the same either way (tests/hub/test_parse_same.py)."""
+    if type(raw) is not dict:
+        return None
+    name, user, hidden = raw.get("name"), raw.get("user"), raw.get("hidden")
+    if type(name) is not str or not (hidden is None or type(hidden) is bool):
+        return None
+    name = clean_line(name)
+    if not name:
+        return None  # then the user's full name is tried
+    if user is None:
+        return Author(name, None, hidden is True)
+    if type(user) is not dict:
+        return None
+    username = user.get("user")
+    if username is None:
+        return Author(name, None, hidden is True)
+    if type(username) is not str:
+        return None
+    return Author(name, clean_line(username) or None, hidden is True)
+
+
+def _author(raw: Any, where: str) -> Author | None:
+    """One entry of ``authors`` in any shape; None (dropped) if it has no usable name."""
+    if isinstance(raw, str):  # tolerate a bare list of names
+        plain = clean_line(raw)
+        return Author(plain) if plain else None
+    if not isinstance(raw, dict):
+        return None
+    a = _Fields(raw, f"{where} author")
+    user = a.mapping("user")
+    name = a.line("name") or _user_name(user, a.where, "fullname")
+    if not name:
+        return None
+    username = _user_name(user, a.where, "user")
+    return Author(name, username, bool(a.flag("hidden")))
 
 
 def _organization(fields: _Fields, key: str = "organization") -> Organization | None:

@@ -116,6 +116,22 @@ def _sanitise(s: str, *, keep_layout: bool) -> str:
 
 def clean_line(s: str) -> str:
     """Sanitise a one-line field (title, name, keyword): all whitespace runs become one space."""
+    # Fast path, exactly equal to the full one (tests/hub/test_text.py checks it): a printable
+    # string holds no control, format, surrogate or line-break character (no escape can start),
+    # so of the forbidden set only the invisible letters can be in it; NFC and the spaces
+    # are all that is left to do. Most names, titles and keywords take this path.
+    if s.isprintable():
+        if s.isascii():
+            return " ".join(s.split())
+        if _INVISIBLE_LETTERS.isdisjoint(s):
+            if not unicodedata.is_normalized("NFC", s):
+                s = unicodedata.normalize("NFC", s)
+            return " ".join(s.split())
+    return _clean_line_full(s)
+
+
+def _clean_line_full(s: str) -> str:
+    """:func:`clean_line` for any string (the reference its fast path is checked against)."""
     return " ".join(_sanitise(s.translate(_LINE_SPACES), keep_layout=False).split())
 
 
@@ -130,8 +146,22 @@ def clean_fragment(s: str) -> str:
     return f"{lead}{core}{trail}"
 
 
+# The ASCII characters clean_block changes or drops: every control but \n and \t (\r, the
+# other breaks and ESC among them) and DEL.
+_ASCII_BLOCK_WORK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def clean_block(s: str) -> str:
     """Sanitise multi-line text (Markdown full text): keeps \\n and \\t, unifies line breaks."""
+    # Fast path, exactly equal to the full one (tests/hub/test_text.py checks it): ASCII text
+    # without any of those characters is already clean (most abstracts).
+    if s.isascii() and _ASCII_BLOCK_WORK.search(s) is None:
+        return s
+    return _clean_block_full(s)
+
+
+def _clean_block_full(s: str) -> str:
+    """:func:`clean_block` for any string (the reference its fast path is checked against)."""
     s = s.replace("\r\n", "\n").translate(_BLOCK_BREAKS)
     return _sanitise(s, keep_layout=True)
 

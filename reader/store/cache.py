@@ -23,6 +23,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +51,11 @@ __all__ = ["MergeResult", "PaperCache", "shard_of"]
 
 INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-repos"
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
-WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another writer (a 100k import writes for ~10 s)
+WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another writer (an import holds it <= ~25 s)
 LOCK_NAME = "cache.lock"
+BULK_LOCK_WAIT = 5.0  # seconds bulk() waits for the lock before saving batch by batch
+BULK_LOCK_HOLD = 20.0  # seconds bulk() holds the lock before it lets another writer in
+BULK_LOCK_GAP = 0.2  # seconds it is then left free (a waiting FileLock polls every 0.05 s)
 T = TypeVar("T")
 
 
@@ -104,6 +108,7 @@ class PaperCache:
         self._pending_complete: dict[str, dict[str, Any]] = {}  # days to mark once saved
         self._unsaved: set[str] = set()  # ids whose shard could not be written
         self._index_seen: Stamp | None = None  # index.json as last read or written
+        self._bulk_since: float | None = None  # when bulk() took the lock it holds, if it does
         self._writer = FileLock(str(self.papers_dir.parent / LOCK_NAME),
                                 timeout=WRITE_LOCK_TIMEOUT)
         self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report,
@@ -374,6 +379,51 @@ class PaperCache:
                 self._batch_depth -= 1
                 if not self._batch_depth:
                     self._flush()
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """For a bulk import (around its batches; :meth:`bulk_turn` after each): hold the writer
+        lock across batches, so that the derived store can be written by a thread while the
+        next batch is merged and its shards written (Keeper.start_bulk). If another writer
+        holds the lock for more than a few seconds, or it cannot be taken, batches are saved
+        one by one as without this (each flush waits for the lock and reports as usual)."""
+        if self._bulk_since is not None:
+            yield
+            return
+        self._bulk_lock()
+        try:
+            yield
+        finally:
+            self._bulk_unlock()
+
+    def bulk_turn(self) -> None:
+        """Between two batches of :meth:`bulk`: once the lock has been held for BULK_LOCK_HOLD
+        seconds, finish the derived store's writes and release the lock for a moment, so that
+        another writer (the app's refresh, a sync) waits no longer than that, then take it
+        again."""
+        if self._bulk_since is None or time.monotonic() - self._bulk_since < BULK_LOCK_HOLD:
+            return
+        self._bulk_unlock()
+        time.sleep(BULK_LOCK_GAP)
+        self._bulk_lock()
+
+    def _bulk_lock(self) -> None:
+        try:
+            self.papers_dir.mkdir(parents=True, exist_ok=True)
+            self._writer.acquire(timeout=BULK_LOCK_WAIT)
+        except (Timeout, OSError):
+            return  # batch by batch: each flush takes the lock (or reports why it cannot)
+        self._bulk_since = time.monotonic()
+        self.derived.start_bulk()
+
+    def _bulk_unlock(self) -> None:
+        if self._bulk_since is None:
+            return
+        self._bulk_since = None
+        try:
+            self.derived.end_bulk()  # waits for the writes (raises a bug of the writer thread)
+        finally:
+            self._writer.release()
 
     def _flush(self) -> None:
         """Write what merges touched, as the only writer (the cache lock held): each shard once

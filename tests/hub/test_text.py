@@ -148,3 +148,41 @@ def test_fast_forbidden_table_agrees_with_is_forbidden_on_every_code_point() -> 
             != text.is_forbidden(chr(cp), keep_layout=keep_layout)
         ]
         assert wrong == [], (keep_layout, wrong[:10])
+
+
+# --- the fast paths are exactly the full ones ----------------------------------------------------
+
+# ASCII with every control, DEL, tabs and line breaks drawn often, and the non-ASCII characters
+# the fast paths must send to the full path (C1, NBSP, bidi, invisible letters, breaks, NFD).
+_TRICKY = st.text(
+    alphabet=st.characters(max_codepoint=0x7F)
+    | st.sampled_from(["\x1b", "\x7f", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\x9b",
+                       "\xa0", "\u0301", "\u115f", "\u3164", "\uffa0", "\u200b", "\u202e",
+                       "\u2028", "\u2029", "\u3000", "é", "徐"])
+)
+
+
+@given(st.text() | _TRICKY | _HOSTILE)
+def test_clean_line_fast_path_equals_the_full_path(raw: str) -> None:
+    from reader.hub.text import _clean_line_full
+
+    assert clean_line(raw) == _clean_line_full(raw)
+
+
+@given(st.text() | _TRICKY | _HOSTILE)
+def test_clean_block_fast_path_equals_the_full_path(raw: str) -> None:
+    from reader.hub.text import _clean_block_full
+
+    assert clean_block(raw) == _clean_block_full(raw)
+
+
+def test_fast_paths_equal_the_full_paths_on_every_code_point() -> None:
+    """Each code point between letters and a space: a fast path must never keep a character
+    the full path drops, nor drop one it keeps (clean_block's fast path takes ASCII only)."""
+    from reader.hub.text import _clean_block_full, _clean_line_full
+
+    wrong = [hex(cp) for cp in range(0x110000)
+             if clean_line(raw := f"a{chr(cp)} b") != _clean_line_full(raw)]
+    wrong += [hex(cp) for cp in range(0x80)
+              if clean_block(raw := f"a{chr(cp)}\n b") != _clean_block_full(raw)]
+    assert wrong == [], wrong[:10]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader.store.derived import schema, store
+from reader.store.derived.bulk import BulkWriter
 from reader.store.record import Record
 
 
@@ -30,6 +31,8 @@ class Keeper:
         # Off by default: the app writes holding the cache's lock, which the UI also takes,
         # and a build takes a minute at 100k papers; then the next query builds it.
         self.build_on_write = False
+        self._bulk = False  # between start_bulk() and end_bulk()
+        self._writer: BulkWriter | None = None  # its thread, once the store exists
 
     def _failed(self, what: str, err: Exception) -> None:
         self._report(f"Could not {what} the search store {self.path.name} ({err}); it will be "
@@ -114,13 +117,37 @@ class Keeper:
             return False
         return True
 
+    def start_bulk(self) -> None:
+        """For a bulk import, with the cache's writer lock held until :meth:`end_bulk`: from
+        now on :meth:`update` prepares the rows and a thread (reader.store.derived.bulk) writes
+        them while the caller goes on with its next batch."""
+        self._bulk = True
+
+    def end_bulk(self) -> None:
+        """Wait until every batch is written and stop the thread (the lock still held)."""
+        self._bulk = False
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        writer.close()
+        if writer.dropped and self.build_on_write and not store.usable(self.path):
+            self.ensure()  # what the update of the batch dropped after a failure would do
+
     def update(self, records: Sequence[Record], stamps: dict[str, str]) -> None:
         """Write the records just saved to the shards, and the shards' new versions (writer
         lock held). A missing store is rebuilt from the shards instead (they hold these)."""
+        writer = self._writer
+        if writer is not None and not writer.failed:
+            writer.put(store.prepare(records), stamps)
+            return
         if not store.usable(self.path):
             if self.build_on_write:
                 self.ensure()
             return  # else left as it is: its shard versions tell what is missing
+        if self._bulk and writer is None:  # from the first batch the store existed for
+            self._writer = BulkWriter(self.path, lambda err: self._failed("update", err))
+            self._writer.put(store.prepare(records), stamps)
+            return
         try:
             conn = store.connect(self.path)
             try:

@@ -58,10 +58,8 @@ def units(record: Record) -> list[tuple[int, str]]:
 
 def signature(parts: list[tuple[int, str]]) -> int:
     """A checksum of a record's units: equal units, equal signature."""
-    crc = 0
-    for col, text in parts:
-        crc = zlib.crc32(b"%d\x00%s\x01" % (col, text.encode()), crc)
-    return crc
+    # One CRC of the concatenation: the same value as chaining one CRC per unit, cheaper.
+    return zlib.crc32("".join([f"{col}\x00{text}\x01" for col, text in parts]).encode())
 
 
 _BIT = {c: 1 << i for i, c in enumerate(INITIALS)}

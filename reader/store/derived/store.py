@@ -11,7 +11,9 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reader.store.derived import schema
 from reader.store.derived.rows import fts_row, initials, paper_row, signature, units
@@ -70,17 +72,51 @@ def write(conn: sqlite3.Connection, records: Iterable[Record],
           stamps: dict[str, str] | None = None) -> int:
     """Insert or update records (and the versions of the shards they were saved in) in one
     transaction; returns how many records were written."""
-    records = list(records)
+    return write_prepared(conn, prepare(records), stamps)
+
+
+def write_prepared(conn: sqlite3.Connection, rows: Prepared,
+                   stamps: dict[str, str] | None = None) -> int:
+    """:func:`write` of rows made by :func:`prepare` (which needs no connection, so a bulk
+    import prepares the next batch while a thread writes this one)."""
     with conn:
-        if records:
-            _write(conn, records)
+        if rows.ids:
+            _write(conn, rows)
         if stamps:
             conn.executemany("INSERT OR REPLACE INTO shards VALUES (?, ?)", stamps.items())
-    return len(records)
+    return len(rows.ids)
 
 
-def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
-    ids = [r.id for r in records]
+@dataclass(slots=True)
+class Prepared:
+    """The rows of some records, but for the rid (known only inside the write's transaction):
+    per record its id, signature, ``papers`` row without the rid and ``units`` cells."""
+
+    ids: list[str] = field(default_factory=list)
+    sigs: list[int] = field(default_factory=list)
+    papers: list[tuple[Any, ...]] = field(default_factory=list)
+    cells: list[tuple[Any, ...]] = field(default_factory=list)
+    listed: list[tuple[str, str]] = field(default_factory=list)
+    seen: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+def prepare(records: Iterable[Record]) -> Prepared:
+    """The rows of ``records`` for :func:`write_prepared` (pure Python, no database)."""
+    out = Prepared()
+    for record in records:
+        parts = units(record)
+        sig = signature(parts)
+        out.ids.append(record.id)
+        out.sigs.append(sig)
+        out.papers.append(paper_row(record, 0, sig, initials(parts))[1:])
+        out.cells.append(fts_row(0, parts)[1:])
+        out.listed.extend((record.id, day) for day in record.listed_on)
+        out.seen.extend((record.id, rank, at) for rank, at in record.trending)
+    return out
+
+
+def _write(conn: sqlite3.Connection, rows: Prepared) -> None:
+    ids = rows.ids
     known: dict[str, tuple[int, int]] = {}
     for i in range(0, len(ids), 900):  # SQLite's limit on bound parameters
         chunk = ids[i:i + 900]
@@ -90,24 +126,18 @@ def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
             known[pid] = (rid, sig)
     top = conn.execute("SELECT coalesce(max(rid), 0) FROM papers").fetchone()[0]
     papers, fts, stale, old_ids = [], [], [], []
-    listed: list[tuple[str, str]] = []
-    seen: list[tuple[str, int, str]] = []
-    for record in records:
-        parts = units(record)
-        sig = signature(parts)
-        if record.id in known:
-            rid, old_sig = known[record.id]
-            old_ids.append((record.id,))
+    for pid, sig, row, cells in zip(ids, rows.sigs, rows.papers, rows.cells, strict=True):
+        if pid in known:
+            rid, old_sig = known[pid]
+            old_ids.append((pid,))
             if old_sig != sig:
                 stale.append((rid,))
-                fts.append(fts_row(rid, parts))
+                fts.append((rid, *cells))
         else:
             top += 1
             rid = top
-            fts.append(fts_row(rid, parts))
-        papers.append(paper_row(record, rid, sig, initials(parts)))
-        listed.extend((record.id, day) for day in record.listed_on)
-        seen.extend((record.id, rank, at) for rank, at in record.trending)
+            fts.append((rid, *cells))
+        papers.append((rid, *row))
     if old_ids:
         conn.executemany("DELETE FROM listed WHERE id = ?", old_ids)
         conn.executemany("DELETE FROM sightings WHERE id = ?", old_ids)
@@ -116,8 +146,17 @@ def _write(conn: sqlite3.Connection, records: list[Record]) -> None:
     conn.executemany(f"INSERT OR REPLACE INTO papers VALUES ({','.join('?' * 18)})", papers)
     conn.executemany("INSERT INTO units (rowid, title, author, abstract, kw, org) "
                      "VALUES (?, ?, ?, ?, ?, ?)", fts)
-    conn.executemany("INSERT OR IGNORE INTO listed VALUES (?, ?)", listed)
-    conn.executemany("INSERT INTO sightings VALUES (?, ?, ?)", seen)
+    conn.executemany("INSERT OR IGNORE INTO listed VALUES (?, ?)", rows.listed)
+    conn.executemany("INSERT INTO sightings VALUES (?, ?, ?)", rows.seen)
+
+
+def set_hashsize(conn: sqlite3.Connection, size: int | None) -> None:
+    """Set the FTS5 'hashsize' of ``units`` (bytes of pending terms kept in memory before they
+    are written as a segment); None: back to FTS5's default, as if never set."""
+    if size is None:
+        conn.execute("DELETE FROM units_config WHERE k = 'hashsize'")
+    else:
+        conn.execute("INSERT INTO units(units, rank) VALUES ('hashsize', ?)", (size,))
 
 
 def shard_stamps(conn: sqlite3.Connection) -> dict[str, str]:
@@ -140,7 +179,7 @@ def replace_shard(conn: sqlite3.Connection, name: str, records: list[Record],
                          gone)
         conn.executemany("DELETE FROM papers WHERE id = ?", gone)
         if records:
-            _write(conn, records)
+            _write(conn, prepare(records))
         if stamp is None:
             conn.execute("DELETE FROM shards WHERE name = ?", (name,))
         else:
