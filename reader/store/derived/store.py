@@ -19,7 +19,6 @@ from reader.store.derived import schema
 from reader.store.derived.rows import fts_row, initials, paper_row, signature, units
 from reader.store.record import Record
 
-BATCH = 5000  # records per transaction while rebuilding from memory
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
 
 
@@ -51,21 +50,29 @@ def remove(path: Path) -> None:
             os.unlink(path.with_name(name))
 
 
-def usable(path: Path) -> bool:
-    """Whether the file exists, opens, and has the current schema (else: rebuild it)."""
+def opens_and(path: Path, opener: Callable[[Path], sqlite3.Connection],
+              check: Callable[[sqlite3.Connection], bool]) -> bool:
+    """Whether the SQLite file at ``path`` exists, opens with ``opener`` and passes ``check``
+    (an SQLite error on the way counts as no: the caller rebuilds the file)."""
     if not path.exists():
         return False
     try:
-        conn = connect(path, readonly=True)
+        conn = opener(path)
     except sqlite3.Error:
         return False
     try:
-        return schema.version(conn) == schema.SCHEMA_VERSION and conn.execute(
-            "SELECT value FROM meta WHERE key = 'complete'").fetchone() is not None
+        return check(conn)
     except sqlite3.Error:
         return False
     finally:
         conn.close()
+
+
+def usable(path: Path) -> bool:
+    """Whether the file exists, opens, and has the current schema (else: rebuild it)."""
+    return opens_and(path, lambda p: connect(p, readonly=True), lambda conn: (
+        schema.version(conn) == schema.SCHEMA_VERSION and conn.execute(
+            "SELECT value FROM meta WHERE key = 'complete'").fetchone() is not None))
 
 
 def write(conn: sqlite3.Connection, records: Iterable[Record],
@@ -220,18 +227,6 @@ def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
     except BaseException:
         remove(tmp)
         raise
-
-
-def in_batches(records: Iterable[Record], size: int = BATCH) -> Iterator[list[Record]]:
-    """``records`` cut into lists of ``size`` (for :func:`rebuild`)."""
-    batch: list[Record] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def stamp_text(path: Path) -> str | None:

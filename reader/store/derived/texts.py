@@ -23,7 +23,7 @@ from pathlib import Path
 from reader.query.fold import tokens
 from reader.store import fulltext
 from reader.store.derived.passages import Passage, cut
-from reader.store.derived.store import remove, stamp_text
+from reader.store.derived.store import opens_and, remove, stamp_text
 
 FILE_NAME = "texts.sqlite"
 SCHEMA_VERSION = 1  # PRAGMA user_version; a file with another one is made again
@@ -91,18 +91,8 @@ def _attached(conn: sqlite3.Connection, path: Path) -> bool:
 
 def usable(path: Path) -> bool:
     """Whether the file exists, opens and has this schema version."""
-    if not path.exists():
-        return False
-    try:
-        conn = connect(path, readonly=True)
-    except sqlite3.Error:
-        return False
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
+    return opens_and(path, lambda p: connect(p, readonly=True), lambda conn: int(
+        conn.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION)
 
 
 def write_paper(conn: sqlite3.Connection, paper_id: str, passages: list[Passage],
