@@ -231,7 +231,7 @@ class Controller:
         return None if records is None else _slice(records)
 
     def load_all(self) -> Data:
-        """Every cached paper (a fraction of a second at 100,000 papers from the quick copies)."""
+        """Every cached paper (a fraction of a second at 100,000 papers from the derived store)."""
         records = self.cache.load_all()
         self.fulltext = frozenset(self.cache.fulltext_ids())
         return build_data(records, complete=True)

@@ -7,6 +7,8 @@ On disk (all under ``papers_dir``; everything here is re-fetchable):
 - ``index.json``: listing day -> ids, fully fetched days, the last trending list.
 - ``recent.json``: the start-up slice (newest listing days + trending), so the first view is
   painted without opening the shards.
+- ``../papers.sqlite``: the derived store (reader.store.derived): the search index, and every
+  record as the app loads it at start (reader.store.derived.held), kept in step with each write.
 - ``linked.json``: models/datasets/Spaces citing a paper.
 - ``../fulltext/<id>.md.gz``: full texts, indexed for ``text:`` in ``../texts.sqlite``.
 
@@ -20,11 +22,11 @@ a shard or the day index it folds in what another process saved there since it l
 from __future__ import annotations
 
 import contextlib
-import os
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,8 +34,9 @@ from typing import Any, TypeVar
 from filelock import FileLock, Timeout
 
 from reader.hub.models import LinkedRepos, Paper
-from reader.store import fulltext, quick
+from reader.store import fulltext
 from reader.store.atomic import CorruptFile, fsync_dir, quarantine, remove_stale_temps
+from reader.store.derived import held
 from reader.store.derived.keeper import Keeper
 from reader.store.derived.store import NoFts5, Progress
 from reader.store.derived.texts import Progress as TextProgress
@@ -48,6 +51,8 @@ from reader.store.storage import NewerFormat, read_json, write_json
 from reader.tuning import gc_paused
 
 __all__ = ["MergeResult", "PaperCache", "shard_of"]
+
+log = logging.getLogger("reader.store")
 
 INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-repos"
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
@@ -68,15 +73,13 @@ class _Shard:
     seen: Stamp | None = None  # the file's version as last read or written by this process
 
 
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except FileNotFoundError:
-        return None
-
-
-def _same_file(a: os.stat_result, b: os.stat_result | None) -> bool:
-    return b is not None and quick.identity(a) == quick.identity(b)
+def _held_by(records: Iterable[Record]) -> held.StoredPapers | None:
+    """Where the records loaded from the store unpack their papers (one place per load)."""
+    for record in records:
+        found = record.held_by()
+        if found is not None and isinstance(found[0], held.StoredPapers):
+            return found[0]
+    return None
 
 
 class PaperCache:
@@ -109,6 +112,7 @@ class PaperCache:
         self._unsaved: set[str] = set()  # ids whose shard could not be written
         self._index_seen: Stamp | None = None  # index.json as last read or written
         self._bulk_since: float | None = None  # when bulk() took the lock it holds, if it does
+        self._held: held.StoredPapers | None = None  # where the records loaded from the store are
         self._writer = FileLock(str(self.papers_dir.parent / LOCK_NAME),
                                 timeout=WRITE_LOCK_TIMEOUT)
         self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report,
@@ -180,29 +184,43 @@ class PaperCache:
                 loaded: dict[str, Record] = {}
                 shards: dict[str, _Shard] = {}
                 remove_stale_temps(self.papers_dir)
+                self._drop_quick_copies()
                 paths = list(shard_paths(self.papers_dir))
-                # A lazily read quick copy keeps its file open: that many for the newest months
-                # at most, well within the open-file limit (256 by default on macOS).
-                eager = len(paths) - quick.open_files_allowed()
+                # Before reading: a change after this is folded in before a write, and a shard
+                # the store does not hold as it is now is read from its JSON.
+                seen = {name: stamp(path) for name, path in paths}
+                versions = {name: ":".join(map(str, s)) for name, s in seen.items() if s}
                 with gc_paused():
-                    for i, (name, path) in enumerate(paths):
-                        shards[name] = self._load_shard(name, path, loaded, lazy=i >= eager)
+                    stored = ({} if self.derived.unavailable is not None else
+                              held.load(self.derived.path, self.papers_dir, versions))
+                    for name, path in paths:
+                        rows = stored.pop(name, None)
+                        if rows is None:
+                            shards[name] = self._load_shard(name, path, loaded)
+                        else:
+                            shards[name] = self._fill(rows, loaded)
+                            shards[name].seen = seen[name]
                 with self._lock:
                     self._records, self._shards = loaded, shards
+                    self._held = _held_by(loaded.values())
             return self._records
 
-    def _load_shard(
-        self, name: str, path: Path, into: dict[str, Record], *, lazy: bool = True
-    ) -> _Shard:
+    def _drop_quick_copies(self) -> None:
+        """Delete the ``.quick`` copies of versions before the store held the records."""
+        try:
+            leftovers = list(self.papers_dir.glob("*.quick"))
+        except OSError:
+            return
+        for path in leftovers:
+            try:
+                path.unlink()
+            except OSError as err:  # harmless: never read again
+                log.info("could not delete %s (%s)", path, err)
+
+    def _load_shard(self, name: str, path: Path, into: dict[str, Record]) -> _Shard:
         what = "Its papers will be fetched again on the next sync."
         seen = stamp(path)  # before reading: a change after this is folded in before a write
-        copy = quick.read_quick(path, lazy=lazy)
-        if copy is not None:
-            shard = self._fill(copy, into)
-            shard.seen = seen
-            return shard
         try:
-            before = _stat(path)
             docs, bad = read_shard(path, name)
         except NewerFormat as exc:
             self._report(f"{exc} Its papers are not shown.")
@@ -219,17 +237,6 @@ class PaperCache:
             # Keep the good records, but keep the original bytes too (moved aside), then save.
             shard.writable = self._quarantine(CorruptFile(path, f"{bad} malformed record(s)"), what)
             self._save_shard(name, shard, into, keep_encoded=False)
-        elif (docs and before is not None and _same_file(before, _stat(path))
-              and quick.write_quick(path, docs, before)):
-            # No usable quick copy (first start after an upgrade, or another instance wrote the
-            # shard): one is made, so the next start reads it; only if the shard did not change
-            # while it was read, so that its identity names what was read. Then the copy's
-            # packed records are held instead of the parsed ones, as a start with the copy
-            # would: 100,000 parsed papers held whole take twice the memory.
-            copy = quick.read_quick(path, lazy=lazy)
-            if copy is not None:
-                shard = self._fill(copy, into)
-                shard.seen = seen
         return shard
 
     @staticmethod
@@ -248,10 +255,10 @@ class PaperCache:
         """Write one shard; False if it could not be (reported)."""
         if not shard.writable:
             return False
-        if quick.MADE_UP and not quick.MADE_UP.isdisjoint(shard.doc_ids):
+        if held.MADE_UP and not held.MADE_UP.isdisjoint(shard.doc_ids):
             shard.writable = False
             self._report(f"Some papers of the cache file {name}.json could be read neither from "
-                         "it nor from its quick copy; it is left as it is (delete it and sync "
+                         "it nor from the search store; it is left as it is (delete it and sync "
                          "again to fetch them anew).")
             return False
         path = self.papers_dir / f"{name}.json"
@@ -269,6 +276,14 @@ class PaperCache:
                 if evicted is not None:
                     evicted.encoded = None
         encoded = shard.encoded
+        if self._held is not None:
+            # Papers still packed from the store are written as the store holds them: the
+            # same bytes, without unpacking and encoding them again.
+            stored = self._held.bodies(records[pid] for pid in shard.doc_ids
+                                       if encoded is None or pid not in encoded)
+            if stored:
+                encoded = {} if encoded is None else encoded
+                encoded.update(stored)
 
         def write() -> None:
             write_shard(path, rows, encoded)
@@ -292,15 +307,15 @@ class PaperCache:
             wanted = {shard_of(pid) for pid in ids}
             for name, path in shard_paths(self.papers_dir):
                 if name in wanted:
-                    self._load_shard(name, path, records, lazy=False)
+                    self._load_shard(name, path, records)
         return {pid: records[pid] for pid in ids if pid in records}
 
-    def _shard_records(self, name: str, path: Path) -> list[Record]:
-        """One shard's records as the cache reads them (a damaged file is reported and moved
-        aside, a quick copy used when there is one): what the derived store is built from."""
+    def _shard_records(self, name: str, path: Path) -> list[tuple[int, Record]]:
+        """One shard's (doc id, record) pairs as the cache reads its JSON (a damaged file is
+        reported and moved aside): what the derived store is built from."""
         into: dict[str, Record] = {}
-        self._load_shard(name, path, into, lazy=False)
-        return list(into.values())
+        shard = self._load_shard(name, path, into)
+        return [(shard.doc_ids[pid], record) for pid, record in into.items()]
 
     def get(self, paper_id: str) -> Record | None:
         """One paper, or None."""
@@ -462,7 +477,8 @@ class PaperCache:
                     self._unsaved.update(i for i in shard.doc_ids if i in self._pending_changed)
         saved = [records[i] for i in self._pending_changed if i not in self._unsaved]
         if saved or written:
-            self.derived.update(saved, written)  # the same step as the shards
+            doc_ids = {r.id: self._shards[shard_of(r.id)].doc_ids[r.id] for r in saved}
+            self.derived.update(saved, written, doc_ids)  # the same step as the shards
         if self._pending_complete:
             self._complete_saved_days(bool(written))
         if self._pending_index:
@@ -491,7 +507,7 @@ class PaperCache:
         now = stamp(path)
         if now is None or now == shard.seen or not shard.writable:
             return
-        if quick.MADE_UP and not quick.MADE_UP.isdisjoint(shard.doc_ids):
+        if held.MADE_UP and not held.MADE_UP.isdisjoint(shard.doc_ids):
             return  # never written (see _save_shard): nothing to fold, nothing to move aside
         try:
             rows, _bad = read_shard(path, name)

@@ -119,7 +119,7 @@ _SCALARS: dict[str, Callable[[Any], bool]] = {
 
 def _all_good(doc: dict[str, Any]) -> bool:
     """True if every field of ``doc`` passes (the fast path: one loop, checks inline, since a
-    100,000-paper shard set is read this way when its quick copies are missing)."""
+    100,000-paper shard set is read this way when the derived store is missing)."""
     scalars, lists, good = _SCALARS, _LISTS, _GOOD
     for key, value in doc.items():
         if value is None:

@@ -10,11 +10,12 @@ TRENDING_KEEP = 20  # trending sightings kept per paper (newest last)
 
 
 class Unpacker(Protocol):
-    """Where packed papers come from (see reader.store.quick): ``text(ref, paper_id)`` reads
-    an abstract, ``unpack(ref, paper_id, summary)`` builds the rest of the paper."""
+    """Where packed papers come from (see reader.store.derived.held): ``text(ref, paper_id)`` reads
+    an abstract, ``unpack(ref, paper_id, summary)`` builds the paper (``summary``: its abstract
+    if already read, else None)."""
 
     def text(self, ref: Any, paper_id: str) -> str: ...
-    def unpack(self, ref: Any, paper_id: str, summary: str) -> Paper: ...
+    def unpack(self, ref: Any, paper_id: str, summary: str | None) -> Paper: ...
 
 
 class Record:
@@ -28,7 +29,7 @@ class Record:
     ``observed_at``: when the newest data in it was observed (a sync's time, or the newest time
     an imported file proves); "" if unknown. An older observation never overwrites a newer one.
 
-    A record loaded from a quick copy holds its paper packed (on disk: a reference to it) and
+    A record loaded from the derived store holds its paper packed (a reference to it) and
     unpacks it on first use of :attr:`paper`. What the views need for every paper (``id``,
     ``day``, ``upvotes``, the listing days, trending) is always at hand, so the list of 100,000
     papers shows without unpacking more than the rows on screen. The abstract is read on its
@@ -66,7 +67,7 @@ class Record:
         updated_at: str, observed_at: str = "", /,
     ) -> Record:
         """A record whose paper and abstract ``packer`` reads from ``ref`` when first needed;
-        ``day`` and ``upvotes`` must be what the paper would give (the quick copy saved them)."""
+        ``day`` and ``upvotes`` must be what the paper would give (the store saved them)."""
         self = cls.__new__(cls)
         self._paper, self._summary, self._packer, self.id, self.day, self.upvotes = (
             ref, ref, packer, paper_id, day, upvotes)
@@ -84,9 +85,12 @@ class Record:
         if isinstance(paper, Paper):
             return paper
         assert packer is not None
-        unpacked = packer.unpack(paper, self.id, self.summary)
+        summary = self._summary
+        unpacked = packer.unpack(paper, self.id, summary if isinstance(summary, str) else None)
         self._paper = unpacked
-        self._packer = None  # the file may close once no record needs it
+        if not isinstance(summary, str):
+            self._summary = unpacked.summary
+        self._packer = None  # the store may be let go once no record needs it
         return unpacked
 
     @property
@@ -105,6 +109,12 @@ class Record:
         text = packer.text(summary, self.id)
         self._summary = text
         return text
+
+    def held_by(self) -> tuple[Unpacker, Any] | None:
+        """(packer, reference) while the paper is still packed, else None."""
+        packer = self._packer  # first: see paper
+        ref = self._paper
+        return None if packer is None or isinstance(ref, Paper) else (packer, ref)
 
     @property
     def is_packed(self) -> bool:

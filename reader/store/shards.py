@@ -12,7 +12,6 @@ import orjson
 
 from reader.store.atomic import atomic_write_bytes
 from reader.store.checked import checked_doc
-from reader.store.quick import write_quick
 from reader.store.record import Record, record_from_dict, record_to_dict
 from reader.store.storage import FORMAT, META_TABLE, read_db
 
@@ -96,10 +95,7 @@ def shard_bytes(rows: Iterable[tuple[int, Record]], encoded: Encoded | None = No
 def write_shard(
     path: Path, rows: Iterable[tuple[int, Record]], encoded: Encoded | None = None
 ) -> os.stat_result:
-    """Write a whole shard atomically, then its quick copy (see reader.store.quick); returns
-    the written file's stat (see ``atomic_write_bytes``)."""
+    """Write a whole shard atomically; returns the written file's stat (see
+    ``atomic_write_bytes``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = list(rows)
-    written = atomic_write_bytes(path, shard_bytes(rows, encoded), sync_dir=False)  # re-fetchable
-    write_quick(path, rows, written)
-    return written
+    return atomic_write_bytes(path, shard_bytes(rows, encoded), sync_dir=False)  # re-fetchable

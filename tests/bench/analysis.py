@@ -103,12 +103,9 @@ def _filter(rows: _Rows, f: Figure) -> str:
         text += f" The tail is a few queries: {slowest}."
     if f.label == "Filter: phrase, first queries after a start":
         warm = rows.get("Filter: phrase", f.size)
-        text += (" Right after a start the abstracts are still on disk (the papers load packed, "
-                 "see reader.store.quick): a phrase that must be checked in thousands of "
-                 "abstracts reads each of them once (a few us each). The app reads every "
-                 "abstract in the background as soon as its saved index is loaded (about 0.4 s "
-                 "at 100k, a second or two after launch); from then on phrase queries cost what "
-                 "the `Filter: phrase` row says")
+        text += (" Right after a start SQLite's page cache is cold: the first phrase queries "
+                 "read the full-text index's pages of their words from the file; from then on "
+                 "phrase queries cost what the `Filter: phrase` row says")
         text += f" (p95 {fmt(warm.p95, warm.unit)})." if warm is not None else "."
     return text
 

@@ -1,7 +1,7 @@
 """Every file paper-reader keeps, damaged four ways (cut in half, garbled bytes, wrong JSON types,
 a future format version): `list`, `show` and the app's start do not crash, the bookmarks survive,
 and a damaged file the user cannot re-fetch is either left as it was or moved aside and reported,
-never silently overwritten. Derived files (quick copies, indexes, papers.sqlite) may be rebuilt.
+never silently overwritten. Derived files (indexes, papers.sqlite) may be rebuilt.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ FILES: dict[str, tuple[str, bool]] = {
     "searches.json": ("data/searches.json", True),
     "reading.json": ("data/reading.json", True),
     "shard": ("cache/papers/[0-9]*.json", True),
-    "quick": ("cache/papers/*.quick", False),
     "index.json": ("cache/papers/index.json", False),
     "recent.json": ("cache/papers/recent.json", False),
     "papers.sqlite": ("cache/papers.sqlite", False),

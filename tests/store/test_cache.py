@@ -55,7 +55,7 @@ def test_shard_names() -> None:
 def test_round_trip_through_disk(papers_dir: Path) -> None:
     cache = filled(papers_dir)
     assert sorted(p.name for p in papers_dir.iterdir()) == [
-        "2601.json", "2601.quick", "2602.json", "2602.quick", "index.json", "recent.json"]
+        "2601.json", "2602.json", "index.json", "recent.json"]
     again = PaperCache(papers_dir)
     assert again.load_all() == cache.load_all()
     assert len(again) == 9

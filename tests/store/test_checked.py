@@ -69,7 +69,6 @@ def _poison(field: str, value: Any) -> None:
             if doc["id"] == BAD.id:
                 doc[field] = value
         path.write_text(json.dumps(body), encoding="utf-8")
-    (papers_dir / "2603.quick").unlink()
 
 
 @pytest.fixture

@@ -207,12 +207,15 @@ def test_the_same_observation_seen_again_does_not_touch_the_record() -> None:
     assert merge_record(record, NEWER, now=T2) is record  # a later sync, nothing changed
 
 
-def test_observed_at_round_trips_through_the_shard_and_its_quick_copy(tmp_path: Path) -> None:
+def test_observed_at_round_trips_through_the_shard_and_the_store(tmp_path: Path) -> None:
     cache = PaperCache(tmp_path / "papers")
     cache.merge([NEWER], now=T2, observed=SEARCH_SEEN)
-    for _ in range(2):  # the first load reads the JSON (and writes the quick copy), then quick
-        again = PaperCache(tmp_path / "papers").get(NEWER.id)
-        assert again is not None and again.observed_at == SEARCH_SEEN
+    for step in range(2):  # the first load reads the JSON, the second the store built then
+        again = PaperCache(tmp_path / "papers")
+        record = again.get(NEWER.id)
+        assert record is not None and record.observed_at == SEARCH_SEEN
+        assert record.is_packed == (step == 1)
+        again.search_store().close()
     cache.merge([OLDER], now=T2, observed=DAILY_SEEN)
     reread = PaperCache(tmp_path / "papers").get(NEWER.id)
     assert reread is not None and reread.paper.upvotes == 115

@@ -32,7 +32,6 @@ def _bad_cache() -> list[str]:
             field, value = bad[doc["id"]]
             doc[field] = value
         path.write_text(json.dumps(body), encoding="utf-8")
-    (papers_dir / "2603.quick").unlink()
     return [p.id for p in papers if bad[p.id][0] != "id"]
 
 

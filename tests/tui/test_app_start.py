@@ -168,7 +168,7 @@ def test_a_count_not_known_yet_is_blank_and_a_broken_view_says_so() -> None:
 
 
 async def test_a_restart_unpacks_only_the_papers_it_shows(corpus: Any, make_app: Any) -> None:
-    """Papers come back packed from the quick copies (see Record.packed): the views, the search
+    """Papers come back packed from the derived store (see Record.packed): the views, the search
     store, the rules and the saved views' counts need none unpacked, so memory stays low."""
     from reader.query import Context, matches, parse
     from reader.store.locations import locations
@@ -177,7 +177,7 @@ async def test_a_restart_unpacks_only_the_papers_it_shows(corpus: Any, make_app:
     fill_cache(corpus)
     write_config(locations().config_file, 'mute = ["upvotes:<3"]\n[views]\n"Code" = "has:code"\n')
     async with make_app(None).run_test(size=(120, 40)) as pilot:
-        await settle(pilot)  # the first start reads the JSON, writes quick copies and the store
+        await settle(pilot)  # the first start reads the JSON and builds the store
     app = make_app(None)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -1,5 +1,6 @@
-"""Upgrade path: a home written by the version before the search store (tests/fixtures) opens,
-is converted once in the background with progress, and loses nothing."""
+"""Upgrade path: a home written by an earlier version (tests/fixtures: before the search store,
+and before the records moved into it) opens, is converted once in the background with
+progress, and loses nothing."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from reader.views import View
 from tests.tui.conftest import settle
 from tests.tui.test_app_start import main
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "home-before-store"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+HOMES = ("home-before-store", "home-with-quick-copies")
 BOOKMARKED = ["2611.18258", "2611.18263", "2611.18325", "2611.18350", "2611.18354"]
 
 
@@ -29,10 +31,12 @@ def _library() -> tuple[Any, ...]:
             sorted((k, sorted(v)) for k, v in state.tags.items()), sorted(state.notes.items()))
 
 
-async def test_a_home_of_the_previous_version_converts_once_and_loses_nothing(
-    home: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("fixture", HOMES)
+async def test_a_home_of_an_earlier_version_converts_once_and_loses_nothing(
+    home: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch, fixture: str,
 ) -> None:
-    shutil.copytree(FIXTURE, home, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(FIXTURES / fixture, home, ignore=shutil.ignore_patterns("README.md"),
+                    dirs_exist_ok=True)
     where = locations()
     before = _library()
     assert [pid for pid, _ in before[0]] == BOOKMARKED and before[2] and before[3]
@@ -52,6 +56,7 @@ async def test_a_home_of_the_previous_version_converts_once_and_loses_nothing(
         assert c.engine is not None and c.engine_state == "ready"
         assert progress and progress[-1][0] == progress[-1][1]  # rebuilt, with progress
         assert not where.leftover_files[0].exists()  # the old index is gone
+        assert not list(where.papers_dir.glob("*.quick"))  # and so are the quick copies
         conn = sqlite3.connect(where.cache_dir / "papers.sqlite")
         try:
             assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -79,3 +84,6 @@ async def test_a_home_of_the_previous_version_converts_once_and_loses_nothing(
         screen = main(app)
         await settle(pilot)
         assert screen.controller.engine is not None and not progress
+        # ...and reads the papers from the store, unpacking only those it shows
+        records = screen.controller.data.records
+        assert len(records) == 30 and sum(r.is_packed for r in records.values()) >= 10

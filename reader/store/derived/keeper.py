@@ -86,9 +86,10 @@ class Keeper:
         if store.usable(self.path):
             return self._refresh(progress)
         stamps: dict[str, str] = {}
-        batches, total = store.shard_batches(self.papers_dir, stamps, self._read)
+        doc_ids: dict[str, int] = {}
+        batches, total = store.shard_batches(self.papers_dir, stamps, self._read, doc_ids)
         try:
-            store.rebuild(self.path, batches, total, progress, stamps)
+            store.rebuild(self.path, batches, total, progress, stamps, doc_ids)
         except store.NoFts5 as exc:
             self.unavailable = str(exc)
             self._report(f"Note: {exc}.")
@@ -133,12 +134,14 @@ class Keeper:
         if writer.dropped and self.build_on_write and not store.usable(self.path):
             self.ensure()  # what the update of the batch dropped after a failure would do
 
-    def update(self, records: Sequence[Record], stamps: dict[str, str]) -> None:
-        """Write the records just saved to the shards, and the shards' new versions (writer
-        lock held). A missing store is rebuilt from the shards instead (they hold these)."""
+    def update(self, records: Sequence[Record], stamps: dict[str, str],
+               doc_ids: store.DocIds | None = None) -> None:
+        """Write the records just saved to the shards (``doc_ids``: where they lie in their
+        shard), and the shards' new versions (writer lock held). A missing store is rebuilt
+        from the shards instead (they hold these)."""
         writer = self._writer
         if writer is not None and not writer.failed:
-            writer.put(store.prepare(records), stamps)
+            writer.put(store.prepare(records, doc_ids), stamps)
             return
         if not store.usable(self.path):
             if self.build_on_write:
@@ -146,12 +149,12 @@ class Keeper:
             return  # else left as it is: its shard versions tell what is missing
         if self._bulk and writer is None:  # from the first batch the store existed for
             self._writer = BulkWriter(self.path, lambda err: self._failed("update", err))
-            self._writer.put(store.prepare(records), stamps)
+            self._writer.put(store.prepare(records, doc_ids), stamps)
             return
         try:
             conn = store.connect(self.path)
             try:
-                store.write(conn, records, stamps)
+                store.write(conn, records, stamps, doc_ids)
             finally:
                 conn.close()
         except (sqlite3.Error, OSError) as err:

@@ -7,9 +7,11 @@ import re
 import zlib
 from typing import Any
 
+import orjson
+
 from reader.query.fold import tokens
 from reader.store.derived.schema import AI, CODE, INITIALS, PROJECT, TRENDING, UNIT_BREAK
-from reader.store.record import Record
+from reader.store.record import Record, record_to_dict
 from reader.trending import best_recent_rank
 
 FIRST_AUTHORS = 3  # names kept in the list snapshot
@@ -116,3 +118,15 @@ def fts_row(rid: int, parts: list[tuple[int, str]]) -> tuple[Any, ...]:
     for col, text in parts:
         cells[col].append(text)
     return (rid, *(UNIT_BREAK.join(c) if c else None for c in cells))
+
+
+def head(record: Record, shard: str, doc_id: int) -> tuple[Any, ...]:
+    """The ``heads`` row of a record but for the rid (see schema)."""
+    return (shard, doc_id, record.id, record.day, record.upvotes, ",".join(record.listed_on),
+            orjson.dumps(record.trending) if record.trending else None, record.first_seen,
+            record.updated_at, record.observed_at)
+
+
+def body(record: Record) -> bytes:
+    """The ``bodies.body`` of a record: its JSON exactly as its shard holds it."""
+    return orjson.dumps(record_to_dict(record))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 4  # PRAGMA user_version; a file with another one is rebuilt
+SCHEMA_VERSION = 5  # PRAGMA user_version; a file with another one is rebuilt
+# 5: heads and bodies (the records a start reads back: they replaced the .quick copies)
 FILE_NAME = "papers.sqlite"
 # Between two units of one column (two authors, two keywords): a token of its own that no
 # query word can equal or start with (query words are runs of letters and digits; U+2063 is
@@ -65,6 +66,25 @@ CREATE TABLE listed (id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (day, id))
 CREATE INDEX listed_id ON listed (id);
 CREATE TABLE sightings (id TEXT NOT NULL, rank INTEGER NOT NULL, seen_at TEXT NOT NULL);
 CREATE INDEX sightings_id ON sightings (id);
+-- The cached records themselves (reader.store.derived.held). What a start reads of every paper,
+-- in a narrow table of its own: its shard and TinyDB doc id, and the Record's fields but the
+-- paper (reader.store.record).
+CREATE TABLE heads (
+    rid INTEGER PRIMARY KEY,        -- papers.rid
+    shard TEXT NOT NULL,
+    doc_id INTEGER NOT NULL,        -- 0: unknown (then the shard is read from its JSON)
+    id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    upvotes INTEGER,
+    listed TEXT NOT NULL,           -- listing days, comma-separated ('' if none)
+    trending BLOB,                  -- [[rank, seen_at], ...] as JSON; NULL if never trending
+    first_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    observed_at TEXT NOT NULL
+);
+-- ...and the body, read when the paper is first shown: the record's JSON, exactly as its shard
+-- holds it.
+CREATE TABLE bodies (rid INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- The version of each shard file the store was last brought up to date with: a shard whose
 -- file differs (a crash between the two writes, an older paper-reader) is indexed again.

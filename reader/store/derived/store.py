@@ -10,13 +10,21 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reader.store.derived import schema
-from reader.store.derived.rows import fts_row, initials, paper_row, signature, units
+from reader.store.derived.rows import (
+    body,
+    fts_row,
+    head,
+    initials,
+    paper_row,
+    signature,
+    units,
+)
 from reader.store.record import Record
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
@@ -75,11 +83,16 @@ def usable(path: Path) -> bool:
             "SELECT value FROM meta WHERE key = 'complete'").fetchone() is not None))
 
 
+DocIds = Mapping[str, int]  # paper id -> its TinyDB doc id in its shard
+
+
 def write(conn: sqlite3.Connection, records: Iterable[Record],
-          stamps: dict[str, str] | None = None) -> int:
+          stamps: dict[str, str] | None = None, doc_ids: DocIds | None = None) -> int:
     """Insert or update records (and the versions of the shards they were saved in) in one
-    transaction; returns how many records were written."""
-    return write_prepared(conn, prepare(records), stamps)
+    transaction; returns how many records were written. ``doc_ids``: where each record lies
+    in its shard (a record without one is stored with 0, and its shard is then read from the
+    JSON at start rather than from the store)."""
+    return write_prepared(conn, prepare(records, doc_ids), stamps)
 
 
 def write_prepared(conn: sqlite3.Connection, rows: Prepared,
@@ -105,11 +118,16 @@ class Prepared:
     cells: list[tuple[Any, ...]] = field(default_factory=list)
     listed: list[tuple[str, str]] = field(default_factory=list)
     seen: list[tuple[str, int, str]] = field(default_factory=list)
+    heads: list[tuple[Any, ...]] = field(default_factory=list)  # heads rows without the rid
+    bodies: list[bytes] = field(default_factory=list)
 
 
-def prepare(records: Iterable[Record]) -> Prepared:
+def prepare(records: Iterable[Record], doc_ids: DocIds | None = None) -> Prepared:
     """The rows of ``records`` for :func:`write_prepared` (pure Python, no database)."""
+    from reader.store.shards import shard_of
+
     out = Prepared()
+    where = doc_ids or {}
     for record in records:
         parts = units(record)
         sig = signature(parts)
@@ -119,6 +137,8 @@ def prepare(records: Iterable[Record]) -> Prepared:
         out.cells.append(fts_row(0, parts)[1:])
         out.listed.extend((record.id, day) for day in record.listed_on)
         out.seen.extend((record.id, rank, at) for rank, at in record.trending)
+        out.heads.append(head(record, shard_of(record.id), where.get(record.id, 0)))
+        out.bodies.append(body(record))
     return out
 
 
@@ -132,8 +152,9 @@ def _write(conn: sqlite3.Connection, rows: Prepared) -> None:
                 f"SELECT id, rid, sig FROM papers WHERE id IN ({marks})", chunk):
             known[pid] = (rid, sig)
     top = conn.execute("SELECT coalesce(max(rid), 0) FROM papers").fetchone()[0]
-    papers, fts, stale, old_ids = [], [], [], []
-    for pid, sig, row, cells in zip(ids, rows.sigs, rows.papers, rows.cells, strict=True):
+    papers, fts, stale, old_ids, heads, bodies = [], [], [], [], [], []
+    for pid, sig, row, cells, head_row, blob in zip(
+            ids, rows.sigs, rows.papers, rows.cells, rows.heads, rows.bodies, strict=True):
         if pid in known:
             rid, old_sig = known[pid]
             old_ids.append((pid,))
@@ -145,12 +166,16 @@ def _write(conn: sqlite3.Connection, rows: Prepared) -> None:
             rid = top
             fts.append((rid, *cells))
         papers.append((rid, *row))
+        heads.append((rid, *head_row))
+        bodies.append((rid, blob))
     if old_ids:
         conn.executemany("DELETE FROM listed WHERE id = ?", old_ids)
         conn.executemany("DELETE FROM sightings WHERE id = ?", old_ids)
     if stale:
         conn.executemany("DELETE FROM units WHERE rowid = ?", stale)
     conn.executemany(f"INSERT OR REPLACE INTO papers VALUES ({','.join('?' * 18)})", papers)
+    conn.executemany(f"INSERT OR REPLACE INTO heads VALUES ({','.join('?' * 11)})", heads)
+    conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
     conn.executemany("INSERT INTO units (rowid, title, author, abstract, kw, org) "
                      "VALUES (?, ?, ?, ?, ?, ?)", fts)
     conn.executemany("INSERT OR IGNORE INTO listed VALUES (?, ?)", rows.listed)
@@ -171,22 +196,25 @@ def shard_stamps(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT name, stamp FROM shards"))
 
 
-def replace_shard(conn: sqlite3.Connection, name: str, records: list[Record],
+def replace_shard(conn: sqlite3.Connection, name: str, rows: list[tuple[int, Record]],
                   stamp: str | None) -> None:
-    """Make the store hold exactly ``records`` for shard ``name`` (None: the file is gone)."""
+    """Make the store hold exactly ``rows`` (doc id, record) for shard ``name`` (None: the
+    file is gone)."""
     from reader.store.shards import shard_of
 
+    records = [record for _doc_id, record in rows]
     keep = {r.id for r in records}
     gone = [(pid,) for (pid,) in conn.execute("SELECT id FROM papers")
             if shard_of(pid) == name and pid not in keep]
     with conn:
         for table in ("listed", "sightings"):
             conn.executemany(f"DELETE FROM {table} WHERE id = ?", gone)
-        conn.executemany("DELETE FROM units WHERE rowid = (SELECT rid FROM papers WHERE id = ?)",
-                         gone)
+        for table in ("units", "heads", "bodies"):
+            conn.executemany(
+                f"DELETE FROM {table} WHERE rowid = (SELECT rid FROM papers WHERE id = ?)", gone)
         conn.executemany("DELETE FROM papers WHERE id = ?", gone)
         if records:
-            _write(conn, prepare(records))
+            _write(conn, prepare(records, {r.id: doc_id for doc_id, r in rows}))
         if stamp is None:
             conn.execute("DELETE FROM shards WHERE name = ?", (name,))
         else:
@@ -194,9 +222,11 @@ def replace_shard(conn: sqlite3.Connection, name: str, records: list[Record],
 
 
 def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
-            progress: Progress | None = None, stamps: dict[str, str] | None = None) -> None:
+            progress: Progress | None = None, stamps: dict[str, str] | None = None,
+            doc_ids: DocIds | None = None) -> None:
     """Build the store at ``path`` anew from ``batches`` of records (``total`` batches, one
-    transaction and one ``progress(done, total)`` call each).
+    transaction and one ``progress(done, total)`` call each); ``doc_ids``: where the records
+    of the batch being written lie in their shard (see :func:`write`).
 
     Built in a temporary file renamed over ``path`` once complete, so a reader never sees a
     half-built store and a crash leaves nothing that looks usable. Raises NoFts5, sqlite3.Error
@@ -213,7 +243,7 @@ def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
             conn.execute("PRAGMA synchronous = OFF")
             schema.create(conn)
             for done, batch in enumerate(batches, 1):
-                write(conn, batch)
+                write(conn, batch, doc_ids=doc_ids)
                 if progress is not None:
                     progress(done, total)
             write(conn, [], stamps)  # filled while the batches were read
@@ -237,9 +267,9 @@ def stamp_text(path: Path) -> str | None:
     return None if found is None else ":".join(map(str, found))
 
 
-def read_records(name: str, path: Path) -> list[Record]:
-    """The records of one JSON shard; [] if it cannot be read (the cache reports it and moves
-    it aside when it opens it; its papers are fetched again)."""
+def read_records(name: str, path: Path) -> list[tuple[int, Record]]:
+    """The (doc id, record) pairs of one JSON shard; [] if it cannot be read (the cache reports
+    it and moves it aside when it opens it; its papers are fetched again)."""
     from reader.store.atomic import CorruptFile
     from reader.store.shards import read_shard
     from reader.store.storage import NewerFormat
@@ -248,16 +278,17 @@ def read_records(name: str, path: Path) -> list[Record]:
         rows, _bad = read_shard(path, name)
     except (CorruptFile, NewerFormat, OSError):
         return []
-    return [record for _doc_id, record in rows]
+    return rows
 
 
-ReadShard = Callable[[str, Path], list[Record]]  # (name, path) -> its records
+ReadShard = Callable[[str, Path], list[tuple[int, Record]]]  # (name, path) -> (doc id, record)
 
 
-def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = read_records
-                  ) -> tuple[Iterator[list[Record]], int]:
+def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = read_records,
+                  doc_ids: dict[str, int] | None = None) -> tuple[Iterator[list[Record]], int]:
     """The records of the JSON shards (the cache of record), one batch per shard, and how
-    many shards there are; ``stamps`` is filled with the version of each shard read."""
+    many shards there are; ``stamps`` is filled with the version of each shard read, and
+    ``doc_ids`` with the doc ids of the batch last given."""
     from reader.store.shards import shard_paths
 
     paths = list(shard_paths(papers_dir))
@@ -267,6 +298,10 @@ def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = re
             version = stamp_text(shard_path)  # before reading: a later change shows as stale
             if version is not None:
                 stamps[name] = version
-            yield read(name, shard_path)
+            rows = read(name, shard_path)
+            if doc_ids is not None:
+                doc_ids.clear()
+                doc_ids.update((record.id, doc_id) for doc_id, record in rows)
+            yield [record for _doc_id, record in rows]
 
     return iterate(), len(paths)
