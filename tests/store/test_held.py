@@ -195,3 +195,14 @@ def test_records_compare_and_hash_by_content(tmp_path: Path) -> None:
     one = loaded["2602.00001"]
     assert one.is_packed and one == expected[one.id] and hash(one) == hash(expected[one.id])
     assert one != expected["2602.00002"]
+
+
+def test_a_month_whose_stored_doc_ids_clash_is_read_from_its_json(tmp_path: Path) -> None:
+    """Writing a month with two papers at one doc id would lose one of them: never trusted."""
+    papers, expected = stored_home(tmp_path)
+    conn = sqlite3.connect(papers.parent / schema.FILE_NAME)
+    with conn:
+        conn.execute("UPDATE heads SET doc_id = 1")
+    conn.close()
+    loaded = PaperCache(papers).load_all()
+    assert loaded == expected and not any(r.is_packed for r in loaded.values())
