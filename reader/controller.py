@@ -225,8 +225,8 @@ class Controller:
         return _slice(self.cache.load_recent())
 
     def recent_now(self) -> Data | None:
-        """The start-up slice if it can be had at once (recent.json: a few ms on the UI thread,
-        so that the first frame already shows papers); None if it needs rebuilding."""
+        """The start-up slice if it can be had at once (from the derived store: a few ms on the
+        UI thread, so that the first frame already shows papers); None without a usable store."""
         records = self.cache.read_recent()
         return None if records is None else _slice(records)
 

@@ -81,11 +81,12 @@ class Loader:
     def start(self) -> None:
         """Show the start-up slice in the first frame, then load the rest.
 
-        recent.json holds a few hundred papers and reads in a few ms, so it is read and
-        filtered right here on the UI thread: no worker, no message round trip, no first frame
-        saying "Loading". Everything heavier (all papers, rules, counts) starts only once that
-        frame is painted: a thread parsing 100,000 papers holds the GIL half the time and would
-        slow the first paint down. A missing or damaged recent.json is rebuilt in a worker.
+        The slice is a few hundred papers that the derived store gives in a few ms, so it is
+        read and filtered right here on the UI thread: no worker, no message round trip, no
+        first frame saying "Loading". Everything heavier (all papers, rules, counts) starts
+        only once that frame is painted: a thread loading 100,000 papers holds the GIL half the
+        time and would slow the first paint down. Without a usable store (deleted, or being
+        rebuilt) the slice is taken from every paper, loaded in a worker.
         """
         screen, c = self.screen, self.screen.controller
         data = c.recent_now()

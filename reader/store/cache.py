@@ -5,10 +5,9 @@ On disk (all under ``papers_dir``; everything here is re-fetchable):
 - ``2602.json``...: one TinyDB file per arXiv-id month (``misc.json`` for ids of another shape),
   table ``papers``, doc ids stable per shard, plus the ``_meta`` format doc.
 - ``index.json``: listing day -> ids, fully fetched days, the last trending list.
-- ``recent.json``: the start-up slice (newest listing days + trending), so the first view is
-  painted without opening the shards.
 - ``../papers.sqlite``: the derived store (reader.store.derived): the search index, and every
-  record as the app loads it at start (reader.store.derived.held), kept in step with each write.
+  record as the app loads it at start (reader.store.derived.held), the start-up slice (newest
+  listing days + trending) included, kept in step with each write.
 - ``linked.json``: models/datasets/Spaces citing a paper.
 - ``../fulltext/<id>.md.gz``: full texts, indexed for ``text:`` in ``../texts.sqlite``.
 
@@ -41,7 +40,7 @@ from reader.store.derived.keeper import Keeper
 from reader.store.derived.store import NoFts5, Progress
 from reader.store.derived.texts import Progress as TextProgress
 from reader.store.derived.texts import TextStore
-from reader.store.index import DayIndex, recent_body, records_from_recent
+from reader.store.index import RECENT_DAYS, DayIndex
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
 from reader.store.reconcile import Stamp, fold_index, fold_rows, stamp
@@ -54,7 +53,9 @@ __all__ = ["MergeResult", "PaperCache", "shard_of"]
 
 log = logging.getLogger("reader.store")
 
-INDEX_KIND, RECENT_KIND, LINKED_KIND = "paper-index", "recent-papers", "linked-repos"
+INDEX_KIND, LINKED_KIND = "paper-index", "linked-repos"
+# Files of earlier versions in papers_dir that the derived store replaced: deleted at load.
+LEFTOVERS = ("*.quick", "recent.json")
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
 WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another writer (an import holds it <= ~25 s)
 LOCK_NAME = "cache.lock"
@@ -97,7 +98,6 @@ class PaperCache:
         self._records: dict[str, Record] | None = None
         self._shards: dict[str, _Shard] = {}
         self._index: DayIndex | None = None
-        self._recent_ids: list[str] | None = None  # what recent.json holds, if we know
         self._linked: dict[str, LinkedRepos] | None = None
         self._linked_fetched: dict[str, str] = {}
         self._linked_lock = threading.Lock()  # the two dicts above; held only briefly
@@ -184,7 +184,7 @@ class PaperCache:
                 loaded: dict[str, Record] = {}
                 shards: dict[str, _Shard] = {}
                 remove_stale_temps(self.papers_dir)
-                self._drop_quick_copies()
+                self._drop_leftovers()
                 paths = list(shard_paths(self.papers_dir))
                 # Before reading: a change after this is folded in before a write, and a shard
                 # the store does not hold as it is now is read from its JSON.
@@ -205,10 +205,10 @@ class PaperCache:
                     self._held = _held_by(loaded.values())
             return self._records
 
-    def _drop_quick_copies(self) -> None:
-        """Delete the ``.quick`` copies of versions before the store held the records."""
+    def _drop_leftovers(self) -> None:
+        """Delete the files of earlier versions that the derived store replaced (LEFTOVERS)."""
         try:
-            leftovers = list(self.papers_dir.glob("*.quick"))
+            leftovers = [p for pattern in LEFTOVERS for p in self.papers_dir.glob(pattern)]
         except OSError:
             return
         for path in leftovers:
@@ -334,7 +334,7 @@ class PaperCache:
         observed: str | None = None,
     ) -> MergeResult:
         """Fold freshly fetched papers in (rules in :mod:`reader.store.merge`) and save: one write
-        per touched shard, then index.json and recent.json if they changed.
+        per touched shard, then the derived store and index.json if they changed.
 
         ``listed_on``: the Daily Papers date they were listed on. ``trending``: they are the
         trending list in rank order (paper i has rank i+1). ``observed``: when the papers' data
@@ -442,7 +442,8 @@ class PaperCache:
 
     def _flush(self) -> None:
         """Write what merges touched, as the only writer (the cache lock held): each shard once
-        (folding in first what another process saved there), then the index, then recent.json.
+        (folding in first what another process saved there), then the derived store, then the
+        index.
         Days marked complete are marked only once their papers are durably on disk."""
         if self._records is None:
             return
@@ -484,7 +485,6 @@ class PaperCache:
         if self._pending_index:
             self._fold_index()
             self._save_index()
-        self._refresh_recent(self._pending_changed)
 
     def _complete_saved_days(self, written: bool) -> None:
         """Mark complete the pending days whose papers all reached the disk."""
@@ -617,34 +617,23 @@ class PaperCache:
             if not self._batch_depth:
                 self._flush()
 
-    # --- recent.json --------------------------------------------------------------------------
-
-    def _refresh_recent(self, changed: set[str]) -> None:
-        if self._index is None or self._records is None:
-            return
-        ids = self._index.recent_ids()
-        if ids == self._recent_ids and changed.isdisjoint(ids):
-            return
-        path = self.papers_dir / "recent.json"
-        if path.name not in self._readonly:
-            body = recent_body(self._index, self._records)
-            self._write_side(path, RECENT_KIND, body, "the start-up slice is")
-        self._recent_ids = ids
+    # --- the start-up slice ------------------------------------------------------------------
 
     def read_recent(self) -> list[Record] | None:
-        """The start-up slice if it can be had at once (a few ms: recent.json alone, or the
-        papers already loaded); None when recent.json is missing or damaged (``load_recent``
-        rebuilds it from the shards)."""
+        """The start-up slice if it can be had at once (a few ms: from the derived store, or
+        the papers already loaded); None when the store cannot be used (``load_recent`` then
+        takes it from every paper)."""
         with self._lock:
             if self._records is not None and self._index is not None:
                 return [self._records[i] for i in self._index.recent_ids() if i in self._records]
-        return self._read_side("recent.json", RECENT_KIND, records_from_recent,
-                               "It was rebuilt from the cached papers.")
+        if self.derived.unavailable is not None:
+            return None
+        return held.recent(self.derived.path, self.papers_dir, RECENT_DAYS)
 
     def load_recent(self) -> list[Record]:
-        """The start-up slice: papers of the newest 3 listing days (newest first, in listing
-        order), then the last trending list's papers not already among them. Reads only
-        recent.json; rebuilds it from the shards (slower, once) if it is missing or damaged."""
+        """The start-up slice: papers of the newest 3 listing days (newest first), then the
+        last trending list's papers not already among them. Reads only the derived store; loads
+        every paper (slower, once) if the store cannot be used."""
         recent = self.read_recent()
         if recent is not None:
             return recent
@@ -653,7 +642,6 @@ class PaperCache:
         records = self._ensure_loaded()
         index = self._ensure_index()
         with self._lock:
-            self._refresh_recent(set())
             return [records[i] for i in index.recent_ids() if i in records]
 
     # --- linked.json --------------------------------------------------------------------------

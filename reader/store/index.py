@@ -1,5 +1,5 @@
-"""The cache's small side files: the listing-day index (index.json) and the start-up slice
-(recent.json), so the app can paint its first view without opening the shards."""
+"""The cache's listing-day index (index.json): which papers were listed on which day, which days
+were fetched in full, and the last trending list."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.store.atomic import CorruptFile
-from reader.store.checked import checked_doc
-from reader.store.record import Record, record_from_dict, record_to_dict
+from reader.store.record import Record
 
 RECENT_DAYS = 3  # listing days in the start-up slice
 
@@ -107,29 +106,3 @@ class DayIndex:
             index.set_trending((pid for _, pid in sorted(ranked)), latest)
         return index
 
-
-def recent_body(index: DayIndex, records: Mapping[str, Record]) -> dict[str, Any]:
-    """The body of recent.json for the given index and records."""
-    return {
-        "days": index.newest_days(),
-        "trending": index.trending_ids,
-        "records": [record_to_dict(records[i]) for i in index.recent_ids() if i in records],
-    }
-
-
-def records_from_recent(path: Path, body: Mapping[str, Any]) -> list[Record]:
-    """Parse recent.json's body, raising :class:`CorruptFile` on a wrong shape."""
-    docs = body.get("records")
-    if not isinstance(docs, list):
-        raise CorruptFile(path, "start-up slice has the wrong shape")
-    records = []
-    for doc in docs:
-        checked, bad = checked_doc(doc)
-        if checked is None or bad:
-            # A derived file: rebuilt from the shards (which are checked on their own).
-            raise CorruptFile(path, f"start-up slice has a malformed record ({', '.join(bad)})")
-        try:
-            records.append(record_from_dict(checked))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # pragma: no cover
-            raise CorruptFile(path, f"start-up slice has a malformed record ({exc!r})") from exc
-    return records

@@ -35,7 +35,6 @@ FILES: dict[str, tuple[str, bool]] = {
     "reading.json": ("data/reading.json", True),
     "shard": ("cache/papers/[0-9]*.json", True),
     "index.json": ("cache/papers/index.json", False),
-    "recent.json": ("cache/papers/recent.json", False),
     "papers.sqlite": ("cache/papers.sqlite", False),
     "fulltext": ("cache/fulltext/*.md.gz", False),
     "pdf": ("data/pdf/*.pdf", True),

@@ -55,7 +55,7 @@ def test_shard_names() -> None:
 def test_round_trip_through_disk(papers_dir: Path) -> None:
     cache = filled(papers_dir)
     assert sorted(p.name for p in papers_dir.iterdir()) == [
-        "2601.json", "2602.json", "index.json", "recent.json"]
+        "2601.json", "2602.json", "index.json"]
     again = PaperCache(papers_dir)
     assert again.load_all() == cache.load_all()
     assert len(again) == 9
@@ -113,24 +113,41 @@ def test_days_index_and_completeness_persist(papers_dir: Path) -> None:
     assert again.days() == cache.days()
 
 
-def test_load_recent_reads_only_the_snapshot(
+def test_load_recent_reads_only_the_store(
     papers_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    filled(papers_dir)
+    filled(papers_dir).search_store().close()
 
     def forbidden(*args: object, **kw: object) -> object:
         raise AssertionError("load_recent opened a shard")
 
     monkeypatch.setattr(cache_module, "read_shard", forbidden)
-    recent = PaperCache(papers_dir).load_recent()
-    # the newest 3 listing days, newest first in listing order, then the trending extras
+    monkeypatch.setattr(cache_module, "shard_paths", forbidden)
+    cache = PaperCache(papers_dir)
+    recent = cache.load_recent()
+    # the newest 3 listing days, newest first (by id within a day), then the trending extras
     assert [r.id for r in recent] == [
         "2602.00005", "2602.00003", "2602.00004", "2602.00002", "2601.00001", "2602.00009"]
-    assert recent[0].listed_on == ("2026-02-05",)
+    assert recent[0].listed_on == ("2026-02-05",) and all(r.is_packed for r in recent)
+    assert recent[0].paper.title == "Title 2602.00005" and cache.problems == []
+
+
+def test_recent_from_the_store_is_what_every_paper_gives(papers_dir: Path) -> None:
+    cache = filled(papers_dir)
+    cache.merge([paper("2602.00300")], listed_on="2026-02-05", now=T1)
+    cache.merge([paper("2602.00009"), paper("2602.00003")], trending=True, now=T1)
+    cache.search_store().close()
+    from_store = PaperCache(papers_dir).load_recent()
+    loaded = PaperCache(papers_dir)
+    loaded.load_all()
+    assert sorted(from_store, key=lambda r: r.id) == sorted(loaded.load_recent(),
+                                                            key=lambda r: r.id)
+    assert [r.id for r in from_store][-1] == "2602.00009"  # then the trending extra
 
 
 def test_recent_follows_merges(papers_dir: Path) -> None:
     cache = filled(papers_dir)
+    cache.search_store().close()
     cache.merge([paper("2602.00003", upvotes=77)], now=T1)
     assert {r.id: r for r in PaperCache(papers_dir).load_recent()}[
         "2602.00003"].paper.upvotes == 77
@@ -139,26 +156,28 @@ def test_recent_follows_merges(papers_dir: Path) -> None:
     assert ids[0] == "2602.00200" and "2602.00002" not in ids  # 02-03 fell out
 
 
-@pytest.mark.parametrize("damage", ["missing", "garbage", "wrong-shape"])
-def test_recent_rebuilt_from_shards(papers_dir: Path, damage: str) -> None:
-    want = [r.id for r in filled(papers_dir).load_recent()]
-    recent_file = papers_dir / "recent.json"
+@pytest.mark.parametrize("damage", ["missing", "garbage"])
+def test_recent_without_a_usable_store_comes_from_the_shards(
+    papers_dir: Path, damage: str
+) -> None:
+    cache = filled(papers_dir)
+    want = sorted(r.id for r in cache.load_recent())
+    cache.search_store().close()
+    store_file = papers_dir.parent / "papers.sqlite"
     if damage == "missing":
-        recent_file.unlink()
-    elif damage == "garbage":
-        recent_file.write_bytes(b"\x00\xff not json")
+        store_file.unlink()
     else:
-        recent_file.write_bytes(orjson.dumps({"format": 1, "kind": "recent-papers",
-                                              "records": [{"title": "no id"}]}))
-    cache = PaperCache(papers_dir)
-    assert [r.id for r in cache.load_recent()] == want
-    assert recent_file.exists()  # written again
-    assert [r.id for r in PaperCache(papers_dir).load_recent()] == want
-    if damage == "missing":
-        assert cache.problems == []
-    else:
-        assert len(cache.problems) == 1 and "recent.json" in cache.problems[0]
-        assert len(list(papers_dir.glob("recent.json.corrupt-*"))) == 1
+        store_file.write_bytes(b"\x00\xff not a database" * 100)
+    again = PaperCache(papers_dir)
+    assert again.read_recent() is None  # not at once: from every paper, in a worker
+    assert sorted(r.id for r in again.load_recent()) == want
+
+
+def test_the_recent_file_of_earlier_versions_is_deleted(papers_dir: Path) -> None:
+    filled(papers_dir)
+    (papers_dir / "recent.json").write_bytes(b'{"format": 1, "kind": "recent-papers"}')
+    PaperCache(papers_dir).load_all()
+    assert not (papers_dir / "recent.json").exists()
 
 
 def test_empty_cache(papers_dir: Path) -> None:
@@ -275,7 +294,6 @@ def test_damaged_index(papers_dir: Path, damage: str) -> None:
 def test_lost_index_is_rebuilt_with_the_trending_list(papers_dir: Path) -> None:
     filled(papers_dir)
     (papers_dir / "index.json").unlink()
-    (papers_dir / "recent.json").unlink()
     cache = PaperCache(papers_dir)
     assert [r.id for r in cache.load_recent()][-2:] == ["2601.00001", "2602.00009"]
     assert cache.problems == []

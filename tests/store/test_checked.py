@@ -58,17 +58,15 @@ EVERY_FIELD = ("author:ada kw:llm org:lab upvotes:>0 comments:>0 stars:>0 author
 
 
 def _poison(field: str, value: Any) -> None:
-    """Write ``value`` into BAD's ``field`` in its shard and in recent.json (stdlib json: it
+    """Write ``value`` into BAD's ``field`` in its shard (stdlib json: it
     writes integers of any size, as another program may)."""
     papers_dir = locations().papers_dir
-    for name in ("2603.json", "recent.json"):
-        path = papers_dir / name
-        body = json.loads(path.read_text(encoding="utf-8"))
-        docs = body["papers"].values() if name == "2603.json" else body["records"]
-        for doc in docs:
-            if doc["id"] == BAD.id:
-                doc[field] = value
-        path.write_text(json.dumps(body), encoding="utf-8")
+    path = papers_dir / "2603.json"
+    body = json.loads(path.read_text(encoding="utf-8"))
+    for doc in body["papers"].values():
+        if doc["id"] == BAD.id:
+            doc[field] = value
+    path.write_text(json.dumps(body), encoding="utf-8")
 
 
 @pytest.fixture

@@ -23,7 +23,10 @@ from reader.app import PaperReaderApp
 from reader.hub.client import PapersClient
 from reader.hub.parse import paper_from_item
 from reader.store.cache import PaperCache
+from reader.store.derived.schema import FILE_NAME
+from reader.store.derived.store import stamp_text
 from reader.store.locations import locations
+from reader.store.shards import shard_paths
 from tests.conftest import CORPUS_END
 from tests.fakehub import Corpus, FakeHub
 
@@ -39,13 +42,16 @@ def clock() -> dt.datetime:
 _TEMPLATES: dict[tuple[int, tuple[str, ...], bool], Path] = {}
 
 
-def fill_cache(corpus: Corpus, days: Iterable[str] | None = None, *, trending: bool = True) -> None:
-    """Merge ``days`` of ``corpus`` (all by default) and its trending list into the cache.
+def fill_cache(corpus: Corpus, days: Iterable[str] | None = None, *, trending: bool = True,
+               store: bool = False) -> None:
+    """Merge ``days`` of ``corpus`` (all by default) and its trending list into the cache; with
+    ``store``, the derived store too, in step with the months (as an earlier session or an
+    ``import`` leaves a home).
 
     Each distinct filling is built once per session and copied (merging with fsyncs is slow).
     """
     wanted = tuple(corpus.dates() if days is None else days)
-    key = (id(corpus), wanted, trending)
+    key = (id(corpus), wanted, trending, store)
     template = _TEMPLATES.get(key)
     if template is None:
         root = tempfile.mkdtemp(prefix="reader-cache-")
@@ -60,10 +66,29 @@ def fill_cache(corpus: Corpus, days: Iterable[str] | None = None, *, trending: b
             # The app fetches the first 100 of the trending list, as the website shows.
             papers = [p for p in map(paper_from_item, corpus.trending()[:100]) if p is not None]
             cache.merge(papers, trending=True, now=SEEN)
+        if store:
+            cache.search_store().close()
         _TEMPLATES[key] = template
     target = locations().ensure().papers_dir
     shutil.rmtree(target)
     shutil.copytree(template, target)
+    if store:
+        _copy_store(template.parent / FILE_NAME, target)
+
+
+def _copy_store(source: Path, papers_dir: Path) -> None:
+    """Copy a derived store beside ``papers_dir`` and name the copied months' versions in it
+    (a copy is a new file: the store would take every month as written behind its back)."""
+    path = papers_dir.parent / FILE_NAME
+    shutil.copyfile(source, path)
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            for name, shard in shard_paths(papers_dir):
+                conn.execute("UPDATE shards SET stamp = ? WHERE name = ?",
+                             (stamp_text(shard), name))
+    finally:
+        conn.close()
 
 
 def write_config(home: Path, text: str) -> None:

@@ -24,14 +24,12 @@ def _bad_cache() -> list[str]:
     cache.merge(papers[:10], trending=True, now=NOW)
     bad = {p.id: VARIANTS[i] for i, p in enumerate(papers)}
     papers_dir = locations().papers_dir
-    for name in ("2603.json", "recent.json"):
-        path = papers_dir / name
-        body = json.loads(path.read_text(encoding="utf-8"))
-        docs = body["papers"].values() if name == "2603.json" else body["records"]
-        for doc in docs:
-            field, value = bad[doc["id"]]
-            doc[field] = value
-        path.write_text(json.dumps(body), encoding="utf-8")
+    path = papers_dir / "2603.json"
+    body = json.loads(path.read_text(encoding="utf-8"))
+    for doc in body["papers"].values():
+        field, value = bad[doc["id"]]
+        doc[field] = value
+    path.write_text(json.dumps(body), encoding="utf-8")
     return [p.id for p in papers if bad[p.id][0] != "id"]
 
 

@@ -133,7 +133,7 @@ async def test_first_frame_has_the_latest_day_and_no_wrong_counts(
 
     from reader.controller import Controller
 
-    fill_cache(hf_endpoint.corpus)
+    fill_cache(hf_endpoint.corpus, store=True)
     latest_ids = {item["paper"]["id"] for item in hf_endpoint.corpus.items_on(LATEST)}
     go = threading.Event()  # the full load waits until the first frame has been checked
     real_load_all = Controller.load_all
@@ -146,7 +146,7 @@ async def test_first_frame_has_the_latest_day_and_no_wrong_counts(
     app = make_app(hf_endpoint.url, offline=True)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main(app)
-        # Straight after mount, before the full load: rows from recent.json.
+        # Straight after mount, before the full load: rows from the store's start-up slice.
         assert {r.id for r in screen.paper_list.records} == latest_ids
         assert not screen.controller.data.complete
         counts = screen.filter_pane.counts

@@ -57,6 +57,7 @@ async def test_a_home_of_an_earlier_version_converts_once_and_loses_nothing(
         assert progress and progress[-1][0] == progress[-1][1]  # rebuilt, with progress
         assert not where.leftover_files[0].exists()  # the old index is gone
         assert not list(where.papers_dir.glob("*.quick"))  # and so are the quick copies
+        assert not (where.papers_dir / "recent.json").exists()  # and the start-up slice
         conn = sqlite3.connect(where.cache_dir / "papers.sqlite")
         try:
             assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -40,6 +40,8 @@ log = logging.getLogger("reader.store")
 MADE_UP: set[str] = set()
 
 Rows = list[tuple[int, Record]]  # (TinyDB doc id, record) of one shard
+_HEAD_COLUMNS = ("h.shard, h.doc_id, h.rid, h.id, h.day, h.upvotes, h.listed, h.trending, "
+                 "h.first_seen, h.updated_at, h.observed_at")
 
 
 class StoredPapers:
@@ -165,9 +167,7 @@ def _read(conn: sqlite3.Connection, papers_dir: Path, versions: Mapping[str, str
         # Days and times recur (an import stamps thousands of papers alike): one string each.
         share = {"": ""}.setdefault
         for (shard, doc_id, rid, pid, day, upvotes, listed, trending, first_seen, updated_at,
-             observed_at) in conn.execute(
-                "SELECT shard, doc_id, rid, id, day, upvotes, listed, trending, first_seen, "
-                "updated_at, observed_at FROM heads"):
+             observed_at) in conn.execute(f"SELECT {_HEAD_COLUMNS} FROM heads h"):
             rows = out.get(shard)
             if rows is None:
                 continue
@@ -192,3 +192,54 @@ def _read(conn: sqlite3.Connection, papers_dir: Path, versions: Mapping[str, str
     if not out:
         conn.close()
     return out
+
+
+
+def recent(path: Path, papers_dir: Path, days: int) -> list[Record] | None:
+    """The start-up slice from the store, in a few ms: the papers listed on the newest
+    ``days`` listing days (newest day first, by id within a day), then the newest trending
+    list's papers not among them (by rank). Packed, as :func:`load` gives them. None when the
+    store cannot be used (then the slice is taken from every paper, loaded in a worker)."""
+    if not store.usable(path):
+        return None
+    try:
+        conn = store.connect(path, readonly=True)
+    except sqlite3.Error as err:
+        log.info("cannot read the search store (%s): the slice comes from the shards", err)
+        return None
+    try:
+        conn.execute("BEGIN")
+        try:
+            newest = [day for (day,) in conn.execute(
+                "SELECT day FROM listed GROUP BY day ORDER BY day DESC LIMIT ?", (days,))]
+            marks = ",".join("?" * len(newest))
+            ids = [pid for (pid,) in conn.execute(
+                f"SELECT DISTINCT id FROM listed WHERE day IN ({marks}) ORDER BY day DESC, id",
+                newest)]
+            ids += [pid for (pid,) in conn.execute(
+                "SELECT id FROM sightings WHERE seen_at = (SELECT max(seen_at) FROM sightings) "
+                "ORDER BY rank")]
+            ids = list(dict.fromkeys(ids))
+            found: dict[str, tuple[Any, ...]] = {}
+            for i in range(0, len(ids), 900):  # SQLite's limit on bound parameters
+                chunk = ids[i:i + 900]
+                found.update((row[3], row) for row in conn.execute(
+                    f"SELECT {_HEAD_COLUMNS} FROM papers p JOIN heads h ON h.rid = p.rid "
+                    f"WHERE p.id IN ({','.join('?' * len(chunk))})", chunk))
+        finally:
+            conn.execute("COMMIT")
+    except sqlite3.Error as err:
+        conn.close()
+        log.warning("cannot read the search store (%s): the slice comes from the shards", err)
+        return None
+    papers = StoredPapers(conn, papers_dir)
+    return [_packed(found[pid], papers) for pid in ids if pid in found]
+
+
+def _packed(row: tuple[Any, ...], papers: StoredPapers) -> Record:
+    (_shard, _doc_id, rid, pid, day, upvotes, listed, trending, first_seen, updated_at,
+     observed_at) = row
+    return Record.packed(
+        pid, rid, papers, day, upvotes, tuple(listed.split(",")) if listed else (),
+        tuple([(rank, at) for rank, at in orjson.loads(trending)]) if trending else (),
+        first_seen, updated_at, observed_at)

@@ -66,6 +66,7 @@ CREATE TABLE listed (id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (day, id))
 CREATE INDEX listed_id ON listed (id);
 CREATE TABLE sightings (id TEXT NOT NULL, rank INTEGER NOT NULL, seen_at TEXT NOT NULL);
 CREATE INDEX sightings_id ON sightings (id);
+CREATE INDEX sightings_at ON sightings (seen_at);
 -- The cached records themselves (reader.store.derived.held). What a start reads of every paper,
 -- in a narrow table of its own: its shard and TinyDB doc id, and the Record's fields but the
 -- paper (reader.store.record).
