@@ -116,7 +116,7 @@ class Network:
         self.status(text, style=style, tooltip=tooltip)
 
     def cache_time(self) -> str | None:
-        """When the cache last changed (its start-up slice is rewritten by every merge)."""
+        """When the cache last changed (a merge that changes papers rewrites their months)."""
         papers = self.screen.controller.cache.papers_dir
         try:
             stamp = max(p.stat().st_mtime for p in papers.iterdir())

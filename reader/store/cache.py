@@ -4,7 +4,8 @@ On disk (all under ``papers_dir``; everything here is re-fetchable):
 
 - ``2602.json``...: one TinyDB file per arXiv-id month (``misc.json`` for ids of another shape),
   table ``papers``, doc ids stable per shard, plus the ``_meta`` format doc.
-- ``index.json``: listing day -> ids, fully fetched days, the last trending list.
+- ``index.json``: the days fetched in full (which papers were listed on which day, and the
+  last trending list, come from the records themselves).
 - ``../papers.sqlite``: the derived store (reader.store.derived): the search index, and every
   record as the app loads it at start (reader.store.derived.held), the start-up slice (newest
   listing days + trending) included, kept in step with each write.
@@ -40,10 +41,10 @@ from reader.store.derived.keeper import Keeper
 from reader.store.derived.store import NoFts5, Progress
 from reader.store.derived.texts import Progress as TextProgress
 from reader.store.derived.texts import TextStore
-from reader.store.index import RECENT_DAYS, DayIndex
+from reader.store.index import RECENT_DAYS, Complete, DayIndex, complete_body, complete_from_body
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
-from reader.store.reconcile import Stamp, fold_index, fold_rows, stamp
+from reader.store.reconcile import Stamp, fold_rows, stamp
 from reader.store.record import Record
 from reader.store.shards import Encoded, read_shard, shard_of, shard_paths, write_shard
 from reader.store.storage import NewerFormat, read_json, write_json
@@ -97,7 +98,8 @@ class PaperCache:
         self._load_lock = threading.Lock()  # one shard load at a time; taken before _lock
         self._records: dict[str, Record] | None = None
         self._shards: dict[str, _Shard] = {}
-        self._index: DayIndex | None = None
+        self._index: DayIndex | None = None  # derived from the records once they are loaded
+        self._complete: Complete | None = None  # index.json, read on first use
         self._linked: dict[str, LinkedRepos] | None = None
         self._linked_fetched: dict[str, str] = {}
         self._linked_lock = threading.Lock()  # the two dicts above; held only briefly
@@ -110,7 +112,7 @@ class PaperCache:
         self._pending_changed: set[str] = set()  # ids changed since the last save
         self._pending_complete: dict[str, dict[str, Any]] = {}  # days to mark once saved
         self._unsaved: set[str] = set()  # ids whose shard could not be written
-        self._index_seen: Stamp | None = None  # index.json as last read or written
+        self._complete_seen: Stamp | None = None  # index.json as last read or written
         self._bulk_since: float | None = None  # when bulk() took the lock it holds, if it does
         self._held: held.StoredPapers | None = None  # where the records loaded from the store are
         self._writer = FileLock(str(self.papers_dir.parent / LOCK_NAME),
@@ -367,11 +369,10 @@ class PaperCache:
                     result.unchanged += 1
                     continue
                 touched.add(shard_of(pid))
-            if listed_on and index.add(listed_on, before):
-                self._pending_index = True
+            if listed_on:
+                index.add(listed_on, before)
             if trending:
                 index.set_trending(before, stamp)
-                self._pending_index = True
             self._pending_shards |= touched
             self._pending_changed.update(result.new, result.updated)
             if not self._batch_depth:
@@ -448,7 +449,7 @@ class PaperCache:
         if self._records is None:
             return
         try:
-            if self._pending_shards or self._pending_index or self._pending_complete:
+            if self._pending_shards or self._pending_complete:
                 self.papers_dir.mkdir(parents=True, exist_ok=True)
                 with self._writer:
                     self._flush_locked(self._records)
@@ -478,13 +479,19 @@ class PaperCache:
                     self._unsaved.update(i for i in shard.doc_ids if i in self._pending_changed)
         saved = [records[i] for i in self._pending_changed if i not in self._unsaved]
         if saved or written:
-            doc_ids = {r.id: self._shards[shard_of(r.id)].doc_ids[r.id] for r in saved}
-            self.derived.update(saved, written, doc_ids)  # the same step as the shards
+            doc_ids, encoded = {}, {}
+            for r in saved:
+                shard = self._shards[shard_of(r.id)]
+                doc_ids[r.id] = shard.doc_ids[r.id]
+                hit = shard.encoded.get(r.id) if shard.encoded is not None else None
+                if hit is not None:
+                    encoded[r.id] = hit
+            self.derived.update(saved, written, doc_ids, encoded)  # the same step as the shards
         if self._pending_complete:
             self._complete_saved_days(bool(written))
         if self._pending_index:
-            self._fold_index()
-            self._save_index()
+            self._fold_complete()
+            self._save_complete()
 
     def _complete_saved_days(self, written: bool) -> None:
         """Mark complete the pending days whose papers all reached the disk."""
@@ -496,9 +503,10 @@ class PaperCache:
                              "days fetched now will be fetched again.")
                 return
         index = self._ensure_index()
+        complete = self._ensure_complete()
         for day, info in self._pending_complete.items():
             if self._unsaved.isdisjoint(index.days.get(day, ())):
-                index.complete[day] = info
+                complete[day] = info
                 self._pending_index = True
 
     def _fold_disk(self, name: str, shard: _Shard, records: dict[str, Record]) -> None:
@@ -525,16 +533,20 @@ class PaperCache:
         shard.doc_ids = fold_rows(rows, records, shard.doc_ids, self._pending_changed)
         shard.next_id = max(shard.doc_ids.values(), default=0) + 1
         shard.seen = now
+        if self._index is not None:  # the days the other process listed its papers on
+            for _doc_id, theirs in rows:
+                for day in theirs.listed_on:
+                    self._index.add(day, (theirs.id,))
 
-    def _fold_index(self) -> None:
-        """Fold in the day index another process saved since this one last saw it."""
+    def _fold_complete(self) -> None:
+        """Fold in the days another process marked complete since this one last looked."""
         now = stamp(self.papers_dir / "index.json")
-        if now is None or now == self._index_seen or self._index is None:
+        if now is None or now == self._complete_seen or self._complete is None:
             return
-        theirs = self._read_side("index.json", INDEX_KIND, DayIndex.from_body,
-                                 "It was rebuilt from the cached papers.")
-        if theirs is not None:
-            fold_index(self._index, theirs)
+        theirs = self._read_side("index.json", INDEX_KIND, complete_from_body,
+                                 "Its days will be fetched again.")
+        for day, info in (theirs or {}).items():
+            self._complete.setdefault(day, info)
 
     def search_store(self, progress: Progress | None = None) -> sqlite3.Connection:
         """A connection to the derived store for queries (reader.query.sql), rebuilt from the
@@ -553,41 +565,35 @@ class PaperCache:
         with self._lock:
             return len(self._unsaved)
 
-    # --- index.json ---------------------------------------------------------------------------
+    # --- the day index and index.json -----------------------------------------------------
 
     def _ensure_index(self) -> DayIndex:
-        with self._lock:
-            if self._index is not None:
-                return self._index
-            index = self._read_index()
-            if index is not None:
-                self._index = index
-                return index
+        index = self._index
+        if index is not None:
+            return index
         records = self._ensure_loaded()  # outside _lock: the load lock is always taken first
         with self._lock:
             if self._index is None:
                 self._index = DayIndex.rebuild(records.values())
-                if records:
-                    self._pending_index = True
-                    if not self._batch_depth:
-                        self._flush()
             return self._index
 
-    def _read_index(self) -> DayIndex | None:
-        """index.json, or None if it must be rebuilt from the shards."""
-        self._index_seen = stamp(self.papers_dir / "index.json")
-        index = self._read_side("index.json", INDEX_KIND, DayIndex.from_body,
-                                "It was rebuilt from the cached papers.")
-        if index is None and not any(shard_paths(self.papers_dir)):
-            return DayIndex()
-        return index
+    def _ensure_complete(self) -> Complete:
+        """The days fetched in full (index.json, a few KB: read at once, even on the UI
+        thread); {} if it is missing or damaged (those days are fetched again)."""
+        with self._lock:
+            if self._complete is None:
+                self._complete_seen = stamp(self.papers_dir / "index.json")
+                self._complete = self._read_side("index.json", INDEX_KIND, complete_from_body,
+                                                 "Its days will be fetched again.") or {}
+            return self._complete
 
-    def _save_index(self) -> None:
+    def _save_complete(self) -> None:
         path = self.papers_dir / "index.json"
-        if path.name in self._readonly or self._index is None:
+        if path.name in self._readonly or self._complete is None:
             return
-        self._write_side(path, INDEX_KIND, self._index.to_body(), "the day index is")
-        self._index_seen = stamp(path)
+        self._write_side(path, INDEX_KIND, complete_body(self._complete),
+                         "the list of days fetched in full is")
+        self._complete_seen = stamp(path)
 
     def days(self) -> dict[str, int]:
         """Listing date -> number of cached papers listed that day, newest first."""
@@ -596,22 +602,23 @@ class PaperCache:
             return index.counts()
 
     def ids_on(self, day: str) -> list[str]:
-        """The ids listed on ``day``, in the order they were first listed."""
+        """The ids listed on ``day`` (by month, then as first stored)."""
         index = self._ensure_index()
         with self._lock:
             return list(index.days.get(day, ()))
 
     def day_complete(self, day: str) -> bool:
         """True once :meth:`mark_day_complete` was called for ``day``."""
-        index = self._ensure_index()
+        complete = self._ensure_complete()
         with self._lock:
-            return day in index.complete
+            return day in complete
 
     def mark_day_complete(self, day: str, count: int, now: str | None = None) -> None:
         """Record that ``day`` was fetched in full (``count`` papers) at ``now``: saved with the
         next write, and only if every paper listed on ``day`` reached the disk."""
         self._ensure_loaded()  # before the lock, as merge does: the load lock comes first
         self._ensure_index()
+        self._ensure_complete()
         with self._lock:
             self._pending_complete[day] = {"count": count, "fetched": now or now_iso()}
             if not self._batch_depth:

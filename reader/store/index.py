@@ -1,5 +1,6 @@
-"""The cache's listing-day index (index.json): which papers were listed on which day, which days
-were fetched in full, and the last trending list."""
+"""The cache's day index: which papers were listed on which day and the last trending list
+(derived from the records: never saved), and which days were fetched in full (``index.json``:
+what a sync cannot tell from the papers themselves)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,16 @@ from reader.store.atomic import CorruptFile
 from reader.store.record import Record
 
 RECENT_DAYS = 3  # listing days in the start-up slice
+Complete = dict[str, dict[str, Any]]  # day -> {"count": n, "fetched": at}
 
 
 class DayIndex:
-    """Listing day -> paper ids (in the order first listed), the days known to be fully fetched,
-    and the last trending list (ids in rank order)."""
+    """Listing day -> paper ids (in the order added), and the last trending list (ids in rank
+    order)."""
 
     def __init__(self) -> None:
         self.days: dict[str, list[str]] = {}
         self._members: dict[str, set[str]] = {}
-        self.complete: dict[str, dict[str, Any]] = {}  # day -> {"count": n, "fetched": at}
         self.trending_ids: list[str] = []
         self.trending_at: str | None = None
 
@@ -47,49 +48,18 @@ class DayIndex:
         return sorted((d for d, ids in self.days.items() if ids), reverse=True)[:n]
 
     def recent_ids(self) -> list[str]:
-        """The start-up slice: the newest days' papers (newest day first, in listing order), then
-        trending papers not already in it."""
+        """The start-up slice: the newest days' papers (newest day first), then trending papers
+        not already in it."""
         out: dict[str, None] = {}
         for day in self.newest_days():
             out.update(dict.fromkeys(self.days[day]))
         out.update(dict.fromkeys(self.trending_ids))
         return list(out)
 
-    def to_body(self) -> dict[str, Any]:
-        return {
-            "days": self.days,
-            "complete": self.complete,
-            "trending": {"at": self.trending_at, "ids": self.trending_ids},
-        }
-
-    @classmethod
-    def from_body(cls, path: Path, body: Mapping[str, Any]) -> DayIndex:
-        """Parse index.json's body, raising :class:`CorruptFile` on a wrong shape."""
-        index = cls()
-        days, complete, trending = body.get("days"), body.get("complete"), body.get("trending")
-        if not (isinstance(days, dict) and isinstance(complete, dict)
-                and isinstance(trending, dict)):
-            raise CorruptFile(path, "index has the wrong shape")
-        for day, ids in days.items():
-            if not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
-                raise CorruptFile(path, "index has the wrong shape")
-            index.add(day, ids)
-        for day, info in complete.items():
-            if not (isinstance(info, dict) and isinstance(info.get("count"), int)):
-                raise CorruptFile(path, "index has the wrong shape")
-            index.complete[day] = info
-        ids, at = trending.get("ids", []), trending.get("at")
-        if not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)
-                and (at is None or isinstance(at, str))):
-            raise CorruptFile(path, "index has the wrong shape")
-        index.trending_ids, index.trending_at = ids, at
-        return index
-
     @classmethod
     def rebuild(cls, records: Iterable[Record]) -> DayIndex:
-        """Reconstruct the index from the records themselves (after index.json was lost): days
-        from ``listed_on``, the last trending list from the newest sightings. Completeness is
-        not recoverable; those days are simply fetched again."""
+        """The index of ``records``: days from ``listed_on``, the last trending list from the
+        newest sightings."""
         index = cls()
         latest: str | None = None
         ranked: list[tuple[int, str]] = []
@@ -106,3 +76,22 @@ class DayIndex:
             index.set_trending((pid for _, pid in sorted(ranked)), latest)
         return index
 
+
+def complete_body(complete: Complete) -> dict[str, Any]:
+    """The body of index.json."""
+    return {"complete": complete}
+
+
+def complete_from_body(path: Path, body: Mapping[str, Any]) -> Complete:
+    """The days fetched in full, from index.json's body (earlier versions also kept the days'
+    ids and the trending list there: ignored, they come from the records); raises
+    :class:`CorruptFile` on a wrong shape."""
+    complete = body.get("complete")
+    if not isinstance(complete, dict):
+        raise CorruptFile(path, "index has the wrong shape")
+    out: Complete = {}
+    for day, info in complete.items():
+        if not (isinstance(info, dict) and isinstance(info.get("count"), int)):
+            raise CorruptFile(path, "index has the wrong shape")
+        out[day] = info
+    return out

@@ -1,7 +1,7 @@
 """Folding what another process wrote into what this one holds, before either is written again.
 
 Two writers of the cache (two imports, a sync and the app) each hold the papers in memory. The
-writer lock lets one write at a time; before writing a shard or the day index, a writer re-reads
+writer lock lets one write at a time; before writing a shard, a writer re-reads
 it if it changed since it last saw it and folds the other writer's work in with these rules, so
 the last writer keeps what the first one saved.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from reader.store.index import DayIndex
 from reader.store.merge import merge_paper
 from reader.store.record import TRENDING_KEEP, Record
 
@@ -76,15 +75,3 @@ def fold_rows(
             top += 1
             out[pid] = top
     return out
-
-
-def fold_index(ours: DayIndex, theirs: DayIndex) -> None:
-    """Fold the day index another writer saved into ours (in place): days and their ids are a
-    union, completed days too, and the newer trending list wins."""
-    for day, ids in theirs.days.items():
-        ours.add(day, ids)
-    for day, info in theirs.complete.items():
-        ours.complete.setdefault(day, info)
-    if theirs.trending_at is not None and (ours.trending_at is None
-                                           or theirs.trending_at > ours.trending_at):
-        ours.trending_ids, ours.trending_at = list(theirs.trending_ids), theirs.trending_at

@@ -16,7 +16,7 @@ from reader.hub.models import Author, LinkedRepo, LinkedRepos, Paper
 from reader.store import cache as cache_module
 from reader.store import shards as shards_module
 from reader.store.cache import PaperCache, shard_of
-from reader.store.storage import FORMAT, AtomicJSONStorage
+from reader.store.storage import FORMAT, AtomicJSONStorage, write_json
 
 T0, T1 = "2026-03-01T00:00:00.000Z", "2026-03-02T00:00:00.000Z"
 
@@ -54,6 +54,8 @@ def test_shard_names() -> None:
 
 def test_round_trip_through_disk(papers_dir: Path) -> None:
     cache = filled(papers_dir)
+    assert sorted(p.name for p in papers_dir.iterdir()) == ["2601.json", "2602.json"]
+    cache.mark_day_complete("2026-02-04", 2, now=T1)
     assert sorted(p.name for p in papers_dir.iterdir()) == [
         "2601.json", "2602.json", "index.json"]
     again = PaperCache(papers_dir)
@@ -269,7 +271,9 @@ def test_newer_format_shard_is_left_alone(papers_dir: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["garbage", "wrong-shape", "newer"])
 def test_damaged_index(papers_dir: Path, damage: str) -> None:
-    days = filled(papers_dir).days()
+    cache = filled(papers_dir)
+    days = cache.days()
+    cache.mark_day_complete("2026-02-04", 2, now=T1)
     index = papers_dir / "index.json"
     if damage == "garbage":
         index.write_bytes(b"{nope")
@@ -279,25 +283,43 @@ def test_damaged_index(papers_dir: Path, damage: str) -> None:
         index.write_bytes(orjson.dumps({"format": FORMAT + 1, "kind": "paper-index"}))
     original = index.read_bytes()
     cache = PaperCache(papers_dir)
-    assert cache.days() == days  # rebuilt from the records' listed_on
+    assert cache.days() == days  # from the records' listed_on, as always
     assert cache.ids_on("2026-02-04") == ["2602.00003", "2602.00004"]
+    assert not cache.day_complete("2026-02-04")  # fetched again
     assert len(cache.problems) == 1 and "index.json" in cache.problems[0]
     cache.merge([paper("2602.00300")], listed_on="2026-02-07", now=T1)
+    cache.mark_day_complete("2026-02-07", 1, now=T1)
     if damage == "newer":
         assert index.read_bytes() == original
         assert not list(papers_dir.glob("*.corrupt-*"))
     else:
         assert len(list(papers_dir.glob("index.json.corrupt-*"))) == 1
-        assert PaperCache(papers_dir).days()["2026-02-07"] == 1
+        again = PaperCache(papers_dir)
+        assert again.days()["2026-02-07"] == 1 and again.day_complete("2026-02-07")
 
 
-def test_lost_index_is_rebuilt_with_the_trending_list(papers_dir: Path) -> None:
-    filled(papers_dir)
+def test_lost_index_loses_only_which_days_were_complete(papers_dir: Path) -> None:
+    filled(papers_dir).mark_day_complete("2026-02-04", 2, now=T1)
     (papers_dir / "index.json").unlink()
     cache = PaperCache(papers_dir)
     assert [r.id for r in cache.load_recent()][-2:] == ["2601.00001", "2602.00009"]
+    assert not cache.day_complete("2026-02-04") and cache.problems == []
+
+
+def test_an_index_of_earlier_versions_keeps_its_complete_days(papers_dir: Path) -> None:
+    """index.json also held every day's ids and the trending list: they are ignored (the
+    records tell them), and the next write keeps the complete days alone."""
+    filled(papers_dir)
+    old = {"days": {"2026-02-04": ["2602.00003", "2602.00004"]},
+           "complete": {"2026-02-04": {"count": 2, "fetched": T1}},
+           "trending": {"at": T1, "ids": ["2602.00009"]}}
+    write_json(papers_dir / "index.json", old, kind="paper-index")
+    cache = PaperCache(papers_dir)
+    assert cache.day_complete("2026-02-04") and not cache.day_complete("2026-02-05")
+    cache.mark_day_complete("2026-02-05", 1, now=T1)
+    body = orjson.loads((papers_dir / "index.json").read_bytes())
+    assert set(body["complete"]) == {"2026-02-04", "2026-02-05"} and "days" not in body
     assert cache.problems == []
-    assert (papers_dir / "index.json").exists()
 
 
 def test_write_failure_is_reported_not_raised(
@@ -318,6 +340,7 @@ def test_batch_writes_each_touched_file_once(
     papers_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = filled(papers_dir)
+    cache.mark_day_complete("2026-02-04", 2, now=T1)
     written: list[str] = []
     real = shards_module.write_shard
 
@@ -339,7 +362,7 @@ def test_batch_writes_each_touched_file_once(
     assert sorted(written) == ["2601.json", "2602.json"]
     again = PaperCache(papers_dir)
     assert again.day_complete("2026-02-11") and again.days()["2026-02-10"] == 2
-    assert [r.id for r in again.load_recent()][:2] == ["2602.0111", "2601.00001"]
+    assert {r.id for r in again.load_recent()[:2]} == {"2602.0111", "2601.00001"}
     record = again.get("2601.00001")
     assert record is not None and record.paper.upvotes == 5
 

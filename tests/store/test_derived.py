@@ -92,7 +92,7 @@ def test_a_failed_store_write_loses_nothing_and_is_rebuilt(
     cache.merge(papers(5), listed_on="2026-11-20", now=T0)
 
     def broken(conn: sqlite3.Connection, records: object, stamps: object,
-               doc_ids: object = None) -> int:
+               doc_ids: object = None, encoded: object = None) -> int:
         raise sqlite3.OperationalError("database or disk is full")
 
     with monkeypatch.context() as patch:
@@ -127,7 +127,7 @@ def test_shards_written_behind_the_stores_back_are_indexed_again(
     assert ids(cache, "alpha") != []
     # an older paper-reader (or a crash between the two writes) changes the shards only
     with monkeypatch.context() as patch:
-        patch.setattr(Keeper, "update", lambda self, records, stamps, doc_ids=None: None)
+        patch.setattr(Keeper, "update", lambda self, *args: None)
         old = PaperCache(tmp_path / "papers")
         old.merge([Paper("2611.00002", title="delta renamed"), Paper("2611.00077", title="delta")],
                   listed_on="2026-11-21", now=T1)

@@ -73,6 +73,9 @@ def _content(home: Path) -> dict[str, Any]:
             ).fetchall(),
             "units_count": conn.execute("SELECT count(*) FROM units").fetchone(),
             "listed": conn.execute("SELECT * FROM listed ORDER BY day, id").fetchall(),
+            "heads": [row[1:] for row in conn.execute("SELECT * FROM heads ORDER BY id")],
+            "bodies": conn.execute("SELECT h.id, b.body FROM bodies b JOIN heads h "
+                                   "ON h.rid = b.rid ORDER BY h.id").fetchall(),
             "sightings": conn.execute("SELECT * FROM sightings ORDER BY id").fetchall(),
             "shards": [r[0] for r in conn.execute("SELECT name FROM shards ORDER BY name")],
             "meta": conn.execute("SELECT * FROM meta ORDER BY key").fetchall(),

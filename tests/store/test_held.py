@@ -206,3 +206,18 @@ def test_a_month_whose_stored_doc_ids_clash_is_read_from_its_json(tmp_path: Path
     conn.close()
     loaded = PaperCache(papers).load_all()
     assert loaded == expected and not any(r.is_packed for r in loaded.values())
+
+
+def test_the_stored_bodies_are_the_shards_documents(tmp_path: Path) -> None:
+    """A body is written back into its shard as it is: it must be the shard's document."""
+    import orjson
+
+    papers, _ = stored_home(tmp_path)
+    shard = orjson.loads((papers / "2602.json").read_bytes())["papers"]
+    conn = sqlite3.connect(papers.parent / schema.FILE_NAME)
+    try:
+        stored = {str(doc_id): orjson.loads(body) for doc_id, body in conn.execute(
+            "SELECT h.doc_id, b.body FROM heads h JOIN bodies b ON b.rid = h.rid")}
+    finally:
+        conn.close()
+    assert stored == shard and len(stored) == 6

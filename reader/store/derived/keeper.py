@@ -135,13 +135,15 @@ class Keeper:
             self.ensure()  # what the update of the batch dropped after a failure would do
 
     def update(self, records: Sequence[Record], stamps: dict[str, str],
-               doc_ids: store.DocIds | None = None) -> None:
+               doc_ids: store.DocIds | None = None, encoded: store.Encoded | None = None
+               ) -> None:
         """Write the records just saved to the shards (``doc_ids``: where they lie in their
-        shard), and the shards' new versions (writer lock held). A missing store is rebuilt
-        from the shards instead (they hold these)."""
+        shard; ``encoded``: their JSON as just written, see ``store.prepare``), and the shards'
+        new versions (writer lock held). A missing store is rebuilt from the shards instead
+        (they hold these)."""
         writer = self._writer
         if writer is not None and not writer.failed:
-            writer.put(store.prepare(records, doc_ids), stamps)
+            writer.put(store.prepare(records, doc_ids, encoded), stamps)
             return
         if not store.usable(self.path):
             if self.build_on_write:
@@ -149,12 +151,12 @@ class Keeper:
             return  # else left as it is: its shard versions tell what is missing
         if self._bulk and writer is None:  # from the first batch the store existed for
             self._writer = BulkWriter(self.path, lambda err: self._failed("update", err))
-            self._writer.put(store.prepare(records, doc_ids), stamps)
+            self._writer.put(store.prepare(records, doc_ids, encoded), stamps)
             return
         try:
             conn = store.connect(self.path)
             try:
-                store.write(conn, records, stamps, doc_ids)
+                store.write(conn, records, stamps, doc_ids, encoded)
             finally:
                 conn.close()
         except (sqlite3.Error, OSError) as err:

@@ -84,15 +84,17 @@ def usable(path: Path) -> bool:
 
 
 DocIds = Mapping[str, int]  # paper id -> its TinyDB doc id in its shard
+Encoded = Mapping[str, tuple[Record, bytes]]  # as reader.store.shards.Encoded
 
 
 def write(conn: sqlite3.Connection, records: Iterable[Record],
-          stamps: dict[str, str] | None = None, doc_ids: DocIds | None = None) -> int:
+          stamps: dict[str, str] | None = None, doc_ids: DocIds | None = None,
+          encoded: Encoded | None = None) -> int:
     """Insert or update records (and the versions of the shards they were saved in) in one
     transaction; returns how many records were written. ``doc_ids``: where each record lies
     in its shard (a record without one is stored with 0, and its shard is then read from the
-    JSON at start rather than from the store)."""
-    return write_prepared(conn, prepare(records, doc_ids), stamps)
+    JSON at start rather than from the store); ``encoded``: see :func:`prepare`."""
+    return write_prepared(conn, prepare(records, doc_ids, encoded), stamps)
 
 
 def write_prepared(conn: sqlite3.Connection, rows: Prepared,
@@ -122,12 +124,16 @@ class Prepared:
     bodies: list[bytes] = field(default_factory=list)
 
 
-def prepare(records: Iterable[Record], doc_ids: DocIds | None = None) -> Prepared:
-    """The rows of ``records`` for :func:`write_prepared` (pure Python, no database)."""
+def prepare(records: Iterable[Record], doc_ids: DocIds | None = None,
+            encoded: Encoded | None = None) -> Prepared:
+    """The rows of ``records`` for :func:`write_prepared` (pure Python, no database);
+    ``encoded``: records' JSON already made for their shard, reused when the record is the
+    same object."""
     from reader.store.shards import shard_of
 
     out = Prepared()
     where = doc_ids or {}
+    made = encoded or {}
     for record in records:
         parts = units(record)
         sig = signature(parts)
@@ -138,7 +144,8 @@ def prepare(records: Iterable[Record], doc_ids: DocIds | None = None) -> Prepare
         out.listed.extend((record.id, day) for day in record.listed_on)
         out.seen.extend((record.id, rank, at) for rank, at in record.trending)
         out.heads.append(head(record, shard_of(record.id), where.get(record.id, 0)))
-        out.bodies.append(body(record))
+        hit = made.get(record.id)
+        out.bodies.append(hit[1] if hit is not None and hit[0] is record else body(record))
     return out
 
 
