@@ -106,7 +106,7 @@ class PaperReaderApp(App[None]):
                         timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._theme_ready = True
-        self.push_screen(MainScreen(self.controller, online=not self.offline))
+        self.call_later(self.push_screen, MainScreen(self.controller, online=not self.offline))
 
     async def on_event(self, event: events.Event) -> None:
         # Keys from the terminal go through the gate: each one reaches the widget focused once
