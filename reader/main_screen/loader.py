@@ -4,8 +4,10 @@ counts.
 Each step runs in a thread worker and posts one message; the screen hands the messages back
 here. Order: recent slice (paint at once) -> all papers and, alongside, the search store
 (opened at once; rebuilt from the shards with progress when it is missing, damaged or old;
-filters scan meanwhile) -> the network starts. A merge writes the store in the same step as
-the shards (reader.store.cache), so later reloads only read the papers again.
+filters scan meanwhile) -> the network starts, and the modules the first frame did without
+(dialogs, help, reader: reader.main_screen.warmup) import in a thread. A merge writes the
+store in the same step as the shards (reader.store.cache), so later reloads only read the
+papers again.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from reader.controller import Marks
+from reader.main_screen.warmup import warm_imports
 from reader.query.engine import Engine, StoreDamaged
 from reader.tuning import freeze_long_lived, short_switches
 from reader.views import DAY, LATEST, TRENDING, Data
@@ -95,7 +98,7 @@ class Loader:
             return
         c.install(data)
         screen.filter_now()
-        screen.call_after_refresh(self._after_first_paint)
+        screen.after_display(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         self.marks()
@@ -147,6 +150,8 @@ class Loader:
         if message.data.complete and not self.loaded:
             self.loaded = True
             screen.net.start(empty=not message.data.records)
+            screen.run_worker(warm_imports, thread=True, group="warm-up", exit_on_error=False,
+                              description="import the dialogs ahead")
 
     # --- the search store -------------------------------------------------------------
 
