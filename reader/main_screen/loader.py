@@ -13,7 +13,7 @@ papers again.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -29,36 +29,44 @@ if TYPE_CHECKING:
     from reader.screens.main import MainScreen
 
 
-@dataclass
+# The messages are plain classes, not dataclasses: making a dataclass costs ~1 ms of the app's
+# start-up each, before its first frame.
+
+
 class DataReady(Message):
     """Papers were (re)loaded off the UI thread; ``stage`` is "recent", "all" or "reload"."""
 
-    data: Data
-    stage: str
-    new: int | None = None  # unread papers new since the last visit (full loads only)
+    def __init__(self, data: Data, stage: str, new: int | None = None) -> None:
+        super().__init__()
+        self.data = data
+        self.stage = stage
+        self.new = new  # unread papers new since the last visit (full loads only)
 
 
-@dataclass
 class EngineReady(Message):
     """The search store was opened (or built) off the UI thread; None: it cannot be used."""
 
-    engine: Engine | None
+    def __init__(self, engine: Engine | None) -> None:
+        super().__init__()
+        self.engine = engine
 
 
-@dataclass
 class StoreProgress(Message):
     """The search store is being rebuilt from the shards: ``done`` of ``total`` shards."""
 
-    done: int
-    total: int
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
 
 
-@dataclass
 class MarksReady(Message):
     """Mute/watch matches and the views' counts were recomputed."""
 
-    marks: Marks
-    counts: dict[str, int | None]
+    def __init__(self, marks: Marks, counts: dict[str, int | None]) -> None:
+        super().__init__()
+        self.marks = marks
+        self.counts = counts
 
 
 class Loader:
