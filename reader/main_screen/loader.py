@@ -109,8 +109,8 @@ class Loader:
         screen.after_display(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        self.load("all")  # the longest: first
         self.marks()
-        self.load("all")
         self.open_store()
 
     def load(self, stage: str) -> None:

@@ -124,7 +124,7 @@ class MainScreen(Screen[None]):
                                  style="dim")
         self.paper_list.focus()
         self.loader.start()
-        self.downloads.scan()
+        self.after_display(self.downloads.scan)  # a thread: not while the first frame is drawn
 
     def _show_views(self) -> None:
         self.filter_pane.set_views(self.controller.views(), self.filter_pane.counts,
