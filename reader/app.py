@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -78,6 +78,7 @@ class PaperReaderApp(App[None]):
                                      searches_path=self.where.data_dir / "searches.json")
         self._theme_ready = False
         self.key_gate = KeyGate(self, super().on_event)
+        self._after_display: list[Callable[[], object]] = []
 
     @property
     def client(self) -> PapersClient | None:
@@ -106,7 +107,23 @@ class PaperReaderApp(App[None]):
                         timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._theme_ready = True
-        self.push_screen(MainScreen(self.controller, online=not self.offline))
+        # Not pushed here: Textual runs this handler inside its start-up batch, which throws
+        # away every frame drawn before the batch ends, and the main screen's first frame (the
+        # whole layout, ~0.1 s) would be drawn and thrown away, then drawn again.
+        self.call_later(self.push_screen, MainScreen(self.controller, online=not self.offline))
+
+    def after_display(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` on the UI loop once the next frame has gone to the terminal.
+
+        Unlike ``call_after_refresh``, which waits until no repaint is pending at all (at the
+        start, three frames later: focus, widths and the detail each ask for one), this waits
+        for one frame only: the start-up work that must not slow the first one begins then."""
+        self._after_display.append(callback)
+
+    def post_display_hook(self) -> None:
+        callbacks, self._after_display = self._after_display, []
+        for callback in callbacks:
+            self.call_later(callback)
 
     async def on_event(self, event: events.Event) -> None:
         # Keys from the terminal go through the gate: each one reaches the widget focused once
@@ -139,7 +156,8 @@ class PaperReaderApp(App[None]):
             self.notify(str(err), severity="warning", markup=False)
 
     def action_help(self) -> None:
-        from reader.screens.help import HelpScreen  # Markdown (~50 ms): only when asked for
+        # Markdown (~50 ms): not before the first frame (reader.main_screen.warmup)
+        from reader.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.config.keymap))

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-import tomlkit.exceptions
-from tomlkit.items import Table
+from typing import TYPE_CHECKING, Any
 
 from reader.store.atomic import atomic_write_bytes
+
+if TYPE_CHECKING:
+    # tomlkit (~20 ms to import) only edits the file; reading it is the standard library's
+    # tomllib, so the app's first frame does not wait for tomlkit.
+    import tomlkit
+    from tomlkit.items import Table
 
 log = logging.getLogger("reader.config")
 
@@ -139,12 +142,12 @@ def load_config(path: Path) -> Config:
             config.problems.append(f"Could not create {path} ({err.strerror}); using defaults.")
             return config
     try:
-        doc = tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         config = Config()
         config.problems.append(f"Could not read {path} ({err.strerror}); using defaults.")
         return config
-    except (tomlkit.exceptions.TOMLKitError, UnicodeDecodeError) as err:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         config = Config()
         config.problems.append(
             f"{path.name} is not valid TOML ({err}); using defaults. The file was left as it is."
@@ -252,6 +255,9 @@ def _str_list(value: object, key: str, problems: list[str], name: str) -> list[s
 
 
 def _edit(path: Path) -> tomlkit.TOMLDocument:
+    import tomlkit
+    import tomlkit.exceptions
+
     if not path.exists():
         return tomlkit.parse(TEMPLATE)
     try:
@@ -264,6 +270,8 @@ def _edit(path: Path) -> tomlkit.TOMLDocument:
 
 
 def _write(path: Path, doc: tomlkit.TOMLDocument) -> None:
+    import tomlkit
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, tomlkit.dumps(doc).encode("utf-8"))
@@ -272,6 +280,9 @@ def _write(path: Path, doc: tomlkit.TOMLDocument) -> None:
 
 
 def _table(doc: tomlkit.TOMLDocument, key: str) -> Table:
+    import tomlkit
+    from tomlkit.items import Table
+
     table = doc.get(key)
     if not isinstance(table, Table):
         table = tomlkit.table()
@@ -296,6 +307,8 @@ def delete_view(path: Path, name: str) -> None:
 
 
 def _set_top(doc: tomlkit.TOMLDocument, key: str, value: Any) -> None:
+    from tomlkit.items import Table
+
     if key in doc:
         doc[key] = value
         return
@@ -310,6 +323,8 @@ def _set_top(doc: tomlkit.TOMLDocument, key: str, value: Any) -> None:
 
 def save_rules(path: Path, *, mute: list[str], watch: list[str]) -> None:
     """Replace the mute and watch rules."""
+    import tomlkit
+
     doc = _edit(path)
     for key, rules in (("mute", mute), ("watch", watch)):
         array = tomlkit.array()

@@ -8,9 +8,7 @@ queue for the next request. PDFs download in their own worker (see reader.pdf_fi
 
 from __future__ import annotations
 
-import shlex
 import subprocess
-import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -234,6 +232,9 @@ class Downloads:
                                description="open PDF")
 
     def _open(self, target: str, is_file: bool, opener: str) -> None:
+        import shlex  # a thread worker: neither is needed before a PDF is opened
+        import webbrowser
+
         app = self.screen.app
         if opener:
             try:

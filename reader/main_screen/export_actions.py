@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.export import render
-from reader.screens.export_dialog import ExportDialog, ExportRequest
 from reader.store.atomic import atomic_write_bytes
 from reader.store.record import Record
 
 if TYPE_CHECKING:
+    from reader.screens.export_dialog import ExportRequest
     from reader.screens.main import MainScreen
 
 NAMES = {"bibtex": "BibTeX", "ris": "RIS", "markdown": "Markdown", "csv": "CSV", "json": "JSON"}
@@ -63,6 +62,8 @@ class ExportActions:
             if request is not None:
                 self.run(request)
 
+        from reader.screens.export_dialog import ExportDialog  # warmed up after the start
+
         scope = "marked" if self.marked else "view"
         screen.app.push_screen(
             ExportDialog(counts, screen.view.label, scope=scope, folder=self.folder), done)
@@ -75,6 +76,8 @@ class ExportActions:
         name = NAMES[request.fmt]
 
         def work() -> None:
+            from reader.export import render
+
             text = render(request.fmt, records, state)
             if request.path is None:
                 app.call_from_thread(self._copied, text, len(records), name)

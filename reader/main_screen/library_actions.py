@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from textual.app import SuspendNotSupported
 
 from reader.controller import Saved
-from reader.screens.library_dialogs import NoteDialog, TagDialog
 from reader.store.record import Record
 
 if TYPE_CHECKING:
@@ -84,6 +83,8 @@ class LibraryActions:
             self._changed(pid, _tags_message(now))
             self._watch(saved)
 
+        from reader.screens.library_dialogs import TagDialog  # warmed up after the start
+
         screen.app.push_screen(TagDialog(record.paper.title, before, self.tag_counts()), done)
 
     def edit_note(self) -> None:
@@ -117,6 +118,8 @@ class LibraryActions:
             else:
                 done(edited)
                 return
+        from reader.screens.library_dialogs import NoteDialog
+
         screen.app.push_screen(NoteDialog(record.paper.title, before), done)
 
     # --- after a change ---------------------------------------------------------------------

@@ -4,20 +4,23 @@ counts.
 Each step runs in a thread worker and posts one message; the screen hands the messages back
 here. Order: recent slice (paint at once) -> all papers and, alongside, the search store
 (opened at once; rebuilt from the shards with progress when it is missing, damaged or old;
-filters scan meanwhile) -> the network starts. A merge writes the store in the same step as
-the shards (reader.store.cache), so later reloads only read the papers again.
+filters scan meanwhile) -> the network starts, and the modules the first frame did without
+(dialogs, help, reader: reader.main_screen.warmup) import in a thread. A merge writes the
+store in the same step as the shards (reader.store.cache), so later reloads only read the
+papers again.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from reader.controller import Marks
+from reader.main_screen.warmup import warm_imports
 from reader.query.engine import Engine, StoreDamaged
 from reader.tuning import freeze_long_lived, short_switches
 from reader.views import DAY, LATEST, TRENDING, Data
@@ -26,36 +29,44 @@ if TYPE_CHECKING:
     from reader.screens.main import MainScreen
 
 
-@dataclass
+# The messages are plain classes, not dataclasses: making a dataclass costs ~1 ms of the app's
+# start-up each, before its first frame.
+
+
 class DataReady(Message):
     """Papers were (re)loaded off the UI thread; ``stage`` is "recent", "all" or "reload"."""
 
-    data: Data
-    stage: str
-    new: int | None = None  # unread papers new since the last visit (full loads only)
+    def __init__(self, data: Data, stage: str, new: int | None = None) -> None:
+        super().__init__()
+        self.data = data
+        self.stage = stage
+        self.new = new  # unread papers new since the last visit (full loads only)
 
 
-@dataclass
 class EngineReady(Message):
     """The search store was opened (or built) off the UI thread; None: it cannot be used."""
 
-    engine: Engine | None
+    def __init__(self, engine: Engine | None) -> None:
+        super().__init__()
+        self.engine = engine
 
 
-@dataclass
 class StoreProgress(Message):
     """The search store is being rebuilt from the shards: ``done`` of ``total`` shards."""
 
-    done: int
-    total: int
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
 
 
-@dataclass
 class MarksReady(Message):
     """Mute/watch matches and the views' counts were recomputed."""
 
-    marks: Marks
-    counts: dict[str, int | None]
+    def __init__(self, marks: Marks, counts: dict[str, int | None]) -> None:
+        super().__init__()
+        self.marks = marks
+        self.counts = counts
 
 
 class Loader:
@@ -96,11 +107,11 @@ class Loader:
             return
         c.install(data)
         screen.filter_now()
-        screen.call_after_refresh(self._after_first_paint)
+        screen.after_display(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        self.load("all")  # the longest: first
         self.marks()
-        self.load("all")
         self.open_store()
 
     def load(self, stage: str) -> None:
@@ -148,6 +159,8 @@ class Loader:
         if message.data.complete and not self.loaded:
             self.loaded = True
             screen.net.start(empty=not message.data.records)
+            screen.run_worker(warm_imports, thread=True, group="warm-up", exit_on_error=False,
+                              description="import the dialogs ahead")
 
     # --- the search store -------------------------------------------------------------
 

@@ -96,10 +96,29 @@ class Network:
         self.new_count: int | None = None  # unread papers new since the last visit
         self._failed: list[str] = []  # what the last successful refresh could not fetch
         self._offered_month = False
+        self._client: asyncio.Future[PapersClient | None] | None = None  # see client()
 
     @property
     def client_ok(self) -> bool:
         return self.screen.online
+
+    async def client(self) -> PapersClient:
+        """The app's client, for a network worker. The first call makes it, with httpx's
+        first-request imports, in a thread (~0.2 s the UI loop must not wait), and every
+        worker waits for that one: the first refresh, or a linked-repos fetch that a slow
+        start lets come first, would otherwise make it on the UI loop."""
+        future = self._client
+        if future is None:
+            future = self._client = asyncio.ensure_future(
+                asyncio.to_thread(_client_ready, self.screen.app))
+        try:
+            client = await asyncio.shield(future)  # a cancelled worker leaves it to the others
+        except Exception:
+            if self._client is future:
+                self._client = None  # the next worker tries again
+            raise
+        assert client is not None  # client_ok: the app is online
+        return client
 
     def status(self, text: str, *, style: str = "", tooltip: str | None = None,
                lasting: bool = True) -> None:
@@ -148,7 +167,7 @@ class Network:
         and papers that arrive later replace the explanation."""
         if any(os.environ.get(name) for name in _PROXY_VARS):
             return
-        client = self.screen.client
+        client = await self.client()
         endpoint = urlsplit(getattr(client, "endpoint", "") or "")
         if not endpoint.hostname:
             return
@@ -177,8 +196,7 @@ class Network:
         screen = self.screen
         # The first time, importing httpx, making its client (an SSL context) and the imports
         # of its first request take ~0.2 s: in a thread, not on the event loop.
-        client = await asyncio.to_thread(_client_ready, screen.app)
-        assert client is not None
+        client = await self.client()
         self.status("refreshing…", style="dim")
 
         over = False
@@ -288,8 +306,7 @@ class Network:
         if len(days) == 1:
             await self._fetch_day(days[0])
             return
-        screen, client = self.screen, self.screen.client
-        assert client is not None
+        screen, client = self.screen, await self.client()
         self.status(f"fetching {label}…", style="dim")
         report = await screen.controller.fetch_days(client, days)
         if get_current_worker().is_cancelled:
@@ -302,8 +319,7 @@ class Network:
         screen.load_data("reload")
 
     async def _fetch_day(self, day: str) -> None:
-        screen, client = self.screen, self.screen.client
-        assert client is not None
+        screen, client = self.screen, await self.client()
         self.status(f"fetching {day}…", style="dim")
         try:
             report = await screen.controller.fetch_day(client, day)
@@ -360,8 +376,7 @@ class Network:
         self.screen.paper_list.focus()
 
     async def _search(self, text: str) -> None:
-        screen, client = self.screen, self.screen.client
-        assert client is not None
+        screen, client = self.screen, await self.client()
         self.status("searching huggingface.co…", style="dim", lasting=False)
         try:
             ids = await screen.controller.remote_search(client, text)
@@ -396,8 +411,7 @@ class Network:
                                exit_on_error=False, description="linked repos")
 
     async def _linked(self, paper_id: str) -> None:
-        screen, client = self.screen, self.screen.client
-        assert client is not None
+        screen, client = self.screen, await self.client()
         try:
             await screen.controller.linked(client, paper_id)
         except HubError as err:

@@ -4,14 +4,12 @@ The config file is written in thread workers; library changes live in library_ac
 from __future__ import annotations
 
 import asyncio
-import webbrowser
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from reader.config import ConfigError, save_rules, save_view
 from reader.controller import Rules
 from reader.query import Query, QueryError, parse
-from reader.screens.dialogs import RulesDialog, SaveViewDialog
 from reader.store.record import Record
 
 if TYPE_CHECKING:
@@ -41,6 +39,8 @@ class PaperActions:
                                exit_on_error=False, description="open browser")
 
     def _open(self, url: str) -> None:
+        import webbrowser
+
         if not webbrowser.open(url):
             self.screen.app.call_from_thread(
                 self.screen.notify, f"Could not start a browser for {url}", severity="warning",
@@ -69,6 +69,8 @@ class PaperActions:
         def named(name: str | None) -> None:
             if name:
                 self._save_view(name, text)
+
+        from reader.screens.dialogs import SaveViewDialog  # warmed up after the start
 
         screen.app.push_screen(SaveViewDialog(text), named)
 
@@ -110,6 +112,8 @@ class PaperActions:
             c.config.mute, c.config.watch = list(mute), list(watch)
             c.rules = Rules(list(mute), list(watch))
             screen.update_marks()
+
+        from reader.screens.dialogs import RulesDialog
 
         screen.app.push_screen(RulesDialog(c.rules.mute, c.rules.watch), done)
 

@@ -185,11 +185,17 @@ class PaperDetail(VimScroll, can_focus=True):
         self._filled_width = 0  # the width the labelled lines were wrapped to
         self._linked_timer: Timer | None = None
         self._passage: Hit | None = None  # the best passage of a text: filter, if any
+        self._sections = False  # the sections' Statics are mounted (see _mount_sections)
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.PLACEHOLDER), id="detail-placeholder")
-        for section in _SECTIONS:
-            yield Static(id=f"detail-{section}")
+
+    def _mount_sections(self) -> None:
+        """Mount the sections' Statics when the first paper is shown. The app's first frame
+        shows the placeholder: styling and laying out eleven empty Statics would delay it."""
+        if not self._sections:
+            self._sections = True
+            self.mount_all(Static(id=f"detail-{section}") for section in _SECTIONS)
 
     def on_mount(self) -> None:
         self._fill()
@@ -232,7 +238,7 @@ class PaperDetail(VimScroll, can_focus=True):
         """Show the passage of the full text that a ``text:`` filter found (None: none); it
         is shown only while its paper is."""
         self._passage = found
-        if self.is_mounted and self.children and self._record is not None:
+        if self.is_mounted and self._sections and self._record is not None:
             self._set("passage", self._passage_content())
 
     def _passage_content(self) -> Content | None:
@@ -313,10 +319,11 @@ class PaperDetail(VimScroll, can_focus=True):
         record = self._record
         self.query_one("#detail-placeholder").display = record is None
         if record is None:
-            for section in _SECTIONS:
+            for section in _SECTIONS if self._sections else ():
                 self._section(section).display = False
             self._hidden_authors = 0
             return
+        self._mount_sections()
         paper = record.paper
         self._filled_width = self._text_width()
         title = display_safe(paper.title) or "(untitled)"

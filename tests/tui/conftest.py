@@ -165,6 +165,9 @@ def disk_writes(monkeypatch: pytest.MonkeyPatch) -> DiskWrites:
     """Record the thread of every atomic file write (the library's TinyDB file, shards, side
     files, config, positions...) and of every SQLite statement that writes."""
     import reader.app  # noqa: F401 - every module that writes, imported before the patch
+    from reader.main_screen.warmup import warm_imports
+
+    warm_imports()  # and those the app imports later
     from reader.store import atomic
 
     writes = DiskWrites()

@@ -215,3 +215,37 @@ async def test_the_client_and_httpx_first_request_imports_are_made_off_the_ui_th
         assert all(thread != main_thread for _, thread in seen), seen
         assert len(PaperCache(locations().papers_dir).load_all()) > 0
         assert main(app).net.online is True  # the refresh reached the hub and merged
+
+
+async def test_a_linked_repos_fetch_before_any_refresh_makes_the_client_off_the_ui_thread(
+        hf_endpoint: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a slow start (100k papers), the cursor rests on a paper before the first refresh
+    begins: the linked-repos fetch it asks for must not make the client on the UI loop."""
+    from reader.app import PaperReaderApp
+    from reader.hub import client as client_module
+    from reader.main_screen.network import Network
+    from tests.tui.conftest import clock
+
+    made: list[str] = []
+    init = client_module.PapersClient.__init__
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> None:
+        made.append(threading.current_thread().name)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(client_module.PapersClient, "__init__", spy)
+    monkeypatch.setattr(Network, "refresh", lambda self: None)  # the refresh comes late
+    fill_cache(hf_endpoint.corpus)
+    app = PaperReaderApp(clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        paper_id = screen.paper_list.cursor_id
+        assert paper_id is not None
+        for _ in range(100):  # the detail asks once the cursor has rested (LINKED_DELAY)
+            if app.controller.cache.linked_get(paper_id) is not None:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert app.controller.cache.linked_get(paper_id) is not None
+    assert made and threading.main_thread().name not in made, made
