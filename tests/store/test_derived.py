@@ -85,6 +85,28 @@ def test_a_missing_damaged_or_old_store_is_rebuilt_from_the_shards(
     assert schema.version(sqlite3.connect(path)) == schema.SCHEMA_VERSION
 
 
+def test_a_rebuild_runs_without_the_cyclic_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full collection in the rebuild's thread held the interpreter lock, and the UI, for
+    40-100 ms; the batches make no cycles, so the collector waits until the rebuild ends."""
+    import gc
+
+    cache = PaperCache(tmp_path / "papers")
+    cache.merge(papers(3), listed_on="2026-11-20", now=T0)
+    seen: list[bool] = []
+    real = store.write
+
+    def spy(*args: object, **kw: object) -> int:
+        seen.append(gc.isenabled())
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "write", spy)
+    assert gc.isenabled()
+    cache.search_store().close()
+    assert seen and not any(seen) and gc.isenabled()
+
+
 def test_a_failed_store_write_loses_nothing_and_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
