@@ -4,7 +4,8 @@ threads hand the interpreter lock over more often. Everything else runs with Pyt
 the app's modules import; reader.app turns it on again after ``freeze_long_lived()``.)
 
 - ``gc_paused()``: building or dumping ~10^5 records (the cache, reader.store) makes no cycles,
-  and the collector's repeated scans of the growing heap more than double a 100k-paper load.
+  and the collector's repeated scans of the growing heap more than double a 100k-paper load;
+  during a rebuild of the derived store, its full collections stalled the UI.
 - ``short_switches()``: while the app loads every paper in a thread (reader.main_screen.loader).
 - ``freeze_long_lived()``: after the app's imports and after every paper is loaded, so that later
   collections do not walk ~10^6 objects that live as long as the process (each walk holds the
