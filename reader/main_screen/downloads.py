@@ -107,7 +107,7 @@ class Downloads:
         """Queue a full text; returns what to tell the user."""
         if fulltext.has(self.screen.controller.cache.fulltext_dir, paper_id):
             return "The full text is already downloaded (v reads it)."
-        if self.screen.client is None:
+        if not self.screen.online:
             return "Offline (--offline): the full text cannot be downloaded now."
         if not self.queue.add(paper_id, force=asked) and paper_id not in self.queue.pending:
             return "Hugging Face has no full text for this paper."
@@ -119,16 +119,15 @@ class Downloads:
             f"Full text queued ({left} waiting).")
 
     def _start_drain(self) -> None:
-        if self._draining or self.screen.client is None:
+        if self._draining or not self.screen.online:
             return
         self._draining = True
         self.screen.run_worker(self._drain(), group="fulltext", exit_on_error=False,
                                description="download full texts")
 
     async def _drain(self) -> None:
-        client = self.screen.client
-        assert client is not None
         try:
+            client = await self.screen.net.client()  # made in a thread, never on the UI loop
             await self.queue.drain(client, self._report)
         finally:
             self._draining = False
@@ -178,7 +177,7 @@ class Downloads:
         at a passage a ``text:`` filter found, its words ready for n/N."""
         from reader.screens.reading import ReadingScreen
 
-        fetch = None if self.screen.client is None else self.fetch
+        fetch = self.fetch if self.screen.online else None
         where = None if at is None else Position(at.block, at.offset)
         self.screen.app.push_screen(ReadingScreen(
             record.id, record.paper.title, self.screen.controller.cache, self.positions,
@@ -192,7 +191,7 @@ class Downloads:
         if pdf_files.local_pdf(self.pdf_dir, pid) is not None:
             self.screen.notify("The PDF is already downloaded (p opens it).", timeout=2)
             return
-        if self.screen.client is None:
+        if not self.screen.online:
             self.screen.notify("Offline (--offline): the PDF cannot be downloaded now.",
                                timeout=3)
             return
@@ -205,10 +204,9 @@ class Downloads:
                                description="download PDF")
 
     async def _pdf(self, pid: str) -> None:
-        client = self.screen.client
-        assert client is not None
         url = pdf_files.pdf_url(self.screen.controller.config.pdf_url, pid)
         try:
+            client = await self.screen.net.client()  # made in a thread, never on the UI loop
             await pdf_files.download_pdf(client, url, self.pdf_dir, pid)
         except pdf_files.PdfError as err:
             self.screen.notify(f"PDF of {pid}: {err}", title="PDF", severity="warning",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,9 +33,6 @@ from reader.widgets.paper_list import PaperList
 from reader.widgets.rows import columns_for
 from reader.widgets.status_line import StatusLine
 from reader.words import count
-
-if TYPE_CHECKING:
-    from reader.hub.client import PapersClient
 
 NARROW = 100  # below this many columns the detail replaces the list when opened
 SORTS = (None, "date", "upvotes", "trending", "stars")
@@ -95,12 +91,6 @@ class MainScreen(Screen[None]):
     @property
     def paper_list(self) -> PaperList:
         return self.query_one(PaperList)
-
-    @property
-    def client(self) -> PapersClient | None:
-        """The app's Papers API client (made on first use); None offline."""
-        client: PapersClient | None = getattr(self.app, "client", None)
-        return client
 
     @property
     def detail(self) -> PaperDetail:

@@ -4,6 +4,7 @@ and the app waits for the library writes still pending before it exits."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -248,4 +249,38 @@ async def test_a_linked_repos_fetch_before_any_refresh_makes_the_client_off_the_
             await pilot.pause(0.05)
         await settle(pilot)
         assert app.controller.cache.linked_get(paper_id) is not None
+    assert made and threading.main_thread().name not in made, made
+
+
+async def test_a_pdf_download_before_any_refresh_makes_the_client_off_the_ui_thread(
+        hf_endpoint: FakeHub, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`P` pressed before the first refresh (a slow start) must not make the client, and
+    import httpx's first-request modules, on the UI loop."""
+    from reader.app import PaperReaderApp
+    from reader.hub import client as client_module
+    from reader.main_screen.network import Network
+    from tests.fakehub.pdf import fake_pdf
+    from tests.tui.conftest import clock, write_config
+
+    made: list[str] = []
+    init = client_module.PapersClient.__init__
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> None:
+        made.append(threading.current_thread().name)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(client_module.PapersClient, "__init__", spy)
+    monkeypatch.setattr(Network, "refresh", lambda self: None)  # the refresh comes late
+    monkeypatch.setattr(Network, "linked", lambda self, paper_id: None)  # and nothing else
+    corpus = hf_endpoint.corpus
+    fill_cache(corpus, days=corpus.dates()[-1:])
+    write_config(home, f'pdf_url = "{hf_endpoint.url}/pdf/{{id}}"\n')
+    app = PaperReaderApp(clock=clock)  # its own client, made when first needed
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pid = main(app).paper_list.cursor_id
+        assert pid is not None and not made
+        await pilot.press("P")
+        await settle(pilot)
+        assert (locations().data_dir / "pdf" / f"{pid}.pdf").read_bytes() == fake_pdf(pid)
     assert made and threading.main_thread().name not in made, made
