@@ -107,6 +107,19 @@ def test_a_rebuild_runs_without_the_cyclic_collector(
     assert seen and not any(seen) and gc.isenabled()
 
 
+def test_a_rebuilt_store_keeps_no_build_setting(tmp_path: Path) -> None:
+    """The build raises FTS5's hashsize (one segment a month); the store it leaves has FTS5's
+    default, so that later writers (a sync, a refresh) keep its small memory use."""
+    cache = PaperCache(tmp_path / "papers")
+    cache.merge(papers(3), listed_on="2026-11-20", now=T0)
+    conn = cache.search_store()
+    try:
+        assert conn.execute("SELECT * FROM units_config WHERE k = 'hashsize'").fetchall() == []
+        assert len(search(conn, parse("alpha"), Context())) == 3
+    finally:
+        conn.close()
+
+
 def test_a_failed_store_write_loses_nothing_and_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

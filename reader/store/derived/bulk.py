@@ -18,13 +18,11 @@ from pathlib import Path
 from reader.store.derived import store
 
 Job = tuple[store.Prepared, dict[str, str]]
-# FTS5 turns its in-memory pending terms into a new on-disk segment whenever they pass
-# 'hashsize' (1 MB by default): a batch of 5,000 papers then makes dozens of small segments,
-# which automerge merges again and again (at 100k papers: 37 s of 48 s in SQLite). While this
-# writer runs, each transaction makes one segment instead (~13 s saved at 100k). The setting
+# One FTS5 segment per transaction, as a rebuild does (store.BUILD_HASHSIZE): at 100k papers,
+# automerge of the small default segments took 37 s of 48 s in SQLite; ~13 s saved. The setting
 # lives in the table's config, so it is removed again on close: other writers (a sync, the
-# app's rebuild) keep the default and its small memory use.
-BULK_HASHSIZE = 256 * 1024 * 1024
+# app's refresh) keep the default and its small memory use.
+BULK_HASHSIZE = store.BUILD_HASHSIZE
 
 
 class BulkWriter:

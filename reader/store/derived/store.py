@@ -28,6 +28,11 @@ from reader.store.derived.rows import (
 from reader.store.record import Record
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
+# FTS5 turns its pending terms into an on-disk segment whenever they pass 'hashsize' (1 MB by
+# default): a month's batch then makes dozens of small segments that automerge merges again and
+# again. While a store is built, each batch (one month, one transaction) makes one segment
+# instead; memory stays bounded by one month's terms. At 100k papers: 68.5 s -> 60.4 s.
+BUILD_HASHSIZE = 256 * 1024 * 1024
 
 
 class NoFts5(Exception):
@@ -249,12 +254,15 @@ def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
             conn.execute("PRAGMA journal_mode = OFF")  # a crash leaves a temp file, unused
             conn.execute("PRAGMA synchronous = OFF")
             schema.create(conn)
+            with conn:  # one FTS segment per batch (see BUILD_HASHSIZE)
+                set_hashsize(conn, BUILD_HASHSIZE)
             for done, batch in enumerate(batches, 1):
                 write(conn, batch, doc_ids=doc_ids)
                 if progress is not None:
                     progress(done, total)
             write(conn, [], stamps)  # filled while the batches were read
             with conn:
+                set_hashsize(conn, None)
                 conn.execute("INSERT INTO meta VALUES ('complete', '1')")
             conn.execute("PRAGMA journal_mode = DELETE")
         finally:
