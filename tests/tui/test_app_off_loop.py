@@ -218,14 +218,12 @@ async def test_the_client_and_httpx_first_request_imports_are_made_off_the_ui_th
         assert main(app).net.online is True  # the refresh reached the hub and merged
 
 
-async def test_a_linked_repos_fetch_before_any_refresh_makes_the_client_off_the_ui_thread(
-        hf_endpoint: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a slow start (100k papers), the cursor rests on a paper before the first refresh
-    begins: the linked-repos fetch it asks for must not make the client on the UI loop."""
-    from reader.app import PaperReaderApp
+@pytest.fixture
+def client_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads that make a Papers client, with the first refresh held back
+    (on a slow start at 100k papers, other network work can come first)."""
     from reader.hub import client as client_module
     from reader.main_screen.network import Network
-    from tests.tui.conftest import clock
 
     made: list[str] = []
     init = client_module.PapersClient.__init__
@@ -236,6 +234,16 @@ async def test_a_linked_repos_fetch_before_any_refresh_makes_the_client_off_the_
 
     monkeypatch.setattr(client_module.PapersClient, "__init__", spy)
     monkeypatch.setattr(Network, "refresh", lambda self: None)  # the refresh comes late
+    return made
+
+
+async def test_a_linked_repos_fetch_before_any_refresh_makes_the_client_off_the_ui_thread(
+        hf_endpoint: FakeHub, client_threads: list[str]) -> None:
+    """On a slow start (100k papers), the cursor rests on a paper before the first refresh
+    begins: the linked-repos fetch it asks for must not make the client on the UI loop."""
+    from reader.app import PaperReaderApp
+    from tests.tui.conftest import clock
+
     fill_cache(hf_endpoint.corpus)
     app = PaperReaderApp(clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -249,28 +257,20 @@ async def test_a_linked_repos_fetch_before_any_refresh_makes_the_client_off_the_
             await pilot.pause(0.05)
         await settle(pilot)
         assert app.controller.cache.linked_get(paper_id) is not None
+    made = client_threads
     assert made and threading.main_thread().name not in made, made
 
 
 async def test_a_pdf_download_before_any_refresh_makes_the_client_off_the_ui_thread(
-        hf_endpoint: FakeHub, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        hf_endpoint: FakeHub, home: Path, client_threads: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """`P` pressed before the first refresh (a slow start) must not make the client, and
     import httpx's first-request modules, on the UI loop."""
     from reader.app import PaperReaderApp
-    from reader.hub import client as client_module
     from reader.main_screen.network import Network
     from tests.fakehub.pdf import fake_pdf
     from tests.tui.conftest import clock, write_config
 
-    made: list[str] = []
-    init = client_module.PapersClient.__init__
-
-    def spy(self: Any, *args: Any, **kwargs: Any) -> None:
-        made.append(threading.current_thread().name)
-        init(self, *args, **kwargs)
-
-    monkeypatch.setattr(client_module.PapersClient, "__init__", spy)
-    monkeypatch.setattr(Network, "refresh", lambda self: None)  # the refresh comes late
     monkeypatch.setattr(Network, "linked", lambda self, paper_id: None)  # and nothing else
     corpus = hf_endpoint.corpus
     fill_cache(corpus, days=corpus.dates()[-1:])
@@ -279,8 +279,9 @@ async def test_a_pdf_download_before_any_refresh_makes_the_client_off_the_ui_thr
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pid = main(app).paper_list.cursor_id
-        assert pid is not None and not made
+        assert pid is not None and not client_threads
         await pilot.press("P")
         await settle(pilot)
         assert (locations().data_dir / "pdf" / f"{pid}.pdf").read_bytes() == fake_pdf(pid)
+    made = client_threads
     assert made and threading.main_thread().name not in made, made
