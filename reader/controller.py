@@ -281,10 +281,7 @@ class Controller:
 
     def reload(self) -> Data:
         """After a merge: every record again (the store was updated in the same step)."""
-        data = update_data(self.data, self.cache.load_all())
-        if self.engine is not None:
-            self.engine.changed()
-        return data
+        return update_data(self.data, self.cache.load_all())
 
     def install(self, data: Data) -> None:
         """Swap in newly built data (UI thread)."""

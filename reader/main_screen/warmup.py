@@ -19,6 +19,7 @@ LATER_MODULES = (
     "reader.screens.empty",
     "reader.editor",
     "webbrowser",
+    "reader.query.masks",  # numpy: the filter's arrays (the engine imports it in its threads)
 )
 
 

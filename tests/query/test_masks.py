@@ -1,0 +1,74 @@
+"""The filter's arrays (reader.query.masks): what SQLite is still asked, and what it no longer is.
+
+That the engine's answers are the reference matcher's is the property test's job
+(tests/query/test_properties.py); these check how it gets them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from reader.hub.models import Paper
+from reader.query import Context, parse
+from reader.query.engine import Engine
+from reader.query.masks import rid_array
+from reader.store.record import Record
+from tests.query.test_properties import engine_over
+
+
+def test_rowids_are_read_from_sqlites_json_arrays() -> None:
+    assert rid_array("[]").tolist() == []
+    assert rid_array("[3,1,200000]").tolist() == [3, 1, 200000]
+    with pytest.raises(ValueError, match="not a JSON array"):
+        rid_array("3,1")
+
+
+def _papers() -> list[Record]:
+    titles = ["large language models", "large vision models", "small language models",
+              "language of large mammals"]
+    return [Record(Paper(f"2611.{i:05d}", title=t, upvotes=10 * i or None,
+                         github_repo="https://github.com/a/b" if i % 2 else None),
+                   listed_on=("2026-11-27",))
+            for i, t in enumerate(titles)]
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements the engine's connection runs meanwhile."""
+    seen: list[str] = []
+    conn: sqlite3.Connection = engine._conn
+    conn.set_trace_callback(seen.append)
+    try:
+        yield seen
+    finally:
+        conn.set_trace_callback(None)
+
+
+def test_counts_dates_and_flags_ask_sqlite_nothing_once_the_columns_are_read() -> None:
+    recs = _papers()
+    ids = [r.id for r in recs]
+    with engine_over(recs) as engine:
+        engine.prepare()
+        with statements(engine) as seen:
+            assert engine.filter(parse("upvotes:>=10 has:code"), Context(), ids) == \
+                ["2611.00001", "2611.00003"]
+            assert engine.filter(parse("-upvotes:>=10"), Context(), ids) == ["2611.00000"]
+            assert engine.filter(parse("date:2026-11-27 sort:upvotes"), Context(), ids) == \
+                ["2611.00003", "2611.00002", "2611.00001", "2611.00000"]
+        assert [s for s in seen if "papers" in s or "units" in s] == []
+
+
+def test_the_words_of_an_and_are_one_fts5_lookup() -> None:
+    recs = _papers()
+    ids = [r.id for r in recs]
+    with engine_over(recs) as engine:
+        engine.prepare()
+        with statements(engine) as seen:
+            # "m" (one letter) is not FTS5's: the query is not text-only, yet its words are
+            # looked up together.
+            found = engine.filter(parse("large language m has:code"), Context(), ids)
+        assert found == ["2611.00003"]
+        assert len([s for s in seen if "MATCH" in s]) == 1
