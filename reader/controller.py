@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +23,7 @@ from reader.days import feed_today
 from reader.hub.models import LinkedRepos
 from reader.hub.text import clean_block
 from reader.query import Context, Query, QueryError, all_of, matches, parse
-from reader.query.engine import Engine, Stopped, StoreDamaged
+from reader.query.engine import Engine, Selection, Stopped, StoreDamaged
 from reader.query.fulltext import best_in_store, has_text_terms, searched
 from reader.query.hit import Hit
 from reader.query.matcher import sort_key
@@ -332,26 +332,55 @@ class Controller:
                           search=snap.search, anchors=snap.anchors)
         typed = query
         query = self.view_query(view, query)
-        ids = base if query.is_empty and not query.sort else \
-            self._filter(snap, query, base, cancelled)
-        if sort:
-            ids = self._sort(snap, ids, sort)
+        hide = bool(snap.muted) and not snap.show_muted
+        picked = None
+        if not (query.is_empty and not query.sort and not sort):  # else: the view as it is
+            picked = self._select(snap, query, base, sort, snap.muted if hide else (),
+                                  cancelled)
+        records = snap.data.records
+        if picked is not None:
+            shown, hidden = picked.records, picked.excluded
+        else:
+            ids = base if query.is_empty and not query.sort else \
+                self._filter(snap, query, base, cancelled)
+            if sort:
+                ids = self._sort(snap, ids, sort)
+            hidden = 0
+            if hide:
+                kept = [pid for pid in ids if pid not in snap.muted]
+                hidden, ids = len(ids) - len(kept), kept
+            shown = [records[pid] for pid in ids if pid in records]
         if cancelled():
             raise Superseded()
-        hidden = 0
-        hide = bool(snap.muted) and not snap.show_muted
-        if hide:
-            kept = [pid for pid in ids if pid not in snap.muted]
-            hidden, ids = len(ids) - len(kept), kept
-        records = snap.data.records
         total = None
         if not typed.is_empty:
             # "3 of 78 papers": the view without the typed filter, as its count in the pane.
             # (Every candidate is a cached paper: reader.views only names those.)
             whole = self._filter(snap, parse(view.query), base) if view.query else base
             total = len(whole) - (len(snap.muted.intersection(whole)) if hide else 0)
-        return Result(view, query, [records[pid] for pid in ids if pid in records], hidden,
-                      total=total)
+        return Result(view, query, shown, hidden, total=total)
+
+    def _select(self, snap: Snapshot, query: Query, base: list[str], sort: str | None,
+                exclude: Collection[str], cancelled: Callable[[], bool]) -> Selection | None:
+        """The engine's answer, records included, to ``query`` sorted by ``sort`` less
+        ``exclude``; None when the engine cannot give it (none yet, the full texts not
+        ready, a sort on top of a different one of the query's own, a damaged store): then
+        the caller filters with :meth:`_filter`, which falls back to the matcher."""
+        engine = snap.engine
+        if engine is None or (sort and query.sort and sort != query.sort):
+            return None
+        if has_text_terms(query) and not self._texts_ready(snap):
+            return None
+        if sort:
+            query = Query(query.expr, sort, query.text)
+        try:
+            engine.use_records(snap.data.records)
+            return engine.select(query, snap.context, base, cancelled, exclude)
+        except Stopped:
+            raise Superseded() from None
+        except StoreDamaged as failure:
+            self.store_failures.append(failure)  # the UI thread rebuilds it
+            return None
 
     def _filter(self, snap: Snapshot, query: Query, ids: list[str],
                 cancelled: Callable[[], bool] | None = None) -> list[str]:

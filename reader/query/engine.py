@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -69,7 +69,18 @@ class _Candidates:
     table: _Rowids
     ids: list[str]
     array: npt.NDArray[np.object_]  # the ids themselves
+    records: npt.NDArray[np.object_]  # the caller's record of each (None: it has none)
+    unknown: Mask | None  # True where the caller has no record; None: it has them all
     positions: npt.NDArray[np.intp]  # each one's rid (0: the store lacks it)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What :meth:`Engine.select` kept of the candidates, in order."""
+
+    ids: list[str]
+    records: list[Any]  # the caller's records of ``ids`` (use_records), those it has
+    excluded: int  # matching candidates left out because ``exclude`` names them
 
 
 class Engine:
@@ -174,29 +185,50 @@ class Engine:
     def filter(self, query: Query, ctx: Context, candidates: Sequence[str],
                cancelled: Cancelled | None = None) -> list[str]:
         """The ``candidates`` that ``query`` matches, in their order, then sorted (stably) by
-        the query's sort key, biggest first; candidates the store lacks never match. Raises
-        Stopped once ``cancelled()`` is true (looked at while the query runs).
+        the query's sort key, biggest first; candidates the store lacks never match (but an
+        empty query keeps every candidate). Raises Stopped once ``cancelled()`` is true
+        (looked at while the query runs)."""
+        if query.expr is None and not query.sort:
+            return list(candidates)
+        return self.select(query, ctx, candidates, cancelled).ids
+
+    def select(self, query: Query, ctx: Context, candidates: Sequence[str],
+               cancelled: Cancelled | None = None,
+               exclude: Collection[str] = ()) -> Selection:
+        """:meth:`filter`, less the papers ``exclude`` names (mute rules), with the caller's
+        records of what it kept.
 
         The query is evaluated as one mask over store rowids (reader.query.masks: text terms
         by FTS5, the rest on in-memory columns), and the candidates kept and sorted by numpy
         through their rowids, looked up once per list of candidates (the next keystroke
         filters the same view): no string is hashed, no Python loop runs over them."""
-        if query.expr is None and not query.sort:
-            return list(candidates)
+        import numpy as np
+
         from reader.query import masks
 
-        if query.expr is None:  # a sort alone: every candidate, those the store lacks last
-            assert query.sort is not None
-            return self.sort_ids(candidates, query.sort)
         table = self._table()
-        try:
-            mask = self._mask(query, ctx, table, cancelled)
-        except IndexError:  # a paper committed since the table was read
-            table = self._table(reload=True)
-            mask = self._mask(query, ctx, table, cancelled)
+        if query.expr is None:  # every candidate, those the store lacks (rid 0) too
+            mask = np.ones(table.columns.size, dtype=np.bool_)
+        else:
+            try:
+                mask = self._mask(query, ctx, table, cancelled)
+            except IndexError:  # a paper committed since the table was read
+                table = self._table(reload=True)
+                mask = self._mask(query, ctx, table, cancelled)
         kept = self._lookup(candidates, table)
+        excluded = 0
+        if exclude:
+            rid_of = table.rid_of
+            out = table.columns.marks(np.array(
+                [rid for rid in (rid_of.get(pid, 0) for pid in exclude) if rid], dtype=np.intp))
+            excluded = int(np.count_nonzero((mask & out)[kept.positions]))
+            mask &= ~out
         values = table.columns.sort_values(query.sort) if query.sort else None
-        return masks.select(mask, kept.array, kept.positions, values)
+        picked = masks.order(mask, kept.positions, values)
+        ids = cast(list[str], kept.array[picked].tolist())
+        if kept.unknown is not None:  # candidates the caller has no record of
+            picked = picked[~kept.unknown[picked]]
+        return Selection(ids, kept.records[picked].tolist(), excluded)
 
     def _mask(self, query: Query, ctx: Context, table: _Rowids,
               cancelled: Cancelled | None) -> Mask:
@@ -233,25 +265,23 @@ class Engine:
         kept = self._candidates
         if kept is not None and kept.table is table and kept.ids == candidates:
             return kept
-        rid_of = table.rid_of
+        rid_of, mine = table.rid_of, self._records
         array = np.empty(len(candidates), dtype=object)
         array[:] = candidates
+        found = [mine.get(pid) for pid in candidates]
+        records = np.empty(len(candidates), dtype=object)
+        records[:] = found
+        unknown = np.fromiter((record is None for record in found), dtype=np.bool_,
+                              count=len(found))
         positions = np.fromiter((rid_of.get(pid, 0) for pid in candidates), dtype=np.intp,
                                 count=len(candidates))
-        kept = self._candidates = _Candidates(table, list(candidates), array, positions)
+        kept = self._candidates = _Candidates(table, list(candidates), array, records,
+                                              unknown if unknown.any() else None, positions)
         return kept
 
     def sort_ids(self, ids: Sequence[str], key: str) -> list[str]:
         """``ids`` sorted by ``key`` (reader.query.matcher.sort_key), biggest first; unknown
         values and papers the store lacks go last; ties keep their order."""
-        import numpy as np
-
-        from reader.query import masks
-
         if key not in SORT_COLUMNS:
             raise ValueError(f"unknown sort key {key!r}")
-        table = self._table()
-        kept = self._lookup(ids, table)
-        everything = np.ones(table.columns.size, dtype=np.bool_)  # rid 0 too: the unknown
-        return masks.select(everything, kept.array, kept.positions,
-                            table.columns.sort_values(key))
+        return self.select(Query(sort=key), Context(), ids).ids

@@ -198,14 +198,12 @@ class Evaluator:
         return self.columns.marks(self._sql(where, compiler.params))
 
 
-def select(mask: Mask, candidates: npt.NDArray[np.object_], positions: npt.NDArray[np.intp],
-           values: npt.NDArray[np.float64] | None = None) -> list[str]:
-    """The candidates whose rowid (``positions``: one per candidate, 0 if the store lacks it)
-    is marked, in their order; with ``values`` (per rowid), stably sorted by them, biggest
-    first."""
-    if len(positions) == 0:
-        return []
+def order(mask: Mask, positions: npt.NDArray[np.intp],
+          values: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.intp]:
+    """The indices of the candidates whose rowid (``positions``: one per candidate, 0 if the
+    store lacks it) is marked, in their order; with ``values`` (per rowid), stably sorted by
+    them, biggest first."""
     kept = np.flatnonzero(mask[positions])
     if values is not None:
         kept = kept[np.argsort(-values[positions[kept]], kind="stable")]
-    return cast(list[str], candidates[kept].tolist())
+    return kept

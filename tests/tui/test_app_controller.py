@@ -47,6 +47,22 @@ def test_scan_fallback_agrees_with_the_engine(loaded: Controller, text: str) -> 
         assert a.hidden == b.hidden
 
 
+@pytest.mark.parametrize(("text", "sort"), [("", "upvotes"), ("clip OR model", "date"),
+                                           ("has:project sort:date", "upvotes"),
+                                           ("upvotes:>=1 sort:stars", "stars")])
+def test_the_sort_key_chosen_in_the_app_agrees_with_the_scan(
+        loaded: Controller, text: str, sort: str) -> None:
+    """The engine sorts by the key of the sort menu itself, or leaves a key on top of the
+    query's own to the stable re-sort, as the scan does."""
+    snap = loaded.snapshot()
+    scan = replace(snap, engine=None)
+    for view in builtin_views():
+        a = loaded.run(snap, view, parse(text), sort)
+        b = loaded.run(scan, view, parse(text), sort)
+        assert [r.id for r in a.records] == [r.id for r in b.records], view.key
+        assert a.hidden == b.hidden
+
+
 def test_mute_rule_hides_and_show_muted_reveals(loaded: Controller) -> None:
     all_view = View("all", "All")
     snap = loaded.snapshot()
