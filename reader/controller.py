@@ -38,6 +38,7 @@ from reader.store.state import LibraryState
 from reader.store.writer import SerialWriter
 from reader.sync import SyncReport, sync, with_newest_day
 from reader.views import (
+    ALL,
     Data,
     View,
     build_data,
@@ -346,10 +347,16 @@ class Controller:
             if sort:
                 ids = self._sort(snap, ids, sort)
             hidden = 0
-            if hide:
-                kept = [pid for pid in ids if pid not in snap.muted]
-                hidden, ids = len(ids) - len(kept), kept
-            shown = [records[pid] for pid in ids if pid in records]
+            if ids is base and view.key == ALL:  # the All view as it is: no lookup per paper
+                shown = list(snap.data.by_date_records)
+                if hide:
+                    shown = [r for r in shown if r.id not in snap.muted]
+                    hidden = len(base) - len(shown)
+            else:
+                if hide:
+                    kept = [pid for pid in ids if pid not in snap.muted]
+                    hidden, ids = len(ids) - len(kept), kept
+                shown = [records[pid] for pid in ids if pid in records]
         if cancelled():
             raise Superseded()
         total = None
