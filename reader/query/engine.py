@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -68,19 +69,35 @@ class _Candidates:
 
     table: _Rowids
     ids: list[str]
-    array: npt.NDArray[np.object_]  # the ids themselves
-    records: npt.NDArray[np.object_]  # the caller's record of each (None: it has none)
+    records: list[Any]  # the caller's record of each (None: it has none)
     unknown: Mask | None  # True where the caller has no record; None: it has them all
     positions: npt.NDArray[np.intp]  # each one's rid (0: the store lacks it)
 
 
-@dataclass(frozen=True)
 class Selection:
-    """What :meth:`Engine.select` kept of the candidates, in order."""
+    """What :meth:`Engine.select` kept of the candidates, in order. Its lists are made when
+    first asked for: the app's filter wants the records only, ``filter`` the ids only."""
 
-    ids: list[str]
-    records: list[Any]  # the caller's records of ``ids`` (use_records), those it has
-    excluded: int  # matching candidates left out because ``exclude`` names them
+    def __init__(self, kept: _Candidates, picked: npt.NDArray[Any], excluded: int) -> None:
+        self._kept = kept
+        self._picked = picked  # a mask over the candidates, or their indices in order
+        self.excluded = excluded  # matching candidates left out because excluded
+
+    @cached_property
+    def ids(self) -> list[str]:
+        from reader.query import masks
+
+        return masks.take(self._kept.ids, self._picked)
+
+    @cached_property
+    def records(self) -> list[Any]:
+        """The caller's records (use_records) of :attr:`ids`, those it has."""
+        from reader.query import masks
+
+        picked, unknown = self._picked, self._kept.unknown
+        if unknown is not None:  # candidates the caller has no record of
+            picked = picked & ~unknown if picked.dtype == bool else picked[~unknown[picked]]
+        return masks.take(self._kept.records, picked)
 
 
 class Engine:
@@ -223,12 +240,11 @@ class Engine:
                 [rid for rid in (rid_of.get(pid, 0) for pid in exclude) if rid], dtype=np.intp))
             excluded = int(np.count_nonzero((mask & out)[kept.positions]))
             mask &= ~out
-        values = table.columns.sort_values(query.sort) if query.sort else None
-        picked = masks.order(mask, kept.positions, values)
-        ids = cast(list[str], kept.array[picked].tolist())
-        if kept.unknown is not None:  # candidates the caller has no record of
-            picked = picked[~kept.unknown[picked]]
-        return Selection(ids, kept.records[picked].tolist(), excluded)
+        chosen = mask[kept.positions]
+        if not query.sort:
+            return Selection(kept, chosen, excluded)
+        values = table.columns.sort_values(query.sort)
+        return Selection(kept, masks.by_value(chosen, kept.positions, values), excluded)
 
     def _mask(self, query: Query, ctx: Context, table: _Rowids,
               cancelled: Cancelled | None) -> Mask:
@@ -266,16 +282,12 @@ class Engine:
         if kept is not None and kept.table is table and kept.ids == candidates:
             return kept
         rid_of, mine = table.rid_of, self._records
-        array = np.empty(len(candidates), dtype=object)
-        array[:] = candidates
-        found = [mine.get(pid) for pid in candidates]
-        records = np.empty(len(candidates), dtype=object)
-        records[:] = found
-        unknown = np.fromiter((record is None for record in found), dtype=np.bool_,
-                              count=len(found))
+        records = [mine.get(pid) for pid in candidates]
+        unknown = np.fromiter((record is None for record in records), dtype=np.bool_,
+                              count=len(records))
         positions = np.fromiter((rid_of.get(pid, 0) for pid in candidates), dtype=np.intp,
                                 count=len(candidates))
-        kept = self._candidates = _Candidates(table, list(candidates), array, records,
+        kept = self._candidates = _Candidates(table, list(candidates), records,
                                               unknown if unknown.any() else None, positions)
         return kept
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 from typing import Any, cast
 
 import numpy as np
@@ -198,12 +200,21 @@ class Evaluator:
         return self.columns.marks(self._sql(where, compiler.params))
 
 
-def order(mask: Mask, positions: npt.NDArray[np.intp],
-          values: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.intp]:
-    """The indices of the candidates whose rowid (``positions``: one per candidate, 0 if the
-    store lacks it) is marked, in their order; with ``values`` (per rowid), stably sorted by
-    them, biggest first."""
-    kept = np.flatnonzero(mask[positions])
-    if values is not None:
-        kept = kept[np.argsort(-values[positions[kept]], kind="stable")]
-    return kept
+def by_value(chosen: Mask, positions: npt.NDArray[np.intp],
+             values: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
+    """The indices of the ``chosen`` candidates stably sorted by ``values`` (per rowid; a
+    candidate's rowid is its entry of ``positions``), biggest first."""
+    kept = np.flatnonzero(chosen)
+    return kept[np.argsort(-values[positions[kept]], kind="stable")]
+
+
+def take(items: Sequence[Any], picked: npt.NDArray[Any]) -> list[Any]:
+    """The ``items`` that ``picked`` names: a mask over them (kept in their order), or their
+    indices in the order wanted. Done in C over the Python list: an object array's gather
+    plus its ``tolist`` touch every kept object twice (at 10^5 papers, 25 ms against 6)."""
+    if picked.dtype == np.bool_:
+        return list(compress(items, picked.tolist()))
+    indices = picked.tolist()
+    if len(indices) < 2:
+        return [items[i] for i in indices]
+    return list(itemgetter(*indices)(items))
