@@ -186,6 +186,7 @@ class Controller:
         # Queries that found the store damaged (worker threads append; the UI thread takes
         # them: the file is deleted and rebuilt, filters scan meanwhile).
         self.store_failures: list[StoreDamaged] = []
+        self._base: tuple[tuple[object, ...], Data, LibraryState, list[str]] | None = None
         self.state = library.snapshot()
         self.marks = Marks()
         self.rules = Rules(list(config.mute), list(config.watch))
@@ -329,8 +330,7 @@ class Controller:
         Raises QueryError when a saved view's own query does not parse, and Superseded when
         ``cancelled()`` turns true on the way (a newer filter replaced this one: its thread
         stops early instead of finishing work nobody will see)."""
-        base = candidates(view, snap.data, snap.state, today=snap.today, day=snap.day,
-                          search=snap.search, anchors=snap.anchors)
+        base = self._candidates(snap, view)
         typed = query
         query = self.view_query(view, query)
         hide = bool(snap.muted) and not snap.show_muted
@@ -366,6 +366,21 @@ class Controller:
             whole = self._filter(snap, parse(view.query), base) if view.query else base
             total = len(whole) - (len(snap.muted.intersection(whole)) if hide else 0)
         return Result(view, query, shown, hidden, total=total)
+
+    def _candidates(self, snap: Snapshot, view: View) -> list[str]:
+        """The view's papers in its order (reader.views.candidates), the very same list again
+        while nothing they depend on changed: every keystroke filters the same view, and the
+        Unread view's list costs a set lookup per paper (~17 ms at 100,000). Callers never
+        change it."""
+        key = (view.key, snap.today, snap.day, snap.search, tuple(snap.anchors.items()))
+        kept = self._base
+        if kept is not None and kept[0] == key and kept[1] is snap.data \
+                and kept[2] is snap.state:
+            return kept[3]
+        base = candidates(view, snap.data, snap.state, today=snap.today, day=snap.day,
+                          search=snap.search, anchors=snap.anchors)
+        self._base = (key, snap.data, snap.state, base)
+        return base
 
     def _select(self, snap: Snapshot, query: Query, base: list[str], sort: str | None,
                 exclude: Collection[str], cancelled: Callable[[], bool]) -> Selection | None:

@@ -147,3 +147,15 @@ def test_a_damaged_store_is_reported_deleted_and_scanned_around(corpus: Corpus) 
     c.forget_store(*damaged)  # in a thread worker in the app
     assert not path.exists() and any("search store" in p for p in c.cache.problems)
     assert c.store_damaged() is None  # reported once
+
+
+def test_the_unread_view_follows_read_marks_between_keystrokes(loaded: Controller) -> None:
+    """The view's papers are kept between two filters of the same view, never past a change
+    of what they depend on (here a read mark)."""
+    unread = View("unread", "Unread")
+    first = loaded.run(loaded.snapshot(), unread, parse("")).records
+    assert loaded.run(loaded.snapshot(), unread, parse("-has:code")).records == \
+        [r for r in first if not r.paper.github_repo]
+    loaded.toggle_read(first[0].id)[1].result(timeout=10)
+    again = loaded.run(loaded.snapshot(), unread, parse("")).records
+    assert again == first[1:]
