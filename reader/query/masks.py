@@ -210,10 +210,15 @@ def by_value(chosen: Mask, positions: npt.NDArray[np.intp],
 
 def take(items: Sequence[Any], picked: npt.NDArray[Any]) -> list[Any]:
     """The ``items`` that ``picked`` names: a mask over them (kept in their order), or their
-    indices in the order wanted. Done in C over the Python list: an object array's gather
-    plus its ``tolist`` touch every kept object twice (at 10^5 papers, 25 ms against 6)."""
+    indices in the order wanted. Done in C over the Python list, touching as few items as it
+    can (at 10^5 papers each touch of a scattered object is a cache miss; an object array's
+    gather plus its ``tolist`` touched every kept one twice, 25 ms): ``itertools.compress``
+    touches every item once, kept or not, and ``itemgetter`` plus ``list`` every kept item
+    twice, so the first when more than half are kept."""
     if picked.dtype == np.bool_:
-        return list(compress(items, picked.tolist()))
+        if 2 * int(np.count_nonzero(picked)) > len(items):
+            return list(compress(items, picked.tolist()))
+        picked = np.flatnonzero(picked)
     indices = picked.tolist()
     if len(indices) < 2:
         return [items[i] for i in indices]

@@ -72,3 +72,19 @@ def test_the_words_of_an_and_are_one_fts5_lookup() -> None:
             found = engine.filter(parse("large language m has:code"), Context(), ids)
         assert found == ["2611.00003"]
         assert len([s for s in seen if "MATCH" in s]) == 1
+
+
+def test_take_keeps_the_order_whichever_way_it_gathers() -> None:
+    import numpy as np
+
+    from reader.query.masks import take
+
+    items = [f"p{i}" for i in range(10)]
+    few = np.zeros(10, dtype=np.bool_)
+    few[[7, 2]] = True
+    many = ~few
+    assert take(items, few) == ["p2", "p7"]  # by indices
+    assert take(items, many) == [f"p{i}" for i in range(10) if i not in (2, 7)]  # compress
+    assert take(items, np.array([9, 0, 4], dtype=np.intp)) == ["p9", "p0", "p4"]
+    assert take(items, np.array([3], dtype=np.intp)) == ["p3"]
+    assert take(items, np.zeros(10, dtype=np.bool_)) == []
