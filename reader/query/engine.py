@@ -186,15 +186,9 @@ class Engine:
         """Ids of every paper that ``query`` matches (its sort is ignored)."""
         import numpy as np
 
-        table = self._table()
+        table, mask = self._matches(query, ctx, cancelled)
         if query.expr is None:
             mask = table.columns.present
-        else:
-            try:
-                mask = self._mask(query, ctx, table, cancelled)
-            except IndexError:  # a paper committed since the table was read
-                table = self._table(reload=True)
-                mask = self._mask(query, ctx, table, cancelled)
         ids = table.ids
         return {pid for pid in map(ids.__getitem__, np.flatnonzero(mask).tolist())
                 if pid is not None}
@@ -223,15 +217,7 @@ class Engine:
 
         from reader.query import masks
 
-        table = self._table()
-        if query.expr is None:  # every candidate, those the store lacks (rid 0) too
-            mask = np.ones(table.columns.size, dtype=np.bool_)
-        else:
-            try:
-                mask = self._mask(query, ctx, table, cancelled)
-            except IndexError:  # a paper committed since the table was read
-                table = self._table(reload=True)
-                mask = self._mask(query, ctx, table, cancelled)
+        table, mask = self._matches(query, ctx, cancelled)
         kept = self._lookup(candidates, table)
         excluded = 0
         if exclude:
@@ -245,6 +231,21 @@ class Engine:
             return Selection(kept, chosen, excluded)
         values = table.columns.sort_values(query.sort)
         return Selection(kept, masks.by_value(chosen, kept.positions, values), excluded)
+
+    def _matches(self, query: Query, ctx: Context,
+                 cancelled: Cancelled | None) -> tuple[_Rowids, Mask]:
+        """The rowid table and, over it, the mask of what ``query`` matches (every rowid, 0
+        included, for an empty query: then every candidate is kept)."""
+        import numpy as np
+
+        table = self._table()
+        if query.expr is None:
+            return table, np.ones(table.columns.size, dtype=np.bool_)
+        try:
+            return table, self._mask(query, ctx, table, cancelled)
+        except IndexError:  # a paper committed since the table was read
+            table = self._table(reload=True)
+            return table, self._mask(query, ctx, table, cancelled)
 
     def _mask(self, query: Query, ctx: Context, table: _Rowids,
               cancelled: Cancelled | None) -> Mask:
