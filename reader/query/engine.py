@@ -105,7 +105,8 @@ class Engine:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one statement at a time on the connection
+        self._reading = threading.Lock()  # one reader of the rowid table at a time (_table)
         self._texts_attached: bool | None = None  # None: no full-text store attached yet
         self._rowids: _Rowids | None = None  # see _table
         self._records: Mapping[str, Any] = {}  # the caller's records (see use_records)
@@ -161,25 +162,28 @@ class Engine:
         except sqlite3.DatabaseError as err:
             raise StoreDamaged(err) from err
 
-    def _table(self, reload: bool = False) -> _Rowids:
+    def _table(self, stale: _Rowids | None = None) -> _Rowids:
         """The rowid table and the condition columns, read again when the store changed since
         they were read (``PRAGMA data_version`` moves when another connection commits), when
-        the caller's records changed, or on ``reload`` (a query found a paper committed
-        meanwhile). One statement reads both: they are of one store version."""
+        the caller's records changed, or when it is still ``stale`` (a query found a paper
+        committed meanwhile). One statement reads both: they are of one store version. One
+        thread reads them at a time, and a thread that waited uses what the other read (after
+        a reload the rules' worker and the first filter both ask)."""
         from reader.query import masks
 
-        records = self._records
-        version = (id(records), cast(int, self._rows("PRAGMA data_version", ())[0][0]))
-        table = self._rowids
-        if reload or table is None or table.version != version:
-            columns, rids, pids = masks.Columns.read(self._rows)
-            ids: list[str | None] = [None] * columns.size
-            for rid, pid in zip(rids, pids, strict=True):
-                record = records.get(pid)
-                ids[rid] = pid if record is None else record.id
-            table = self._rowids = _Rowids(version, ids, dict(zip(pids, rids, strict=True)),
-                                           columns)
-        return table
+        with self._reading:
+            records = self._records
+            version = (id(records), cast(int, self._rows("PRAGMA data_version", ())[0][0]))
+            table = self._rowids
+            if table is None or table.version != version or table is stale:
+                columns, rids, pids = masks.Columns.read(self._rows)
+                ids: list[str | None] = [None] * columns.size
+                for rid, pid in zip(rids, pids, strict=True):
+                    record = records.get(pid)
+                    ids[rid] = pid if record is None else record.id
+                table = self._rowids = _Rowids(version, ids,
+                                               dict(zip(pids, rids, strict=True)), columns)
+            return table
 
     def matching(self, query: Query, ctx: Context,
                  cancelled: Cancelled | None = None) -> set[str]:
@@ -244,7 +248,7 @@ class Engine:
         try:
             return table, self._mask(query, ctx, table, cancelled)
         except IndexError:  # a paper committed since the table was read
-            table = self._table(reload=True)
+            table = self._table(stale=table)
             return table, self._mask(query, ctx, table, cancelled)
 
     def _mask(self, query: Query, ctx: Context, table: _Rowids,

@@ -88,3 +88,32 @@ def test_take_keeps_the_order_whichever_way_it_gathers() -> None:
     assert take(items, np.array([9, 0, 4], dtype=np.intp)) == ["p9", "p0", "p4"]
     assert take(items, np.array([3], dtype=np.intp)) == ["p3"]
     assert take(items, np.zeros(10, dtype=np.bool_)) == []
+
+
+def test_two_threads_asking_at_once_read_the_columns_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a reload the rules' worker and the first filter both need the columns: the one
+    that waited uses what the other read."""
+    import threading
+    import time
+
+    from reader.query import masks
+
+    reads = []
+    read = masks.Columns.read
+
+    def slow_read(rows: masks.Rows) -> tuple[masks.Columns, list[int], list[str]]:
+        reads.append(1)
+        time.sleep(0.2)  # long enough for the other thread to arrive meanwhile
+        return read(rows)
+
+    monkeypatch.setattr(masks.Columns, "read", staticmethod(slow_read))
+    with engine_over(_papers()) as engine:
+        threads = [threading.Thread(target=engine.prepare) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert engine.filter(parse("upvotes:>=10"), Context(), ["2611.00001"]) == \
+            ["2611.00001"]
+    assert len(reads) == 1
