@@ -390,20 +390,15 @@ class PaperCache:
         For bulk imports: a 1,000-day sync then writes each month once instead of every day.
         A crash inside a batch loses the batch, which is re-fetched (no day was marked complete).
         """
-        # The collector waits until the batch is written: a sync's fetched papers, merges and
-        # writes make no cycles, and a full collection in one of its threads held the
-        # interpreter lock, and the app's UI, for 50-160 ms at 100k papers (entered and left
-        # in different threads by reader.sync: the pause is not tied to a thread).
-        with gc_paused():
+        with self._lock:
+            self._batch_depth += 1
+        try:
+            yield
+        finally:
             with self._lock:
-                self._batch_depth += 1
-            try:
-                yield
-            finally:
-                with self._lock:
-                    self._batch_depth -= 1
-                    if not self._batch_depth:
-                        self._flush()
+                self._batch_depth -= 1
+                if not self._batch_depth:
+                    self._flush()
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:
@@ -476,7 +471,12 @@ class PaperCache:
             self._pending_complete = {}
 
     def _flush_locked(self, records: dict[str, Record]) -> None:
-        with gc_paused():  # the shards and the derived store: see batch()
+        # The collector waits while the shards and the derived store are written, as while
+        # the records are merged: no cycles are made, and a full collection in this thread
+        # (the derived store's rows of 1,000 papers) held the interpreter lock, and the app's
+        # UI, for ~0.1 s at 100k papers. Not across a whole batch: a sync's network waits
+        # would leave the UI's own garbage piling up for seconds, then freed in one go.
+        with gc_paused():
             self._write_pending(records)
 
     def _write_pending(self, records: dict[str, Record]) -> None:

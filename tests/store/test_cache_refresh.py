@@ -1,5 +1,5 @@
-"""What a refresh's merges into a loaded cache cost the app: no collector runs while the batch is
-merged and written, and no walk over every paper to build the day index."""
+"""What a refresh's merges into a loaded cache cost the app: no collector runs while they are
+written, and no walk over every paper to build the day index."""
 
 from __future__ import annotations
 
@@ -40,11 +40,11 @@ def refresh(cache: PaperCache) -> None:
         cache.merge(papers(range(12, 15)), trending=True, now=T1)
 
 
-def test_a_batch_is_merged_and_written_with_the_collector_paused(
+def test_a_batch_is_written_with_the_collector_paused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A full collection in a sync's threads (parsing, merging, writing the shards and the
-    derived store) held the interpreter lock, and the UI, for 50-160 ms at 100k papers."""
+    """A full collection in a sync's thread writing the shards and the derived store held the
+    interpreter lock, and the UI, for ~0.1 s at 100k papers."""
     cache = PaperCache(home(tmp_path))
     cache.load_all()
     seen: list[bool] = []
@@ -57,13 +57,9 @@ def test_a_batch_is_merged_and_written_with_the_collector_paused(
     monkeypatch.setattr(store, "write", spy)
     assert gc.isenabled()
     with cache.batch():
-        seen.append(gc.isenabled())  # the fetches of a sync run here
         cache.merge(papers(range(8, 14), upvotes=50), listed_on="2026-11-21", now=T1)
-        seen.append(gc.isenabled())
-    assert len(seen) == 3 and not any(seen)  # the derived store's write included
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), cache.batch():
-        raise RuntimeError("a sync that failed")
+        assert gc.isenabled()  # between merges (a sync waits for the network there)
+    assert len(seen) == 1 and not any(seen)  # the derived store's write, after the shards'
     assert gc.isenabled()
 
 
