@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from reader.controller import Marks
 from reader.main_screen.warmup import warm_imports
 from reader.query.engine import Engine, StoreDamaged
-from reader.tuning import freeze_long_lived, short_switches
+from reader.tuning import freeze_long_lived, gc_paused, short_switches
 from reader.views import DAY, LATEST, TRENDING, Data
 
 if TYPE_CHECKING:
@@ -122,15 +122,21 @@ class Loader:
         c = self.screen.controller
         if stage == "recent":
             data = c.load_recent()
+            new = None
         elif stage == "all":
             with short_switches():
                 data = c.load_all()
             freeze_long_lived()
+            new = c.count_new(data)
         else:
-            data = c.reload()
-        new = c.count_new(data) if data.complete else None
+            # A reload after a refresh walks every paper (the changed ones found, the orderings
+            # merged, the new ones counted): no cycles made, and a collection on the way held
+            # the interpreter lock, and the UI, for ~0.1 s at 100k papers.
+            with gc_paused():
+                data = c.reload()
+                new = c.count_new(data)
         if not get_current_worker().is_cancelled:
-            self.screen.post_message(DataReady(data, stage, new))
+            self.screen.post_message(DataReady(data, stage, new if data.complete else None))
 
     def data_ready(self, message: DataReady) -> None:
         screen = self.screen
@@ -233,6 +239,12 @@ class Loader:
                                exit_on_error=False, description="apply rules")
 
     def _marks(self) -> None:
+        # Rules and counts run queries over every paper: as a reload (see _load), with the
+        # collector paused.
+        with gc_paused():
+            self._marks_paused()
+
+    def _marks_paused(self) -> None:
         c = self.screen.controller
         snap = c.snapshot()
         views = c.views()

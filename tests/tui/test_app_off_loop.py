@@ -155,6 +155,36 @@ async def test_refresh_search_and_linked_repos_write_off_the_ui_thread(
     assert PaperCache(locations().papers_dir).linked_get(pid) is not None
 
 
+async def test_the_reload_after_a_refresh_and_its_counts_run_without_the_collector(
+        hf_endpoint: FakeHub, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reload after a refresh and the rules and counts that follow walk every paper in
+    threads: a full collection on the way held the interpreter lock, and the UI, for ~0.1 s
+    at 100k papers. They run with the collector paused, and it comes back after."""
+    import gc
+
+    from reader.controller import Controller
+
+    corpus = hf_endpoint.corpus
+    fill_cache(corpus, days=corpus.dates()[:-2], trending=False)
+    seen: dict[str, list[tuple[bool, bool]]] = {"reload": [], "compute_marks": [], "counts": []}
+    for name, calls in seen.items():
+        real = getattr(Controller, name)
+
+        def spy(self: Controller, *args: Any, _real: Any = real, _calls: Any = calls) -> Any:
+            on_ui = threading.current_thread() is threading.main_thread()
+            _calls.append((on_ui, gc.isenabled()))
+            return _real(self, *args)
+
+        monkeypatch.setattr(Controller, name, spy)
+    app = make_app(hf_endpoint.url)
+    async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        assert main(app).net.online is True  # the refresh merged, then the reload came
+        assert seen["reload"] and seen["compute_marks"] and seen["counts"]
+        assert all(calls == [(False, False)] * len(calls) for calls in seen.values()), seen
+        assert gc.isenabled()
+
+
 async def test_reading_position_is_written_off_the_ui_thread(
         hf_endpoint: FakeHub, make_app: Any, disk_writes: DiskWrites) -> None:
     corpus = hf_endpoint.corpus

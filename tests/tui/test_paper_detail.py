@@ -356,3 +356,24 @@ async def test_linked_repos_are_wanted_once_the_cursor_rests() -> None:
         detail.show(record(id="2502.00001"), state=LibraryState(), linked=LinkedRepos())
         await pilot.pause(0.6)
         assert app.wanted == ["2502.16164"]  # papers whose repos are known are not asked for
+
+
+async def test_showing_the_paper_again_redraws_only_what_changed() -> None:
+    """A refresh shows the paper under the cursor again with new counts: its abstract, title
+    and authors are not laid out and wrapped again (tens of ms of the UI loop), the counts are."""
+    app = DetailApp()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(record(), state=LibraryState())
+        await pilot.pause()
+        before = {name: section(detail, name).content
+                  for name in ("title", "authors", "abstract", "keywords", "meta")}
+        detail.show(record(upvotes=47), state=LibraryState())
+        await pilot.pause()
+        for name in ("title", "authors", "abstract", "keywords"):
+            assert section(detail, name).content is before[name], name
+        assert section(detail, "meta").content is not before["meta"]
+        assert "▲ 47" in rendered(section(detail, "meta"))
+        detail.show(record(summary="Another abstract."), state=LibraryState())
+        await pilot.pause()
+        assert "Another abstract." in rendered(section(detail, "abstract"))
