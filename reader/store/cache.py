@@ -486,7 +486,10 @@ class PaperCache:
                 hit = shard.encoded.get(r.id) if shard.encoded is not None else None
                 if hit is not None:
                     encoded[r.id] = hit
-            self.derived.update(saved, written, doc_ids, encoded)  # the same step as the shards
+            # whole: every record is in this write, and every shard was written with it
+            whole = len(saved) == len(records) and len(written) == len(self._shards)
+            self.derived.update(saved, written, doc_ids, encoded,  # the same step as the shards
+                                whole=whole)
         if self._pending_complete:
             self._complete_saved_days(bool(written))
         if self._pending_index:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader.store.derived import schema, store
+from reader.store.derived.build import Build
 from reader.store.derived.bulk import BulkWriter
 from reader.store.record import Record
 from reader.tuning import gc_paused
@@ -33,7 +34,7 @@ class Keeper:
         # and a build takes a minute at 100k papers; then the next query builds it.
         self.build_on_write = False
         self._bulk = False  # between start_bulk() and end_bulk()
-        self._writer: BulkWriter | None = None  # its thread, once the store exists
+        self._writer: BulkWriter | None = None  # its thread, once the first batch came
 
     def _failed(self, what: str, err: Exception) -> None:
         self._report(f"Could not {what} the search store {self.path.name} ({err}); it will be "
@@ -95,13 +96,16 @@ class Keeper:
             with gc_paused():
                 store.rebuild(self.path, batches, total, progress, stamps, doc_ids)
         except store.NoFts5 as exc:
-            self.unavailable = str(exc)
-            self._report(f"Note: {exc}.")
+            self._no_fts5(exc)
             return False
         except (sqlite3.Error, OSError) as err:
             self._failed("build", err)
             return False
         return True
+
+    def _no_fts5(self, exc: store.NoFts5) -> None:
+        self.unavailable = str(exc)
+        self._report(f"Note: {exc}.")
 
     def _refresh(self, progress: store.Progress | None) -> bool:
         """Index again the shards that changed behind the store's back (writer lock held)."""
@@ -129,7 +133,9 @@ class Keeper:
         self._bulk = True
 
     def end_bulk(self) -> None:
-        """Wait until every batch is written and stop the thread (the lock still held)."""
+        """Wait until every batch is written and stop the thread (the lock still held); a
+        store the import built is put in place now (so a writer let in by a turn of the lock
+        finds it, see reader.store.cache.PaperCache.bulk_turn)."""
         self._bulk = False
         writer, self._writer = self._writer, None
         if writer is None:
@@ -139,17 +145,23 @@ class Keeper:
             self.ensure()  # what the update of the batch dropped after a failure would do
 
     def update(self, records: Sequence[Record], stamps: dict[str, str],
-               doc_ids: store.DocIds | None = None, encoded: store.Encoded | None = None
-               ) -> None:
+               doc_ids: store.DocIds | None = None, encoded: store.Encoded | None = None,
+               *, whole: bool = False) -> None:
         """Write the records just saved to the shards (``doc_ids``: where they lie in their
         shard; ``encoded``: their JSON as just written, see ``store.prepare``), and the shards'
         new versions (writer lock held). A missing store is rebuilt from the shards instead
-        (they hold these)."""
+        (they hold these); ``whole``: these records are all that the shards hold, so a missing
+        store is built from them without reading the shards."""
         writer = self._writer
         if writer is not None and not writer.failed:
             writer.put(store.prepare(records, doc_ids, encoded), stamps)
             return
-        if not store.usable(self.path):
+        usable = store.usable(self.path)
+        if self._bulk and writer is None and not usable and self.build_on_write \
+                and self.unavailable is None:
+            self._build_in_bulk(records, stamps, doc_ids, encoded, whole)
+            return
+        if not usable:
             if self.build_on_write:
                 self.ensure()
             return  # else left as it is: its shard versions tell what is missing
@@ -165,6 +177,34 @@ class Keeper:
                 conn.close()
         except (sqlite3.Error, OSError) as err:
             self._failed("update", err)
+
+    def _build_in_bulk(self, records: Sequence[Record], stamps: dict[str, str],
+                       doc_ids: store.DocIds | None, encoded: store.Encoded | None,
+                       whole: bool) -> None:
+        """The first write of a bulk import that found no usable store: a new one is built
+        (reader.store.derived.build) by the writer thread, from these records if they are
+        ``whole``, else from the shards, and every later batch of the import goes into it;
+        it is put in place by :meth:`end_bulk`."""
+        try:
+            build = Build(self.path)
+        except store.NoFts5 as exc:
+            self._no_fts5(exc)
+            return
+        except (sqlite3.Error, OSError) as err:
+            self._failed("build", err)
+            return
+        writer = self._writer = BulkWriter(self.path, lambda err: self._failed("build", err),
+                                           build)
+        if whole:
+            writer.put(store.prepare(records, doc_ids, encoded), stamps)
+            return
+        on_disk: dict[str, str] = {}
+        where: dict[str, int] = {}
+        batches, _total = store.shard_batches(self.papers_dir, on_disk, self._read, where)
+        with gc_paused():  # as in ensure()
+            for batch in batches:
+                writer.put(store.prepare(batch, where), {})
+        writer.put(store.Prepared(), on_disk)  # filled while the batches were read
 
     def reader(self) -> sqlite3.Connection:
         """A connection for queries (raises sqlite3.Error if the file cannot be opened)."""
