@@ -468,12 +468,17 @@ class PaperCache:
 
     def _flush_locked(self, records: dict[str, Record]) -> None:
         written: dict[str, str] = {}  # shard name -> version written
+        # The encoded records of each shard just written: saving the next shard may evict
+        # them from the shard (ENCODED_SHARDS), and the derived store wants them too.
+        made: dict[str, Encoded] = {}
         with gc_paused():
             for name in sorted(self._pending_shards):
                 shard = self._shards[name]
                 self._fold_disk(name, shard, records)
                 if self._save_shard(name, shard, records):
                     written[name] = ":".join(map(str, shard.seen or ()))
+                    if shard.encoded is not None:
+                        made[name] = shard.encoded
                     self._unsaved.difference_update(shard.doc_ids)
                 else:
                     self._unsaved.update(i for i in shard.doc_ids if i in self._pending_changed)
@@ -481,9 +486,9 @@ class PaperCache:
         if saved or written:
             doc_ids, encoded = {}, {}
             for r in saved:
-                shard = self._shards[shard_of(r.id)]
-                doc_ids[r.id] = shard.doc_ids[r.id]
-                hit = shard.encoded.get(r.id) if shard.encoded is not None else None
+                name = shard_of(r.id)
+                doc_ids[r.id] = self._shards[name].doc_ids[r.id]
+                hit = made[name].get(r.id) if name in made else None
                 if hit is not None:
                     encoded[r.id] = hit
             # whole: every record is in this write, and every shard was written with it
