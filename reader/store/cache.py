@@ -416,12 +416,15 @@ class PaperCache:
         """Between two batches of :meth:`bulk`: once the lock has been held for BULK_LOCK_HOLD
         seconds, finish the derived store's writes and release the lock for a moment, so that
         another writer (the app's refresh, a sync) waits no longer than that, then take it
-        again."""
+        again. (A store the import is building stays open: see Keeper.pause_bulk.)"""
         if self._bulk_since is None or time.monotonic() - self._bulk_since < BULK_LOCK_HOLD:
             return
-        self._bulk_unlock()
+        gap = self.derived.pause_bulk()  # waits for the writes (raises a bug of the thread)
+        self._bulk_since = None
+        self._writer.release()
         time.sleep(BULK_LOCK_GAP)
         self._bulk_lock()
+        self.derived.resume_bulk(gap, locked=self._bulk_since is not None)
 
     def _bulk_lock(self) -> None:
         try:

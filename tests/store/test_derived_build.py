@@ -143,3 +143,70 @@ def test_an_import_killed_while_building_the_store_leaves_none_and_it_is_rebuilt
     finally:
         conn.close()
     assert store.usable(path) and not temp_path(path).exists()
+
+
+def test_a_turn_of_the_lock_that_nobody_takes_leaves_the_build_going(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.store import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "BULK_LOCK_HOLD", 0.0)  # a turn after every batch
+    monkeypatch.setattr(cache_module, "BULK_LOCK_GAP", 0.0)
+    cache = _writer(tmp_path)
+    path = tmp_path / schema.FILE_NAME
+    with cache.bulk():
+        for month in ("2609", "2610", "2611"):
+            with cache.batch():
+                cache.merge(_papers(month, 3, "alpha"), listed_on=f"2026-{month[2:]}-02",
+                            now=T0)
+            cache.bulk_turn()
+            assert not store.usable(path) and temp_path(path).exists()  # still being built
+    assert cache.problems == []
+    assert store.usable(path) and not temp_path(path).exists()
+    assert len(_ids(tmp_path, "alpha")) == 9
+
+
+@pytest.mark.parametrize("builds", [False, True])  # the app's refresh; a sync (builds a store)
+def test_what_another_writer_saves_during_a_turn_is_in_the_store_the_import_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builds: bool
+) -> None:
+    import threading
+
+    from reader.store import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "BULK_LOCK_HOLD", 0.0)
+    cache = _writer(tmp_path)
+    other = PaperCache(tmp_path / "papers")  # another process's cache
+    other.derived.build_on_write = builds
+    done = threading.Event()
+
+    def write_meanwhile() -> None:
+        # Into a month the import writes again after the turn (its shard is then folded in).
+        other.merge([Paper("2610.00100", title="gamma between")], listed_on="2026-10-05",
+                    now=T0)
+        done.set()
+
+    with cache.bulk():
+        with cache.batch():
+            cache.merge(_papers("2609", 3, "alpha"), listed_on="2026-09-02", now=T0)
+        writer = threading.Thread(target=write_meanwhile)
+        writer.start()
+        threading.Event().wait(0.2)
+        assert not done.is_set()  # it waits for the lock that bulk() holds
+        cache.bulk_turn()  # lets it in
+        assert done.wait(10)
+        writer.join(10)
+        for month in ("2610", "2611"):
+            with cache.batch():
+                cache.merge(_papers(month, 3, "alpha"), listed_on=f"2026-{month[2:]}-06",
+                            now=T0)
+    assert cache.problems == [] and other.problems == []
+    path = tmp_path / schema.FILE_NAME
+    assert store.usable(path) and not temp_path(path).exists()
+    conn = sqlite3.connect(path)
+    try:  # nothing stale left for a later start to index again
+        assert PaperCache(tmp_path / "papers").derived._stale(conn) == {}
+    finally:
+        conn.close()
+    assert _ids(tmp_path, "gamma") == ["2610.00100"]
+    assert len(_ids(tmp_path, "alpha")) == 9

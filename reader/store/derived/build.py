@@ -36,6 +36,7 @@ class Build:
         self.tmp = temp_path(path)
         store.remove(self.tmp)
         self.conn: sqlite3.Connection | None = None
+        self._inode: tuple[int, int] | None = None  # the file's, once made: see _ours()
         try:
             conn = self.conn = sqlite3.connect(self.tmp, check_same_thread=False)
             if not schema.has_fts5(conn):
@@ -47,6 +48,7 @@ class Build:
             schema.create(conn)
             with conn:  # one FTS segment per batch (see BUILD_HASHSIZE)
                 store.set_hashsize(conn, store.BUILD_HASHSIZE)
+            self._inode = _inode(self.tmp)
         except BaseException:
             self.abandon()
             raise
@@ -67,6 +69,8 @@ class Build:
             conn.execute("PRAGMA journal_mode = DELETE")  # readers set WAL again
             conn.close()
             self.conn = None
+            if not self._ours():
+                raise FileNotFoundError(f"{self.tmp.name} was replaced while it was built")
             store.remove(self.path)
             os.replace(self.tmp, self.path)
         except BaseException:
@@ -74,9 +78,24 @@ class Build:
             raise
 
     def abandon(self) -> None:
-        """Close and delete the temporary file (the store at ``path`` is left as it is)."""
+        """Close and delete the temporary file (the store at ``path`` is left as it is); a file
+        of that name that another writer's build made meanwhile is left alone."""
         if self.conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.close()
             self.conn = None
-        store.remove(self.tmp)
+        if self._inode is None or self._ours():
+            store.remove(self.tmp)
+
+    def _ours(self) -> bool:
+        """Whether the temporary file is still the one this build made: while an import lets
+        the cache's lock go for a moment, another writer may rebuild the store in its place."""
+        return self._inode is not None and _inode(self.tmp) == self._inode
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino

@@ -42,6 +42,7 @@ class BulkWriter:
                  build: Build | None = None) -> None:
         self.path = path
         self._build = build  # owned by the writer thread from now on
+        self._keep = True  # put the build in place at close (set by close())
         self._on_failure = failed
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
         self._failed = threading.Event()  # set only once on_failure has run
@@ -66,8 +67,15 @@ class BulkWriter:
         self._raise_crash()
         self._jobs.put((rows, stamps))
 
-    def close(self) -> None:
-        """Wait until every queued batch is written (or dropped), then stop the thread."""
+    @property
+    def building(self) -> bool:
+        """True while writing a new store (not yet in place, and no write failed)."""
+        return self._build is not None
+
+    def close(self, *, finish: bool = True) -> None:
+        """Wait until every queued batch is written (or dropped), then stop the thread; a new
+        store is put in place, or with ``finish=False`` deleted."""
+        self._keep = finish
         self._jobs.put(None)
         self._thread.join()
         self._raise_crash()
@@ -99,8 +107,8 @@ class BulkWriter:
         new store in place, if every batch reached it."""
         if self._build is not None:
             build, self._build = self._build, None
-            if self._failed.is_set() or self._crash is not None:
-                build.abandon()  # lacking a batch: the next use builds the store anew
+            if self._failed.is_set() or self._crash is not None or not self._keep:
+                build.abandon()  # lacking a batch, or not wanted: the store is built anew
                 return
             try:
                 build.finish()

@@ -8,15 +8,31 @@ reported, the file is deleted, and the next use rebuilds it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader.store.derived import schema, store
 from reader.store.derived.build import Build
+from reader.store.derived.build import temp_path as build_path
 from reader.store.derived.bulk import BulkWriter
 from reader.store.record import Record
 from reader.tuning import gc_paused
+
+# What tells whether another writer came in during a turn of the lock (Keeper.pause_bulk).
+Gap = tuple[dict[str, str], tuple[int, ...] | None, tuple[int, ...] | None]
+
+
+def _identity(path: Path, *, full: bool = False) -> tuple[int, ...] | None:
+    """The file's device and inode (and with ``full`` its size and mtime); None if absent."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    if full:
+        return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+    return info.st_dev, info.st_ino
 
 
 class Keeper:
@@ -143,6 +159,42 @@ class Keeper:
         writer.close()
         if writer.dropped and self.build_on_write and not store.usable(self.path):
             self.ensure()  # what the update of the batch dropped after a failure would do
+
+    def pause_bulk(self) -> Gap | None:
+        """Before the cache lets its lock go for a moment in a bulk import (PaperCache.bulk_turn):
+        as :meth:`end_bulk`, except that a store the import is building stays open and
+        unfinished (no one else sees it). Returns what :meth:`resume_bulk` compares to tell
+        whether another writer came in meanwhile (None: nothing to resume)."""
+        writer = self._writer
+        if writer is None or not writer.building:
+            self.end_bulk()
+            return None
+        return self._outside()
+
+    def resume_bulk(self, gap: Gap | None, *, locked: bool) -> None:
+        """After :meth:`pause_bulk`, ``locked`` if the lock is held again. If no other writer
+        came, the build goes on; else it is put in place (or dropped, if another writer built
+        the store meanwhile) and what the other writer saved is indexed (see ensure)."""
+        if gap is None:
+            return
+        writer = self._writer
+        if writer is None:  # pragma: no cover - pause_bulk kept it
+            return
+        if locked and self._outside() == gap:
+            return  # the shards are as the build knows them: it goes on
+        self._writer = None
+        ours = gap[2] is not None and _identity(build_path(self.path)) == gap[2]
+        writer.close(finish=locked and ours)  # theirs replaced ours: it has all we wrote
+        if not locked:
+            self._bulk = False  # batch by batch from now on: each flush updates the store
+            return
+        self.ensure()  # index the shards they wrote (and build the store if there is none)
+
+    def _outside(self) -> Gap:
+        """What another writer changes: the version of each shard, the store's file, and the
+        file of the store being built (which the writer thread changes, but not its inode)."""
+        tmp = _identity(build_path(self.path))
+        return self._on_disk(), _identity(self.path, full=True), tmp
 
     def update(self, records: Sequence[Record], stamps: dict[str, str],
                doc_ids: store.DocIds | None = None, encoded: store.Encoded | None = None,
