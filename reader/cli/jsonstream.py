@@ -33,6 +33,15 @@ class BadJSON(ValueError):
     """The input is not a JSON array or JSON lines; the message says where."""
 
 
+class BadLine(BadJSON):
+    """Line ``line`` of JSON lines is not valid JSON (``detail`` says why)."""
+
+    def __init__(self, line: int, detail: str) -> None:
+        super().__init__(f"line {line} is not valid JSON ({detail})")
+        self.line = line
+        self.detail = detail
+
+
 def iter_values(stream: IO[bytes]) -> Iterator[Any]:
     """Yield each element of a top-level JSON array, or each line's value of JSON lines.
 
@@ -51,12 +60,19 @@ def iter_values(stream: IO[bytes]) -> Iterator[Any]:
         raise BadJSON("expected a JSON array or JSON lines (objects, one per line)")
 
 
+def iter_lines(stream: IO[bytes]) -> Iterator[Any]:
+    """Yield the value of each line of JSON lines read from the middle of a file (just after a
+    line break): as :func:`iter_values` would, but line numbers count from there and a first
+    line that is not JSON is an error (it cannot be the start of one pretty-printed object)."""
+    yield from _lines(_Chars(stream, "utf-8"), whole_document=False)
+
+
 class _Chars:
     """Incremental UTF-8 decoding of a binary stream into a sliding text buffer."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], encoding: str = "utf-8-sig") -> None:
         self.stream = stream
-        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.decoder = codecs.getincrementaldecoder(encoding)()
         self.buf = ""
         self.eof = False
 
@@ -143,7 +159,7 @@ def _expect_end(reader: _Chars, pos: int) -> None:
             return
 
 
-def _lines(reader: _Chars) -> Iterator[Any]:
+def _lines(reader: _Chars, whole_document: bool = True) -> Iterator[Any]:
     lineno = 0
     values = 0
     pos = 0  # start of the next line in reader.buf (no slicing per line: lines are many)
@@ -167,11 +183,11 @@ def _lines(reader: _Chars) -> Iterator[Any]:
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            if values == 0:
+            if values == 0 and whole_document:
                 # Not JSON lines after all: maybe one pretty-printed object.
                 yield _one_document(reader, line + "\n" + reader.buf[pos:], str(exc))
                 return
-            raise BadJSON(f"line {lineno} is not valid JSON ({exc})") from None
+            raise BadLine(lineno, str(exc)) from None
         values += 1
         yield value
 

@@ -420,12 +420,15 @@ class PaperCache:
         """Between two batches of :meth:`bulk`: once the lock has been held for BULK_LOCK_HOLD
         seconds, finish the derived store's writes and release the lock for a moment, so that
         another writer (the app's refresh, a sync) waits no longer than that, then take it
-        again."""
+        again. (A store the import is building stays open: see Keeper.pause_bulk.)"""
         if self._bulk_since is None or time.monotonic() - self._bulk_since < BULK_LOCK_HOLD:
             return
-        self._bulk_unlock()
+        gap = self.derived.pause_bulk()  # waits for the writes (raises a bug of the thread)
+        self._bulk_since = None
+        self._writer.release()
         time.sleep(BULK_LOCK_GAP)
         self._bulk_lock()
+        self.derived.resume_bulk(gap, locked=self._bulk_since is not None)
 
     def _bulk_lock(self) -> None:
         try:
@@ -481,11 +484,16 @@ class PaperCache:
 
     def _write_pending(self, records: dict[str, Record]) -> None:
         written: dict[str, str] = {}  # shard name -> version written
+        # The encoded records of each shard just written: saving the next shard may evict
+        # them from the shard (ENCODED_SHARDS), and the derived store wants them too.
+        made: dict[str, Encoded] = {}
         for name in sorted(self._pending_shards):
             shard = self._shards[name]
             self._fold_disk(name, shard, records)
             if self._save_shard(name, shard, records):
                 written[name] = ":".join(map(str, shard.seen or ()))
+                if shard.encoded is not None:
+                    made[name] = shard.encoded
                 self._unsaved.difference_update(shard.doc_ids)
             else:
                 self._unsaved.update(i for i in shard.doc_ids if i in self._pending_changed)
@@ -493,12 +501,15 @@ class PaperCache:
         if saved or written:
             doc_ids, encoded = {}, {}
             for r in saved:
-                shard = self._shards[shard_of(r.id)]
-                doc_ids[r.id] = shard.doc_ids[r.id]
-                hit = shard.encoded.get(r.id) if shard.encoded is not None else None
+                name = shard_of(r.id)
+                doc_ids[r.id] = self._shards[name].doc_ids[r.id]
+                hit = made[name].get(r.id) if name in made else None
                 if hit is not None:
                     encoded[r.id] = hit
-            self.derived.update(saved, written, doc_ids, encoded)  # the same step as the shards
+            # whole: every record is in this write, and every shard was written with it
+            whole = len(saved) == len(records) and len(written) == len(self._shards)
+            self.derived.update(saved, written, doc_ids, encoded,  # the same step as the shards
+                                whole=whole)
         if self._pending_complete:
             self._complete_saved_days(bool(written))
         if self._pending_index:

@@ -95,13 +95,13 @@ def test_a_rebuild_runs_without_the_cyclic_collector(
     cache = PaperCache(tmp_path / "papers")
     cache.merge(papers(3), listed_on="2026-11-20", now=T0)
     seen: list[bool] = []
-    real = store.write
+    real = store.prepare
 
-    def spy(*args: object, **kw: object) -> int:
-        seen.append(gc.isenabled())
+    def spy(*args: object, **kw: object) -> store.Prepared:
+        seen.append(gc.isenabled())  # each batch's rows are made here
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "write", spy)
+    monkeypatch.setattr(store, "prepare", spy)
     assert gc.isenabled()
     cache.search_store().close()
     assert seen and not any(seen) and gc.isenabled()
@@ -162,7 +162,7 @@ def test_shards_written_behind_the_stores_back_are_indexed_again(
     assert ids(cache, "alpha") != []
     # an older paper-reader (or a crash between the two writes) changes the shards only
     with monkeypatch.context() as patch:
-        patch.setattr(Keeper, "update", lambda self, *args: None)
+        patch.setattr(Keeper, "update", lambda self, *args, **kw: None)
         old = PaperCache(tmp_path / "papers")
         old.merge([Paper("2611.00002", title="delta renamed"), Paper("2611.00077", title="delta")],
                   listed_on="2026-11-21", now=T1)

@@ -4,7 +4,8 @@ A bulk import spends about as long inside SQLite (FTS5 indexing, which releases 
 Python (parsing, merging, encoding shards, preparing rows): handing each batch's write to this
 thread lets the two overlap on two cores. Batches are written in the order given, one
 transaction each, exactly as :func:`reader.store.derived.store.write` would; at most one waits
-while one is written, so memory stays bounded.
+while one is written, so memory stays bounded. When the import found no store, they are
+written into a new one built beside it (reader.store.derived.build), put in place on close.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader.store.derived import store
+from reader.store.derived.build import Build
 
 Job = tuple[store.Prepared, dict[str, str]]
 # One FTS5 segment per transaction, as a rebuild does (store.BUILD_HASHSIZE): at 100k papers,
@@ -26,7 +28,8 @@ BULK_HASHSIZE = store.BUILD_HASHSIZE
 
 
 class BulkWriter:
-    """Writes into the store at ``path`` from its own thread until :meth:`close`.
+    """Writes into the store at ``path`` from its own thread until :meth:`close`; or, given a
+    ``build``, into that new store, which :meth:`close` puts in place (unless a batch was lost).
 
     A SQLite or OS error is handed to ``failed(err)`` (from the writer thread, once the
     connection is closed) and every later batch is dropped: :attr:`failed` tells the caller to
@@ -35,8 +38,11 @@ class BulkWriter:
     :meth:`put` or by :meth:`close`.
     """
 
-    def __init__(self, path: Path, failed: Callable[[Exception], None]) -> None:
+    def __init__(self, path: Path, failed: Callable[[Exception], None],
+                 build: Build | None = None) -> None:
         self.path = path
+        self._build = build  # owned by the writer thread from now on
+        self._keep = True  # put the build in place at close (set by close())
         self._on_failure = failed
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
         self._failed = threading.Event()  # set only once on_failure has run
@@ -61,8 +67,15 @@ class BulkWriter:
         self._raise_crash()
         self._jobs.put((rows, stamps))
 
-    def close(self) -> None:
-        """Wait until every queued batch is written (or dropped), then stop the thread."""
+    @property
+    def building(self) -> bool:
+        """True while writing a new store (not yet in place, and no write failed)."""
+        return self._build is not None
+
+    def close(self, *, finish: bool = True) -> None:
+        """Wait until every queued batch is written (or dropped), then stop the thread; a new
+        store is put in place, or with ``finish=False`` deleted."""
+        self._keep = finish
         self._jobs.put(None)
         self._thread.join()
         self._raise_crash()
@@ -85,14 +98,26 @@ class BulkWriter:
                     self._crash = exc
         finally:
             try:
-                if self._conn is not None:
-                    self._end()
+                self._end()
             except BaseException as exc:  # a bug: raised again by close()
                 self._crash = self._crash or exc
 
     def _end(self) -> None:
-        """Put the FTS setting back (see BULK_HASHSIZE) and close the connection."""
-        assert self._conn is not None
+        """Put the FTS setting back (see BULK_HASHSIZE) and close the connection; or put the
+        new store in place, if every batch reached it."""
+        if self._build is not None:
+            build, self._build = self._build, None
+            if self._failed.is_set() or self._crash is not None or not self._keep:
+                build.abandon()  # lacking a batch, or not wanted: the store is built anew
+                return
+            try:
+                build.finish()
+            except (sqlite3.Error, OSError) as err:  # the build is abandoned
+                self._on_failure(err)
+                self._failed.set()
+            return
+        if self._conn is None:
+            return
         try:
             with self._conn:
                 store.set_hashsize(self._conn, None)
@@ -106,6 +131,15 @@ class BulkWriter:
         self._conn = None
 
     def _write(self, job: Job) -> None:
+        if self._build is not None:
+            try:
+                self._build.write(*job)
+            except (sqlite3.Error, OSError) as err:
+                self._build.abandon()
+                self._build = None
+                self._on_failure(err)
+                self._failed.set()
+            return
         try:
             if self._conn is None:
                 self._conn = store.connect(self.path)

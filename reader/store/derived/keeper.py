@@ -8,14 +8,31 @@ reported, the file is deleted, and the next use rebuilds it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader.store.derived import schema, store
+from reader.store.derived.build import Build
+from reader.store.derived.build import temp_path as build_path
 from reader.store.derived.bulk import BulkWriter
 from reader.store.record import Record
 from reader.tuning import gc_paused
+
+# What tells whether another writer came in during a turn of the lock (Keeper.pause_bulk).
+Gap = tuple[dict[str, str], tuple[int, ...] | None, tuple[int, ...] | None]
+
+
+def _identity(path: Path, *, full: bool = False) -> tuple[int, ...] | None:
+    """The file's device and inode (and with ``full`` its size and mtime); None if absent."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    if full:
+        return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+    return info.st_dev, info.st_ino
 
 
 class Keeper:
@@ -33,7 +50,7 @@ class Keeper:
         # and a build takes a minute at 100k papers; then the next query builds it.
         self.build_on_write = False
         self._bulk = False  # between start_bulk() and end_bulk()
-        self._writer: BulkWriter | None = None  # its thread, once the store exists
+        self._writer: BulkWriter | None = None  # its thread, once the first batch came
 
     def _failed(self, what: str, err: Exception) -> None:
         self._report(f"Could not {what} the search store {self.path.name} ({err}); it will be "
@@ -95,13 +112,16 @@ class Keeper:
             with gc_paused():
                 store.rebuild(self.path, batches, total, progress, stamps, doc_ids)
         except store.NoFts5 as exc:
-            self.unavailable = str(exc)
-            self._report(f"Note: {exc}.")
+            self._no_fts5(exc)
             return False
         except (sqlite3.Error, OSError) as err:
             self._failed("build", err)
             return False
         return True
+
+    def _no_fts5(self, exc: store.NoFts5) -> None:
+        self.unavailable = str(exc)
+        self._report(f"Note: {exc}.")
 
     def _refresh(self, progress: store.Progress | None) -> bool:
         """Index again the shards that changed behind the store's back (writer lock held)."""
@@ -129,7 +149,9 @@ class Keeper:
         self._bulk = True
 
     def end_bulk(self) -> None:
-        """Wait until every batch is written and stop the thread (the lock still held)."""
+        """Wait until every batch is written and stop the thread (the lock still held); a
+        store the import built is put in place now (so a writer let in by a turn of the lock
+        finds it, see reader.store.cache.PaperCache.bulk_turn)."""
         self._bulk = False
         writer, self._writer = self._writer, None
         if writer is None:
@@ -138,18 +160,60 @@ class Keeper:
         if writer.dropped and self.build_on_write and not store.usable(self.path):
             self.ensure()  # what the update of the batch dropped after a failure would do
 
+    def pause_bulk(self) -> Gap | None:
+        """Before the cache lets its lock go for a moment in a bulk import (PaperCache.bulk_turn):
+        as :meth:`end_bulk`, except that a store the import is building stays open and
+        unfinished (no one else sees it). Returns what :meth:`resume_bulk` compares to tell
+        whether another writer came in meanwhile (None: nothing to resume)."""
+        writer = self._writer
+        if writer is None or not writer.building:
+            self.end_bulk()
+            return None
+        return self._outside()
+
+    def resume_bulk(self, gap: Gap | None, *, locked: bool) -> None:
+        """After :meth:`pause_bulk`, ``locked`` if the lock is held again. If no other writer
+        came, the build goes on; else it is put in place (or dropped, if another writer built
+        the store meanwhile) and what the other writer saved is indexed (see ensure)."""
+        if gap is None:
+            return
+        writer = self._writer
+        if writer is None:  # pragma: no cover - pause_bulk kept it
+            return
+        if locked and self._outside() == gap:
+            return  # the shards are as the build knows them: it goes on
+        self._writer = None
+        ours = gap[2] is not None and _identity(build_path(self.path)) == gap[2]
+        writer.close(finish=locked and ours)  # theirs replaced ours: it has all we wrote
+        if not locked:
+            self._bulk = False  # batch by batch from now on: each flush updates the store
+            return
+        self.ensure()  # index the shards they wrote (and build the store if there is none)
+
+    def _outside(self) -> Gap:
+        """What another writer changes: the version of each shard, the store's file, and the
+        file of the store being built (which the writer thread changes, but not its inode)."""
+        tmp = _identity(build_path(self.path))
+        return self._on_disk(), _identity(self.path, full=True), tmp
+
     def update(self, records: Sequence[Record], stamps: dict[str, str],
-               doc_ids: store.DocIds | None = None, encoded: store.Encoded | None = None
-               ) -> None:
+               doc_ids: store.DocIds | None = None, encoded: store.Encoded | None = None,
+               *, whole: bool = False) -> None:
         """Write the records just saved to the shards (``doc_ids``: where they lie in their
         shard; ``encoded``: their JSON as just written, see ``store.prepare``), and the shards'
         new versions (writer lock held). A missing store is rebuilt from the shards instead
-        (they hold these)."""
+        (they hold these); ``whole``: these records are all that the shards hold, so a missing
+        store is built from them without reading the shards."""
         writer = self._writer
         if writer is not None and not writer.failed:
             writer.put(store.prepare(records, doc_ids, encoded), stamps)
             return
-        if not store.usable(self.path):
+        usable = store.usable(self.path)
+        if self._bulk and writer is None and not usable and self.build_on_write \
+                and self.unavailable is None:
+            self._build_in_bulk(records, stamps, doc_ids, encoded, whole)
+            return
+        if not usable:
             if self.build_on_write:
                 self.ensure()
             return  # else left as it is: its shard versions tell what is missing
@@ -165,6 +229,34 @@ class Keeper:
                 conn.close()
         except (sqlite3.Error, OSError) as err:
             self._failed("update", err)
+
+    def _build_in_bulk(self, records: Sequence[Record], stamps: dict[str, str],
+                       doc_ids: store.DocIds | None, encoded: store.Encoded | None,
+                       whole: bool) -> None:
+        """The first write of a bulk import that found no usable store: a new one is built
+        (reader.store.derived.build) by the writer thread, from these records if they are
+        ``whole``, else from the shards, and every later batch of the import goes into it;
+        it is put in place by :meth:`end_bulk`."""
+        try:
+            build = Build(self.path)
+        except store.NoFts5 as exc:
+            self._no_fts5(exc)
+            return
+        except (sqlite3.Error, OSError) as err:
+            self._failed("build", err)
+            return
+        writer = self._writer = BulkWriter(self.path, lambda err: self._failed("build", err),
+                                           build)
+        if whole:
+            writer.put(store.prepare(records, doc_ids, encoded), stamps)
+            return
+        on_disk: dict[str, str] = {}
+        where: dict[str, int] = {}
+        batches, _total = store.shard_batches(self.papers_dir, on_disk, self._read, where)
+        with gc_paused():  # as in ensure()
+            for batch in batches:
+                writer.put(store.prepare(batch, where), {})
+        writer.put(store.Prepared(), on_disk)  # filled while the batches were read
 
     def reader(self) -> sqlite3.Connection:
         """A connection for queries (raises sqlite3.Error if the file cannot be opened)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zlib
 from typing import Any
 
@@ -64,23 +63,28 @@ def signature(parts: list[tuple[int, str]]) -> int:
     return zlib.crc32("".join([f"{col}\x00{text}\x01" for col, text in parts]).encode())
 
 
-_BIT = {c: 1 << i for i, c in enumerate(INITIALS)}
-# The first character of every word of a unit as the FTS tokenizer splits it: ASCII text at
-# anything but a letter or digit (and lower-cased), folded non-ASCII text at its spaces.
-_ASCII_INITIAL = re.compile(r"(?<![a-z0-9])[a-z0-9]")
-_WORD_INITIAL = re.compile(r"(?<!\S)\S")
+_BIT = {ord(c): 1 << i for i, c in enumerate(INITIALS)}
+# ASCII text as the FTS ascii tokenizer splits it: letters lower-cased, every byte that is not a
+# letter or digit a space (then bytes.split() gives its words).
+_ASCII_WORDS = bytes(
+    (c | 0x20 if chr(c).isalpha() else c) if chr(c).isascii() and chr(c).isalnum() else 0x20
+    for c in range(256))
 ANY_COLUMNS = (0, 1, 2, 3)  # title, author, abstract, kw: what a bare word searches
 
 
 def initials(parts: list[tuple[int, str]]) -> int:
-    """The papers.initials bits of a record's units (see schema)."""
-    found: set[str] = set()
+    """The papers.initials bits of a record's units (see schema): the first character of every
+    word of a unit, as the FTS tokenizer splits it (folded non-ASCII text: at its spaces)."""
+    # One pass over all the ASCII units joined (a space between them starts a word either
+    # way), through bytes.translate: a regex search per unit cost ~0.1 ms a record.
+    plain: list[str] = []
+    folded: list[str] = []
     for col, text in parts:
         if col in ANY_COLUMNS:
-            if text.isascii():
-                found.update(_ASCII_INITIAL.findall(text.lower()))
-            else:
-                found.update(_WORD_INITIAL.findall(text))
+            (plain if text.isascii() else folded).append(text)
+    found = {word[0] for word in " ".join(plain).encode().translate(_ASCII_WORDS).split()}
+    if folded:
+        found.update({ord(word[0]) for word in " ".join(folded).split()})
     bits = 0
     for c in found:
         bits |= _BIT.get(c, 0)

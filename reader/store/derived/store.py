@@ -244,33 +244,18 @@ def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
     half-built store and a crash leaves nothing that looks usable. Raises NoFts5, sqlite3.Error
     or OSError (the temporary file is then removed).
     """
-    tmp = path.with_name(f".{path.name}.building")
-    remove(tmp)
+    from reader.store.derived.build import Build
+
+    build = Build(path)
     try:
-        conn = sqlite3.connect(tmp)
-        try:
-            if not schema.has_fts5(conn):
-                raise NoFts5()
-            conn.execute("PRAGMA journal_mode = OFF")  # a crash leaves a temp file, unused
-            conn.execute("PRAGMA synchronous = OFF")
-            schema.create(conn)
-            with conn:  # one FTS segment per batch (see BUILD_HASHSIZE)
-                set_hashsize(conn, BUILD_HASHSIZE)
-            for done, batch in enumerate(batches, 1):
-                write(conn, batch, doc_ids=doc_ids)
-                if progress is not None:
-                    progress(done, total)
-            write(conn, [], stamps)  # filled while the batches were read
-            with conn:
-                set_hashsize(conn, None)
-                conn.execute("INSERT INTO meta VALUES ('complete', '1')")
-            conn.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            conn.close()
-        remove(path)
-        os.replace(tmp, path)
+        for done, batch in enumerate(batches, 1):
+            build.write(prepare(batch, doc_ids))
+            if progress is not None:
+                progress(done, total)
+        build.write(Prepared(), stamps)  # filled while the batches were read
+        build.finish()
     except BaseException:
-        remove(tmp)
+        build.abandon()
         raise
 
 
