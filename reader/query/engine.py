@@ -135,6 +135,12 @@ class Engine:
         does not: call it in a thread once the caller's records are given."""
         self._table()
 
+    @property
+    def prepared(self) -> bool:
+        """True once the rowid table and columns were read (:meth:`prepare`, or a query):
+        from then on a keystroke is answered without reading them."""
+        return self._rowids is not None
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

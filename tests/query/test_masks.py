@@ -51,7 +51,9 @@ def test_counts_dates_and_flags_ask_sqlite_nothing_once_the_columns_are_read() -
     recs = _papers()
     ids = [r.id for r in recs]
     with engine_over(recs) as engine:
+        assert not engine.prepared
         engine.prepare()
+        assert engine.prepared
         with statements(engine) as seen:
             assert engine.filter(parse("upvotes:>=10 has:code"), Context(), ids) == \
                 ["2611.00001", "2611.00003"]
