@@ -231,9 +231,7 @@ class Engine:
         kept = self._lookup(candidates, table)
         excluded = 0
         if exclude:
-            rid_of = table.rid_of
-            out = table.columns.marks(np.array(
-                [rid for rid in (rid_of.get(pid, 0) for pid in exclude) if rid], dtype=np.intp))
+            out = table.columns.marks_of(exclude, table.rid_of)
             excluded = int(np.count_nonzero((mask & out)[kept.positions]))
             mask &= ~out
         chosen = mask[kept.positions]

@@ -95,6 +95,11 @@ class Columns:
                   "trending": "trend"}[key]
         return np.nan_to_num(self.number[column], nan=-1.0)
 
+    def marks_of(self, ids: Iterable[str], rid_of: dict[str, int]) -> Mask:
+        """A mask holding True at the rowids of ``ids`` (those the store has: ``rid_of``)."""
+        rids = [rid for rid in (rid_of.get(pid, 0) for pid in ids) if rid]
+        return self.marks(np.array(rids, dtype=np.intp))
+
     def marks(self, rids: npt.NDArray[np.intp]) -> Mask:
         """A mask holding True at ``rids`` (rowids beyond the table are papers committed since
         it was read: the caller reads it again)."""
@@ -172,9 +177,7 @@ class Evaluator:
         return out
 
     def _ids(self, ids: Iterable[str]) -> Mask:
-        rid_of = self.rid_of
-        rids = [rid for rid in (rid_of.get(pid, 0) for pid in ids) if rid]
-        return self.columns.marks(np.array(rids, dtype=np.intp))
+        return self.columns.marks_of(ids, self.rid_of)
 
     def _flag(self, node: Flag) -> Mask:
         c, lib, name = self.columns, self.ctx.library, node.name
