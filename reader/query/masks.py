@@ -203,6 +203,9 @@ class Evaluator:
         return self.columns.marks(self._sql(where, compiler.params))
 
 
+_RUN_ITEMS = 10  # take() copies runs of this many kept items on average, or more, as slices
+
+
 def by_value(chosen: Mask, positions: npt.NDArray[np.intp],
              values: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
     """The indices of the ``chosen`` candidates stably sorted by ``values`` (per rowid; a
@@ -215,11 +218,22 @@ def take(items: Sequence[Any], picked: npt.NDArray[Any]) -> list[Any]:
     """The ``items`` that ``picked`` names: a mask over them (kept in their order), or their
     indices in the order wanted. Done in C over the Python list, touching as few items as it
     can (at 10^5 papers each touch of a scattered object is a cache miss; an object array's
-    gather plus its ``tolist`` touched every kept one twice, 25 ms): ``itertools.compress``
+    gather plus its ``tolist`` touched every kept one twice, 25 ms).
+
+    A mask whose kept items lie in long runs (a broad query: ``the``, ``tr``, ``is:unread``)
+    is copied a run at a time, as slices: 2-5 ms for 100,000 items where ``compress``, which
+    steps through every item and every flag, took 9-12 ms. Otherwise ``itertools.compress``
     touches every item once, kept or not, and ``itemgetter`` plus ``list`` every kept item
     twice, so the first when more than half are kept."""
     if picked.dtype == np.bool_:
-        if 2 * int(np.count_nonzero(picked)) > len(items):
+        kept = int(np.count_nonzero(picked))
+        edges = np.flatnonzero(np.diff(picked, prepend=False, append=False)).tolist()
+        if len(edges) * _RUN_ITEMS <= 2 * kept:  # each run starts and ends at an edge
+            out: list[Any] = []
+            for start, end in zip(edges[::2], edges[1::2], strict=True):
+                out += items[start:end]
+            return out
+        if 2 * kept > len(items):
             return list(compress(items, picked.tolist()))
         picked = np.flatnonzero(picked)
     indices = picked.tolist()

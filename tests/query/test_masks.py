@@ -92,6 +92,28 @@ def test_take_keeps_the_order_whichever_way_it_gathers() -> None:
     assert take(items, np.zeros(10, dtype=np.bool_)) == []
 
 
+
+@pytest.mark.parametrize("density", [0.0, 0.05, 0.5, 0.9, 0.99, 1.0])
+@pytest.mark.parametrize("runs", [False, True])
+def test_take_by_mask_keeps_exactly_the_masked_items(density: float, runs: bool) -> None:
+    """Whether the kept items lie in long runs (copied as slices) or are scattered (compress
+    or indices), the same items in the same order."""
+    import random
+
+    import numpy as np
+
+    from reader.query.masks import take
+
+    rng = random.Random(f"{density}-{runs}")
+    items = [f"p{i}" for i in range(2000)]
+    if runs:  # blocks of 50 kept or dropped together
+        flags = [flag for _ in range(40) for flag in [rng.random() < density] * 50]
+    else:
+        flags = [rng.random() < density for _ in items]
+    picked = np.array(flags, dtype=np.bool_)
+    assert take(items, picked) == [item for item, flag in zip(items, flags) if flag]
+    assert take(tuple(items), picked) == [item for item, flag in zip(items, flags) if flag]
+
 def test_two_threads_asking_at_once_read_the_columns_once(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """After a reload the rules' worker and the first filter both need the columns: the one
