@@ -25,8 +25,8 @@ from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.trending import best_recent_rank
 
-# Fields a bare word searches.
-ANY_FIELDS = ("title", "author", "abstract", "kw")
+# Fields a bare word searches: every one the FTS index has (``meta`` finds Meta's papers too).
+ANY_FIELDS = ("title", "author", "abstract", "kw", "org")
 
 
 def no_passages(paper_id: str) -> Sequence[str]:

@@ -50,7 +50,6 @@ from reader.store.derived.schema import (
 )
 
 VIEWS = ("all", "unread", "latest", "trending", "bookmarks")
-_ANY = "{title author abstract kw}"  # the fields a bare word searches (matcher.ANY_FIELDS)
 _NUMBER_COLUMNS = {"upvotes": "p.upvotes", "stars": "p.stars", "comments": "p.comments",
                    "authors": "p.authors"}
 _FLAG_BITS = {"code": CODE, "project": PROJECT, "ai": AI, "trending": TRENDING}
@@ -59,9 +58,11 @@ _FLAG_BITS = {"code": CODE, "project": PROJECT, "ai": AI, "trending": TRENDING}
 def fts_phrase(node: Text) -> str:
     """The FTS5 expression for a text term: its words as one phrase in its field's column(s),
     the last word a prefix unless the term was quoted."""
-    columns = _ANY if node.field == "any" else node.field
     words = " ".join(node.tokens).replace('"', '""')
-    return f'{columns} : "{words}"' + ("" if node.exact else " *")
+    phrase = f'"{words}"' + ("" if node.exact else " *")
+    # A bare word searches every column (matcher.ANY_FIELDS): no column filter, which would
+    # have FTS5 read every hit's positions to check their columns (10-30% of a lookup).
+    return phrase if node.field == "any" else f"{node.field} : {phrase}"
 
 
 _UNIT_FIELDS = frozenset({"any", "title", "author", "abstract", "kw", "org"})  # units columns

@@ -74,3 +74,26 @@ def test_the_engine_answers_with_the_callers_own_id_strings() -> None:
         assert found == set(mine)
         by_value = {pid: pid for pid in found}
         assert all(by_value[r.id] is r.id for r in mine.values())
+
+
+def test_a_bare_word_finds_the_organisation_and_its_prefixes() -> None:
+    """A bare word searches the organisation as well as title, authors, abstract and keywords
+    (matcher.ANY_FIELDS), with the same answer from the engine (FTS5 and the initials column)
+    as from the reference matcher, for one-, two- and three-letter prefixes and whole words."""
+    from reader.hub.models import Organization
+    from reader.query.matcher import matches
+
+    recs = [Record(Paper("2611.00001", title="Scaling laws",
+                         organization=Organization("nvidia", "NVIDIA")),
+                   listed_on=("2026-11-27",)),
+            Record(Paper("2611.00002", title="Nvidia kernels in practice"),
+                   listed_on=("2026-11-27",)),
+            Record(Paper("2611.00003", title="Video models"), listed_on=("2026-11-27",))]
+    ids = [r.id for r in recs]
+    with engine_over(recs) as engine:
+        for text in ("nvidia", "nvi", "nv", "n", '"nvidia"', "org:nvidia", "title:nvidia",
+                     "-nvidia", "nvidia scaling"):
+            want = [r.id for r in recs if matches(parse(text), r, Context())]
+            assert engine.filter(parse(text), Context(), ids) == want, text
+        assert engine.filter(parse("nvidia"), Context(), ids) == ["2611.00001", "2611.00002"]
+        assert engine.filter(parse("title:nvidia"), Context(), ids) == ["2611.00002"]

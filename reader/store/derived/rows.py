@@ -69,7 +69,7 @@ _BIT = {ord(c): 1 << i for i, c in enumerate(INITIALS)}
 _ASCII_WORDS = bytes(
     (c | 0x20 if chr(c).isalpha() else c) if chr(c).isascii() and chr(c).isalnum() else 0x20
     for c in range(256))
-ANY_COLUMNS = (0, 1, 2, 3)  # title, author, abstract, kw: what a bare word searches
+ANY_COLUMNS = (0, 1, 2, 3, 4)  # every column: a bare word searches them all (matcher.ANY_FIELDS)
 
 
 def initials(parts: list[tuple[int, str]]) -> int:
