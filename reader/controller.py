@@ -303,11 +303,13 @@ class Controller:
             # reads which store row is which paper (~0.1 s at 100,000 papers).
             snap.engine.use_records(snap.data.records)
             try:
-                snap.engine.prepare()
+                # The All view's list, which the rules below filter too, and so does the first
+                # keystroke there (the same list object: see _candidates).
+                snap.engine.prepare(self._candidates(snap, View(ALL, "")))
             except StoreDamaged as failure:
                 self.store_failures.append(failure)
         mute, watch = self.rules.parsed("mute"), self.rules.parsed("watch")
-        everything = list(snap.data.records)
+        everything = self._candidates(snap, View(ALL, ""))
         muted = {pid for q in mute for pid in self._filter(snap, q, everything)}
         watched = {pid for q in watch for pid in self._filter(snap, q, everything)}
         return Marks(frozenset(muted), frozenset(watched))

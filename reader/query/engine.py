@@ -130,10 +130,14 @@ class Engine:
         that is a third of a filter's time)."""
         self._records = records
 
-    def prepare(self) -> None:
-        """Read now what the first filter would (which store row is which paper), so that it
-        does not: call it in a thread once the caller's records are given."""
-        self._table()
+    def prepare(self, candidates: Sequence[str] = ()) -> None:
+        """Read now what the first filter would (which store row is which paper, and the
+        rowids of ``candidates``, the list the first keystroke will filter), so that it does
+        not: call it in a thread once the caller's records are given. At 10^5 papers the
+        candidates' rowids cost the first keystroke 20-40 ms."""
+        table = self._table()
+        if candidates:
+            self._lookup(candidates, table)
 
     @property
     def prepared(self) -> bool:

@@ -162,9 +162,10 @@ def cold_phrases(home: Home, state: LibraryState, texts: Sequence[str]) -> list[
     view = list(build_data(records, complete=True).by_date)
     engine = _engine(home.path)
     # As the app does once every paper is loaded (in a thread, before the first keystroke
-    # needs it): which row is which paper, and the condition columns (reader.query.masks).
+    # needs it): which row is which paper, the condition columns (reader.query.masks) and the
+    # All view's rowids (Controller.compute_marks).
     engine.use_records(records)
-    engine.prepare()
+    engine.prepare(view)
     ctx = Context(library=state, now=dt.datetime.now(dt.UTC), fulltext_ids=frozenset())
     out = []
     try:

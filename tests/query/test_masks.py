@@ -111,8 +111,10 @@ def test_take_by_mask_keeps_exactly_the_masked_items(density: float, runs: bool)
     else:
         flags = [rng.random() < density for _ in items]
     picked = np.array(flags, dtype=np.bool_)
-    assert take(items, picked) == [item for item, flag in zip(items, flags) if flag]
-    assert take(tuple(items), picked) == [item for item, flag in zip(items, flags) if flag]
+    want = [item for item, flag in zip(items, flags, strict=True) if flag]
+    assert take(items, picked) == want
+    assert take(tuple(items), picked) == want
+
 
 def test_two_threads_asking_at_once_read_the_columns_once(
         monkeypatch: pytest.MonkeyPatch) -> None:
