@@ -4,7 +4,8 @@ One read-only connection (WAL: it never waits for a writer, and sees each merge 
 committed), its queries one at a time. It answers the question the screens ask: which of
 these candidate papers (a view, in its order) match a query, sorted by the query's sort key
 when it has one; and the same for the mute and watch rules. Text terms are FTS5 lookups
-whose rowids come back as one JSON array; numbers, dates, flags and sort keys are read from
+whose rowids come back as one JSON array (the last few kept for the next keystrokes:
+reader.query.fts_memo); numbers, dates, flags and sort keys are read from
 the store once per store version into arrays (reader.query.masks: at 10^5 papers SQLite
 spent most of a keystroke scanning and handing over broad matches); keeping the candidates'
 order and the stable sort by one key are array operations.
@@ -18,12 +19,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from reader.query.ast import Query
+from reader.query.ast import And, Query
+from reader.query.fts_memo import FtsMemo
 from reader.query.matcher import Context
 from reader.query.sql import fts_expression
 from reader.store.derived import texts
@@ -61,6 +63,7 @@ class _Rowids:
     ids: list[str | None]  # rid -> id (None: a free rid)
     rid_of: dict[str, int]  # id -> rid
     columns: Columns  # what conditions read, by rid (reader.query.masks)
+    memo: FtsMemo = field(default_factory=FtsMemo)  # the last lookups under this version
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ class Engine:
         if exclude:
             out = table.columns.marks_of(exclude, table.rid_of)
             excluded = int(np.count_nonzero((mask & out)[kept.positions]))
-            mask &= ~out
+            mask = mask & ~out  # not in place: the mask may be a kept one (fts_memo)
         chosen = mask[kept.positions]
         if not query.sort:
             return Selection(kept, chosen, excluded)
@@ -265,12 +268,13 @@ class Engine:
         from reader.query import masks
 
         assert query.expr is not None
-        match = fts_expression(query.expr)
-        if match is not None:  # text terms only: one FTS5 lookup answers it all
-            return table.columns.marks(self._fts(match, cancelled))
         evaluator = masks.Evaluator(
             table.columns, ctx, table.rid_of, fts=lambda expr: self._fts(expr, cancelled),
-            sql=lambda where, params: self._where(where, params, cancelled))
+            sql=lambda where, params: self._where(where, params, cancelled), memo=table.memo)
+        match = fts_expression(query.expr)
+        if match is not None and not isinstance(query.expr, And):
+            return evaluator.lookup(match)  # text terms only: one FTS5 lookup answers it all
+        # An AND's terms one by one: those a recent keystroke looked up are kept masks.
         return evaluator.mask(query.expr)
 
     def _fts(self, match: str, cancelled: Cancelled | None) -> RidArray:

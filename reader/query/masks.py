@@ -30,6 +30,7 @@ import numpy.typing as npt
 import orjson
 
 from reader.query.ast import Age, And, DateRange, Flag, Node, Not, Number, Or, Text
+from reader.query.fts_memo import FtsMemo
 from reader.query.matcher import Context
 from reader.query.sql import _Compiler, _initial, fts_expression
 from reader.store.derived.schema import AI, CODE, PROJECT, TRENDING
@@ -112,13 +113,16 @@ class Columns:
 class Evaluator:
     """Evaluates one query's nodes as masks over ``columns`` (see the module docstring).
     ``fts(expression)`` and ``sql(condition, params)`` are the engine's lookups, each giving
-    the matching rowids."""
+    the matching rowids; ``memo`` keeps the last single-term lookups (reader.query.fts_memo).
+    A mask it returns may be a kept one: never change one in place."""
 
     def __init__(self, columns: Columns, ctx: Context, rid_of: dict[str, int],
                  fts: Callable[[str], npt.NDArray[np.intp]],
-                 sql: Callable[[str, list[Any]], npt.NDArray[np.intp]]) -> None:
+                 sql: Callable[[str, list[Any]], npt.NDArray[np.intp]],
+                 memo: FtsMemo | None = None) -> None:
         self.columns, self.ctx, self.rid_of = columns, ctx, rid_of
         self._fts, self._sql = fts, sql
+        self._memo = memo if memo is not None else FtsMemo()
 
     def mask(self, node: Node) -> Mask:
         c = self.columns
@@ -146,17 +150,34 @@ class Evaluator:
         return self._by_sql(node)  # id:, tag:
 
     def _all(self, children: Sequence[Node]) -> Mask:
-        """AND: the text terms FTS5 answers as one MATCH (one lookup, FTS5 intersects), the
-        rest as masks."""
+        """AND: the text terms a recent keystroke looked up are masks already; the others are
+        one MATCH (one lookup, FTS5 intersects; kept when it is one term); the rest masks."""
         fts_parts = [(child, fts_expression(child)) for child in children]
         texts = [expr for _, expr in fts_parts if expr is not None]
         out = self.columns.present.copy()
         if len(texts) > 1:
-            out &= self.columns.marks(self._fts("(" + " AND ".join(texts) + ")"))
+            missing = []
+            for expr in texts:
+                kept = self._memo.get(expr)
+                if kept is None:
+                    missing.append(expr)
+                else:
+                    out &= kept
+            if len(missing) == 1:
+                out &= self.lookup(missing[0])
+            elif missing:
+                out &= self.columns.marks(self._fts("(" + " AND ".join(missing) + ")"))
             children = [child for child, expr in fts_parts if expr is None]
         for child in children:
             out &= self.mask(child)
         return out
+
+    def lookup(self, expression: str) -> Mask:
+        """What one FTS5 expression matches, from the memo or looked up (then kept)."""
+        kept = self._memo.get(expression)
+        if kept is not None:
+            return kept
+        return self._memo.put(expression, self.columns.marks(self._fts(expression)))
 
     def _text(self, node: Text) -> Mask:
         bit = _initial(node)
@@ -165,7 +186,7 @@ class Evaluator:
         expr = fts_expression(node)
         if expr is None:  # note:, text:
             return self._by_sql(node)
-        return self.columns.marks(self._fts(expr))
+        return self.lookup(expr)
 
     def _bounds(self, column: npt.NDArray[np.float64], lo: int | None,
                 hi: int | None) -> Mask:
