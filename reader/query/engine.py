@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from reader.query.ast import And, Query
+from reader.query.ast import Query
 from reader.query.fts_memo import FtsMemo
 from reader.query.matcher import Context
 from reader.query.sql import fts_expression
@@ -141,6 +141,7 @@ class Engine:
         table = self._table()
         if candidates:
             self._lookup(candidates, table)
+        table.columns.pairs.read()  # the last: the first keystroke rarely needs it
 
     @property
     def prepared(self) -> bool:
@@ -272,10 +273,10 @@ class Engine:
             table.columns, ctx, table.rid_of, fts=lambda expr: self._fts(expr, cancelled),
             sql=lambda where, params: self._where(where, params, cancelled), memo=table.memo)
         match = fts_expression(query.expr)
-        if match is not None and not isinstance(query.expr, And):
-            return evaluator.lookup(match)  # text terms only: one FTS5 lookup answers it all
-        # An AND's terms one by one: those a recent keystroke looked up are kept masks.
-        return evaluator.mask(query.expr)
+        if match is None or evaluator.knows_terms_of(query.expr):
+            # An AND's terms one by one: those a recent keystroke looked up are kept masks.
+            return evaluator.mask(query.expr)
+        return evaluator.lookup(match)  # text terms only: one FTS5 lookup answers it all
 
     def _fts(self, match: str, cancelled: Cancelled | None) -> RidArray:
         from reader.query import masks

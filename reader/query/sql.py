@@ -1,7 +1,7 @@
 """The filter language compiled to SQL over the derived store (reader.store.derived).
 
 Text terms become FTS5 MATCH expressions over the units table (prefix while typing, phrases,
-one field or the four a bare word searches); counts, dates and flags become conditions on
+one field or all of them for a bare word); counts, dates and flags become conditions on
 indexed columns; what the user's library says (bookmarks, read marks, tags, notes) and the held
 full texts are bound as JSON sets. Sorts and views come from indexed columns. The result is the
 reference matcher's (reader.query.matcher), in the order of the view, stably sorted: a property
@@ -77,6 +77,17 @@ def _initial(node: Text) -> int | None:
     return 1 << INITIALS.index(word) if len(word) == 1 and word in INITIALS else None
 
 
+def pair_index(node: Text) -> int | None:
+    """The papers.pairs bit a two-letter word typed alone tests (``wi``: any word of the
+    fields a bare word searches starts with wi), or None when the term is anything else."""
+    if node.field != "any" or node.exact or len(node.tokens) != 1:
+        return None
+    (word,) = node.tokens
+    if len(word) != 2 or word[0] not in INITIALS or word[1] not in INITIALS:
+        return None
+    return INITIALS.index(word[0]) * len(INITIALS) + INITIALS.index(word[1])
+
+
 def fts_expression(node: Node) -> str | None:
     """The whole of ``node`` as one FTS5 MATCH expression over the units table, or None when
     it holds anything else (a number, a date, a flag, a note, a full text, a lone negation).
@@ -86,7 +97,8 @@ def fts_expression(node: Node) -> str | None:
     its operators to whole rows, one row per paper, as the matcher applies them to a paper;
     every operand is parenthesised, so FTS5's operator precedence never matters."""
     if isinstance(node, Text):
-        if node.field not in _UNIT_FIELDS or not node.tokens or _initial(node) is not None:
+        if node.field not in _UNIT_FIELDS or not node.tokens or _initial(node) is not None \
+                or pair_index(node) is not None:
             return None
         return f"({fts_phrase(node)})"
     if isinstance(node, Or):

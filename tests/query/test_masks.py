@@ -143,3 +143,36 @@ def test_two_threads_asking_at_once_read_the_columns_once(
         assert engine.filter(parse("upvotes:>=10"), Context(), ["2611.00001"]) == \
             ["2611.00001"]
     assert len(reads) == 1
+
+
+def test_one_and_two_letter_words_ask_sqlite_nothing_once_prepared() -> None:
+    """While a word is typed, its first two keys are answered from papers.initials and
+    papers.pairs (read by the preparation), the same as the reference matcher."""
+    from reader.query.matcher import matches
+
+    recs = _papers() + [Record(Paper("2611.00004", title="Über 3d scenes",
+                                     authors=()), listed_on=("2026-11-27",))]
+    ids = [r.id for r in recs]
+    with engine_over(recs) as engine:
+        engine.prepare()
+        with statements(engine) as seen:
+            for text in ("l", "la", "sm", "ub", "3d", "3", "mo -la", "la OR vi"):
+                want = [r.id for r in recs if matches(parse(text), r, Context())]
+                assert engine.filter(parse(text), Context(), ids) == want, text
+        assert [s for s in seen if "papers" in s or "units" in s] == []
+        assert engine.filter(parse("ub"), Context(), ids) == ["2611.00004"]
+        assert engine.filter(parse("la"), Context(), ids) == ["2611.00000", "2611.00001",
+                                                               "2611.00002", "2611.00003"]
+
+
+def test_word_starts_are_the_first_one_and_two_characters_of_every_word() -> None:
+    from reader.store.derived.rows import units, word_starts
+    from reader.store.derived.schema import INITIALS
+
+    rec = Record(Paper("2611.00009", title="Wide-nets, über Alles"), listed_on=("2026-11-27",))
+    bits, pairs = word_starts(units(rec))
+    n = len(INITIALS)
+    have = {a + b for i, a in enumerate(INITIALS) for j, b in enumerate(INITIALS)
+            if pairs[(i * n + j) >> 3] >> ((i * n + j) & 7) & 1}
+    assert have == {"wi", "ne", "ub", "al"}
+    assert {c for i, c in enumerate(INITIALS) if bits >> i & 1} == {"w", "n", "u", "a"}

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from operator import itemgetter
 from typing import Any
 
 import orjson
 
 from reader.query.fold import tokens
-from reader.store.derived.schema import AI, CODE, INITIALS, PROJECT, TRENDING, UNIT_BREAK
+from reader.store.derived.schema import (
+    AI,
+    CODE,
+    INITIALS,
+    PAIRS_BYTES,
+    PROJECT,
+    TRENDING,
+    UNIT_BREAK,
+)
 from reader.store.record import Record, record_to_dict
 from reader.trending import best_recent_rank
 
@@ -64,6 +73,12 @@ def signature(parts: list[tuple[int, str]]) -> int:
 
 
 _BIT = {ord(c): 1 << i for i, c in enumerate(INITIALS)}
+# b"ab" -> its papers.pairs bit (see schema); the bits of distinct pairs are distinct, so their
+# sum is their union.
+_PAIR_BIT = {(a + b).encode(): 1 << (i * len(INITIALS) + j)
+             for i, a in enumerate(INITIALS) for j, b in enumerate(INITIALS)}
+_PAIRS = frozenset(_PAIR_BIT)
+_FIRST_TWO = itemgetter(slice(0, 2))
 # ASCII text as the FTS ascii tokenizer splits it: letters lower-cased, every byte that is not a
 # letter or digit a space (then bytes.split() gives its words).
 _ASCII_WORDS = bytes(
@@ -72,9 +87,10 @@ _ASCII_WORDS = bytes(
 ANY_COLUMNS = (0, 1, 2, 3, 4)  # every column: a bare word searches them all (matcher.ANY_FIELDS)
 
 
-def initials(parts: list[tuple[int, str]]) -> int:
-    """The papers.initials bits of a record's units (see schema): the first character of every
-    word of a unit, as the FTS tokenizer splits it (folded non-ASCII text: at its spaces)."""
+def word_starts(parts: list[tuple[int, str]]) -> tuple[int, bytes]:
+    """The papers.initials and papers.pairs of a record's units (see schema): the first
+    character, and the first two, of every word of a unit, as the FTS tokenizer splits it
+    (folded non-ASCII text: at its spaces)."""
     # One pass over all the ASCII units joined (a space between them starts a word either
     # way), through bytes.translate: a regex search per unit cost ~0.1 ms a record.
     plain: list[str] = []
@@ -82,13 +98,18 @@ def initials(parts: list[tuple[int, str]]) -> int:
     for col, text in parts:
         if col in ANY_COLUMNS:
             (plain if text.isascii() else folded).append(text)
-    found = {word[0] for word in " ".join(plain).encode().translate(_ASCII_WORDS).split()}
+    words = " ".join(plain).encode().translate(_ASCII_WORDS).split()
+    found = {word[0] for word in words}
+    two = set(map(_FIRST_TWO, words))
     if folded:
-        found.update({ord(word[0]) for word in " ".join(folded).split()})
+        others = " ".join(folded).split()
+        found.update({ord(word[0]) for word in others})
+        two.update(word[:2].encode() for word in others)
     bits = 0
     for c in found:
         bits |= _BIT.get(c, 0)
-    return bits
+    pairs = sum(map(_PAIR_BIT.__getitem__, two & _PAIRS))
+    return bits, pairs.to_bytes(PAIRS_BYTES, "little")
 
 
 def trend_key(record: Record) -> int:
@@ -101,8 +122,9 @@ def trend_key(record: Record) -> int:
     return int(when // 86_400) * 1_000_000 + max(0, 999_999 - best)
 
 
-def paper_row(record: Record, rid: int, sig: int, bits: int) -> tuple[Any, ...]:
-    """The ``papers`` row of a record (columns in schema order); ``bits``: its initials."""
+def paper_row(record: Record, rid: int, sig: int, bits: int, pairs: bytes) -> tuple[Any, ...]:
+    """The ``papers`` row of a record (columns in schema order); ``bits`` and ``pairs``: its
+    initials and pairs (:func:`word_starts`)."""
     paper = record.paper
     authors = paper.visible_authors
     flags = ((CODE if paper.github_repo else 0) | (PROJECT if paper.project_page else 0)
@@ -112,7 +134,7 @@ def paper_row(record: Record, rid: int, sig: int, bits: int) -> tuple[Any, ...]:
             paper.num_comments, paper.github_stars, len(authors), flags, trend_key(record),
             at, rank, record.listed_on[-1] if record.listed_on else None,
             _posix(record.first_seen), paper.title,
-            ", ".join(a.name for a in authors[:FIRST_AUTHORS]), sig, bits)
+            ", ".join(a.name for a in authors[:FIRST_AUTHORS]), sig, bits, pairs)
 
 
 def fts_row(rid: int, parts: list[tuple[int, str]]) -> tuple[Any, ...]:

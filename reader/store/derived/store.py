@@ -20,10 +20,10 @@ from reader.store.derived.rows import (
     body,
     fts_row,
     head,
-    initials,
     paper_row,
     signature,
     units,
+    word_starts,
 )
 from reader.store.record import Record
 
@@ -144,7 +144,7 @@ def prepare(records: Iterable[Record], doc_ids: DocIds | None = None,
         sig = signature(parts)
         out.ids.append(record.id)
         out.sigs.append(sig)
-        out.papers.append(paper_row(record, 0, sig, initials(parts))[1:])
+        out.papers.append(paper_row(record, 0, sig, *word_starts(parts))[1:])
         out.cells.append(fts_row(0, parts)[1:])
         out.listed.extend((record.id, day) for day in record.listed_on)
         out.seen.extend((record.id, rank, at) for rank, at in record.trending)
@@ -185,7 +185,7 @@ def _write(conn: sqlite3.Connection, rows: Prepared) -> None:
         conn.executemany("DELETE FROM sightings WHERE id = ?", old_ids)
     if stale:
         conn.executemany("DELETE FROM units WHERE rowid = ?", stale)
-    conn.executemany(f"INSERT OR REPLACE INTO papers VALUES ({','.join('?' * 18)})", papers)
+    conn.executemany(f"INSERT OR REPLACE INTO papers VALUES ({','.join('?' * 19)})", papers)
     conn.executemany(f"INSERT OR REPLACE INTO heads VALUES ({','.join('?' * 11)})", heads)
     conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
     conn.executemany("INSERT INTO units (rowid, title, author, abstract, kw, org) "
