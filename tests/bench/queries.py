@@ -54,8 +54,9 @@ def records(n: int) -> Iterator[Record]:
 
 
 def query_sets(recs: list[Record], rng: random.Random) -> dict[str, list[str]]:
-    """Realistic queries per type, drawn from the corpus itself so that they find papers."""
-    sample = rng.sample(recs, 60)
+    """Realistic queries per type, drawn from the corpus itself so that they find papers; the
+    same ones for the same corpus however it was loaded (a home's order depends on its store)."""
+    sample = rng.sample(sorted(recs, key=lambda r: r.id), 60)
     title_words = [w for r in sample for w in tokens(r.paper.title) if len(w) > 3]
     abstract_words = [w for r in sample for w in tokens(r.paper.summary) if len(w) > 4]
     phrases = []
