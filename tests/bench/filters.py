@@ -88,9 +88,11 @@ def time_queries(
         out = QueryTimes({k: [] for k in queries}, {k: [] for k in queries}, {}, built)
         # The sort keys are among the columns the engine reads once per store version (in a
         # thread after each load, before any keystroke): time the keystroke completing
-        # `sort:...` of each key.
+        # `sort:...` of each key, typed after `model` (as in the app, where `model` was looked
+        # up at its own keystrokes).
         for _ in range(max(runs, RUNS_PER_QUERY_MIN)):
             for key in ("date", "upvotes", "trending", "stars"):
+                engine.filter(parse("model"), ctx, view)
                 t0 = time.perf_counter()
                 engine.filter(parse(f"model sort:{key}"), ctx, view)
                 out.first_sort.append((time.perf_counter() - t0) * 1000)
@@ -138,7 +140,9 @@ def filter_figures(
             rows.append(figure)
         rows.append(Figure(
             "Filter: a view's first sorted query", home.n, "ms", times.first_sort, on="p95",
-            note="`model sort:KEY`: the sort keys are read from the store with the other "
+            target=target_ms if home.n >= 100_000 else None,
+            note="`model sort:KEY` typed after `model` (whose lookup the engine keeps: "
+                 "reader.query.fts_memo): the sort keys are read from the store with the other "
                  "condition columns, once per store version"))
         del records
         cold = cold_phrases(home, state, queries["phrase"])
