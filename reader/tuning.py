@@ -6,7 +6,8 @@ the app's modules import; reader.app turns it on again after ``freeze_long_lived
 - ``gc_paused()``: building or dumping ~10^5 records (the cache, reader.store) makes no cycles,
   and the collector's repeated scans of the growing heap more than double a 100k-paper load;
   during a rebuild of the derived store, its full collections stalled the UI.
-- ``short_switches()``: while the app loads every paper in a thread (reader.main_screen.loader).
+- ``short_switches()``: while the app loads every paper in a thread (reader.main_screen.loader)
+  and while a refresh parses, merges and writes in threads (reader.main_screen.network).
 - ``freeze_long_lived()``: after the app's imports and after every paper is loaded, so that later
   collections do not walk ~10^6 objects that live as long as the process (each walk holds the
   interpreter lock, and the UI, for a noticeable moment).
@@ -57,7 +58,7 @@ _SWITCHES_LOCK = threading.Lock()
 
 @contextlib.contextmanager
 def short_switches() -> Iterator[None]:
-    """Hand the interpreter lock over more often while every paper loads.
+    """Hand the interpreter lock over more often while every paper loads (or a refresh runs).
 
     The load makes a few hundred short system calls, and after each one its thread waits for
     the lock until the UI thread (busy with its first frames and the user's first keys) is

@@ -20,6 +20,7 @@ import re
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date as Date
 from email.utils import parsedate_to_datetime
@@ -127,6 +128,17 @@ def rate_limit_wait(headers: Mapping[str, str], *, now: float | None = None) -> 
         return None
     current = time.time() if now is None else now
     return max(0.0, when.timestamp() - current)
+
+
+# Pages are parsed one at a time, in one thread, whatever number of requests run at once: the
+# interpreter lock lets one of them run at a time anyway, and every further thread that wants
+# it is one more the event loop's thread may wait behind (a TUI's screen stalls meanwhile).
+_PARSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-parse")
+
+
+async def _parsed(parse: Callable[[list[Any]], T], raw: list[Any]) -> T:
+    """``parse(raw)`` in the parsing thread."""
+    return await asyncio.get_running_loop().run_in_executor(_PARSER, parse, raw)
 
 
 def _papers_of(raw: list[Any]) -> list[Paper]:
@@ -410,7 +422,7 @@ class PapersClient:
                     "was not a list of papers"
                 )
             # ~0.5 ms a paper: in a thread, so that a TUI's refresh never stalls its screen.
-            parsed = await asyncio.to_thread(_papers_of, raw)
+            parsed = await _parsed(_papers_of, raw)
             fresh = [p for p in parsed if p.id not in seen]
             for p in fresh:
                 seen.add(p.id)
@@ -443,7 +455,7 @@ class PapersClient:
                 f"the server's answer to {self._shown('/api/papers/search', params)} "
                 "was not a list of results"
             )
-        return await asyncio.to_thread(_hits_of, raw)
+        return await _parsed(_hits_of, raw)
 
     async def paper(self, paper_id: str) -> Paper:
         """One paper's metadata (E3); :class:`PaperNotFound` if Hugging Face does not have it."""
