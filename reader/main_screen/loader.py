@@ -21,11 +21,11 @@ from textual.worker import get_current_worker
 
 from reader.controller import Marks
 from reader.main_screen.warmup import warm_imports
-from reader.query.engine import Engine, StoreDamaged
 from reader.tuning import freeze_long_lived, gc_paused, short_switches
 from reader.views import DAY, LATEST, TRENDING, Data
 
 if TYPE_CHECKING:
+    from reader.query.engine import Engine, StoreDamaged  # imported by its worker (_open_store)
     from reader.screens.main import MainScreen
 
 

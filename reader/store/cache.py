@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -39,8 +39,6 @@ from reader.store.atomic import CorruptFile, fsync_dir, quarantine, remove_stale
 from reader.store.derived import held
 from reader.store.derived.keeper import Keeper
 from reader.store.derived.store import NoFts5, Progress
-from reader.store.derived.texts import Progress as TextProgress
-from reader.store.derived.texts import TextStore
 from reader.store.index import RECENT_DAYS, Complete, DayIndex, complete_body, complete_from_body
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
@@ -49,6 +47,10 @@ from reader.store.record import Record
 from reader.store.shards import Encoded, read_shard, shard_of, shard_paths, write_shard
 from reader.store.storage import NewerFormat, read_json, write_json
 from reader.tuning import gc_paused
+
+if TYPE_CHECKING:
+    from reader.store.derived.texts import Progress as TextProgress
+    from reader.store.derived.texts import TextStore
 
 __all__ = ["MergeResult", "PaperCache", "shard_of"]
 
@@ -119,7 +121,23 @@ class PaperCache:
                                 timeout=WRITE_LOCK_TIMEOUT)
         self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report,
                               self._shard_records)
-        self.texts = TextStore(self.papers_dir.parent, self.fulltext_dir, self._report)
+        self._texts: TextStore | None = None  # made on first use: see :attr:`texts`
+
+    @property
+    def texts(self) -> TextStore:
+        """The full-text search store (reader.store.derived.texts), made on first use: its
+        module and what it imports (the Markdown parser of the passages) are not needed before
+        the app's first frame, nor by most commands."""
+        texts = self._texts
+        if texts is None:
+            from reader.store.derived.texts import TextStore
+
+            with self._lock:
+                if self._texts is None:
+                    self._texts = TextStore(self.papers_dir.parent, self.fulltext_dir,
+                                            self._report)
+                texts = self._texts
+        return texts
 
     # --- problems and paths -----------------------------------------------------------------
 
