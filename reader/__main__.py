@@ -8,10 +8,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from reader.cli.output import EXIT_FAILED, CliError, error
-
 if TYPE_CHECKING:
     import argparse  # the sub-commands' parser only: not imported to start the reader
+
+# reader.cli.output (the one-line errors) is imported when an error is to be said: starting the
+# reader does without it.
 
 
 def start_app(offline: bool) -> int:
@@ -26,6 +27,8 @@ def start_app(offline: bool) -> int:
         # Only a missing reader.app means "not available"; a broken dependency is a real error.
         if exc.name != "reader.app":
             raise
+        from reader.cli.output import EXIT_FAILED, error
+
         error("the terminal reader is not available in this installation (reader.app is "
               "missing); the sync, import, list and show commands work")
         return EXIT_FAILED
@@ -53,10 +56,9 @@ def _guarded(run: Callable[[], int]) -> int:
     """Run a command; the errors a user can cause end as one line and an exit status."""
     try:
         return run()
-    except CliError as exc:
-        error(exc.message)
-        return exc.code
     except KeyboardInterrupt:
+        from reader.cli.output import error
+
         error("interrupted")
         return 130
     except BrokenPipeError:
@@ -65,6 +67,13 @@ def _guarded(run: Callable[[], int]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        from reader.cli.output import CliError, error
+
+        if not isinstance(exc, CliError):
+            raise
+        error(exc.message)
+        return exc.code
 
 
 if __name__ == "__main__":
