@@ -28,6 +28,7 @@ LATER_MODULES = (
     "reader.fulltext_queue",
     "reader.store.positions",
     "reader.sync",
+    "reader.store.shards",  # the cache's JSON shards: read and written by loads and merges
 )
 
 
