@@ -23,20 +23,14 @@ from reader.days import feed_today
 from reader.hub.models import LinkedRepos
 from reader.hub.text import clean_block
 from reader.query import Context, Query, QueryError, all_of, matches, parse
-from reader.query.engine import Engine, Selection, Stopped, StoreDamaged
-from reader.query.fulltext import best_in_store, has_text_terms, searched
-from reader.query.hit import Hit
 from reader.query.matcher import sort_key
 from reader.store.cache import PaperCache
-from reader.store.derived.store import NoFts5, Progress
-from reader.store.derived.texts import TextStore
 from reader.store.library import LibraryError, normalize_tags
 from reader.store.merge import now_iso
 from reader.store.record import Record
 from reader.store.searches import RecentSearches
 from reader.store.state import LibraryState
 from reader.store.writer import SerialWriter
-from reader.sync import SyncReport, sync, with_newest_day
 from reader.views import (
     ALL,
     Data,
@@ -51,6 +45,15 @@ from reader.views import (
 
 if TYPE_CHECKING:
     from reader.hub.client import PapersClient
+    from reader.query.engine import Engine, Selection, StoreDamaged
+    from reader.query.hit import Hit
+    from reader.store.derived.store import Progress
+    from reader.store.derived.texts import TextStore
+    from reader.sync import SyncReport
+
+# Not imported here but where first used, in thread workers once the first frame is painted
+# (and ahead of that by reader.main_screen.warmup): the engine with its SQL and full-text
+# modules, and the sync. The first frame needs none of them.
 
 Clock = Callable[[], dt.datetime]
 REFRESH_DAYS_MIN = 2  # the newest days still change (upvotes, late submissions)
@@ -104,7 +107,13 @@ class Snapshot:
     now: dt.datetime
     fulltext: frozenset[str] = frozenset()
     anchors: Mapping[str, str] = field(default_factory=dict)  # paged Week/Month views
-    texts: TextStore | None = None  # the full-text search store, for text: terms
+    cache: PaperCache | None = None  # its full-text search store is for text: terms
+
+    @property
+    def texts(self) -> TextStore | None:
+        """The full-text search store, for text: terms (made on first use, in a worker: see
+        PaperCache.texts)."""
+        return self.cache.texts if self.cache is not None else None
 
     @property
     def today(self) -> dt.date:
@@ -232,9 +241,14 @@ class Controller:
         records = self.cache.read_recent()
         return None if records is None else _slice(records)
 
-    def load_all(self) -> Data:
-        """Every cached paper (a fraction of a second at 100,000 papers from the derived store)."""
+    def load_all(self, read: Callable[[Mapping[str, Record]], object] | None = None) -> Data:
+        """Every cached paper (a fraction of a second at 100,000 papers from the derived store).
+        ``read(records)`` is called once the records are read, before the views' orderings are
+        built from them (the engine is prepared over them meanwhile: reader.main_screen.loader).
+        """
         records = self.cache.load_all()
+        if read is not None:
+            read(records)
         self.fulltext = frozenset(self.cache.fulltext_ids())
         return build_data(records, complete=True)
 
@@ -243,6 +257,9 @@ class Controller:
         older version (``progress(done, total)`` per shard; a thread worker: a minute at
         100,000 papers). None when it cannot be had: the reason is in the cache's problems,
         and filters scan every paper instead."""
+        from reader.query.engine import Engine
+        from reader.store.derived.store import NoFts5
+
         try:
             engine = Engine(self.cache.search_store(progress))
         except NoFts5:
@@ -263,6 +280,20 @@ class Controller:
                         f"Could not delete {path}, which is no longer used ({gone.strerror}).")
             return engine
         return None
+
+    def prepare_engine(self, engine: Engine, records: Mapping[str, Record],
+                       candidates: Sequence[str] = ()) -> None:
+        """Have ``engine`` read which store row is which of ``records`` and the rowids of
+        ``candidates`` (a thread worker: ~0.3 s at 100,000 papers), so that no filter waits
+        for it; nothing to do when it did already. A damaged store is kept for the UI thread
+        (:meth:`store_damaged`)."""
+        from reader.query.engine import StoreDamaged
+
+        engine.use_records(records)
+        try:
+            engine.prepare(candidates)
+        except StoreDamaged as failure:
+            self.store_failures.append(failure)
 
     def store_damaged(self) -> tuple[Engine | None, StoreDamaged] | None:
         """Take the queries that found the store damaged (UI thread): stop using it and return
@@ -299,15 +330,12 @@ class Controller:
         """Which papers the mute and watch rules match (thread worker)."""
         self.rules.problems.clear()
         if snap.engine is not None and snap.data.complete:
-            # Here, after each load, rather than at the user's first keystroke: the engine
-            # reads which store row is which paper (~0.1 s at 100,000 papers).
-            snap.engine.use_records(snap.data.records)
-            try:
-                # The All view's list, which the rules below filter too, and so does the first
-                # keystroke there (the same list object: see _candidates).
-                snap.engine.prepare(self._candidates(snap, View(ALL, "")))
-            except StoreDamaged as failure:
-                self.store_failures.append(failure)
+            # Here, after each load, rather than at the user's first keystroke (at the start
+            # it was done already, alongside the load: then only the All view's rowids are
+            # read: that list, which the rules below filter too, and so does the first
+            # keystroke there; the same list object: see _candidates).
+            self.prepare_engine(snap.engine, snap.data.records,
+                                self._candidates(snap, View(ALL, "")))
         mute, watch = self.rules.parsed("mute"), self.rules.parsed("watch")
         everything = self._candidates(snap, View(ALL, ""))
         muted = {pid for q in mute for pid in self._filter(snap, q, everything)}
@@ -319,7 +347,7 @@ class Controller:
     def snapshot(self) -> Snapshot:
         return Snapshot(self.data, self.engine, self.state, self.marks.muted, self.show_muted,
                         self.day, self.search_ids, self.clock(), self.fulltext,
-                        dict(self.anchors), texts=self.cache.texts)
+                        dict(self.anchors), cache=self.cache)
 
     def view_query(self, view: View, query: Query) -> Query:
         """The user's query, narrowed by a saved view's own query (QueryError if that is bad)."""
@@ -393,6 +421,9 @@ class Controller:
         engine = snap.engine
         if engine is None or (sort and query.sort and sort != query.sort):
             return None
+        from reader.query.engine import Stopped, StoreDamaged
+        from reader.query.fulltext import has_text_terms
+
         if has_text_terms(query) and not self._texts_ready(snap):
             return None
         if sort:
@@ -408,6 +439,9 @@ class Controller:
 
     def _filter(self, snap: Snapshot, query: Query, ids: list[str],
                 cancelled: Callable[[], bool] | None = None) -> list[str]:
+        from reader.query.engine import Stopped, StoreDamaged
+        from reader.query.fulltext import has_text_terms, searched
+
         textual = has_text_terms(query)
         if snap.engine is not None and (not textual or self._texts_ready(snap)):
             try:
@@ -444,6 +478,8 @@ class Controller:
 
     def _sort(self, snap: Snapshot, ids: list[str], key: str) -> list[str]:
         if snap.engine is not None:
+            from reader.query.engine import StoreDamaged
+
             try:
                 return snap.engine.sort_ids(ids, key)
             except StoreDamaged as failure:
@@ -454,6 +490,8 @@ class Controller:
     def best_passages(self, ids: Sequence[str], query: Query) -> dict[str, Hit]:
         """The best passage of each paper of ``ids`` for the ``text:`` terms of ``query``
         (thread worker: a few ms per paper; the store is brought up to date first)."""
+        from reader.query.fulltext import best_in_store, has_text_terms
+
         if not has_text_terms(query):
             return {}
         return best_in_store(self.cache.texts, ids, query)
@@ -553,15 +591,21 @@ class Controller:
     async def refresh(
         self, client: PapersClient, progress: Callable[[str, int, int], None] | None = None,
     ) -> SyncReport:
+        from reader.sync import sync, with_newest_day
+
         # Ask the server for its newest day too: New York's date can lag the feed's.
         days = await with_newest_day(client, self.refresh_days())
         return await sync(client, self.cache, days=days, trending=True, progress=progress)
 
     async def fetch_day(self, client: PapersClient, day: str) -> SyncReport:
+        from reader.sync import sync
+
         return await sync(client, self.cache, days=[day], trending=False)
 
     async def fetch_days(self, client: PapersClient, days: Sequence[str]) -> SyncReport:
         """Fetch listing days (a paged week or month) without the trending list."""
+        from reader.sync import sync
+
         return await sync(client, self.cache, days=days, trending=False)
 
     def remember_search(self, text: str) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from reader import days as cal
 from reader.days import Span
@@ -98,15 +100,24 @@ class Data:
 
 
 def build_data(records: Mapping[str, Record], *, complete: bool) -> Data:
-    """Precompute the orderings for ``records`` (O(n log n); call from a thread for big caches)."""
-    by_day: dict[str, list[Record]] = {}
-    for record in records.values():
+    """Precompute the orderings for ``records`` (O(n log n); call from a thread for big caches).
+
+    The order is by (day, upvotes, id), newest and most upvoted first (:func:`_date_key`; the
+    id breaks ties, so that the app and `paper-reader list` agree), and within each listing day
+    by (upvotes, id) (:func:`_day_key`). Both come from stable sorts on one key at a time, the
+    last key first: single keys compare in C, and a day's papers, taken in the (upvotes, id)
+    order, need no sort of their own (at 100,000 papers: ~0.2 s less than a sort on tuples).
+    """
+    by_votes = sorted(records.values(), key=_ID, reverse=True)
+    by_votes.sort(key=_upvotes, reverse=True)
+    by_day: defaultdict[str, list[str]] = defaultdict(list)
+    for record in by_votes:
+        pid = record.id
         for day in record.listed_on:
-            by_day.setdefault(day, []).append(record)
-    days = {day: tuple(r.id for r in sorted(rs, key=_day_key, reverse=True))
-            for day, rs in by_day.items()}
-    # The id breaks ties, so that the app and `paper-reader list` agree on the order.
-    ordered = sorted(records.values(), key=_date_key, reverse=True)
+            by_day[day].append(pid)
+    days = {day: tuple(ids) for day, ids in by_day.items()}
+    ordered = by_votes
+    ordered.sort(key=_DAY, reverse=True)
     return Data(
         records=records,
         by_date=tuple(r.id for r in ordered),
@@ -146,6 +157,10 @@ def update_data(old: Data, records: Mapping[str, Record]) -> Data:
             days[day] = tuple(r.id for r in sorted(on_day, key=_day_key, reverse=True))
     return Data(records=records, by_date=by_date, by_date_records=by_date_records, days=days,
                 trending=_newest_trending(records.values()), complete=True)
+
+
+_ID = attrgetter("id")
+_DAY = attrgetter("day")
 
 
 def _date_key(record: Record) -> tuple[str, int, str]:

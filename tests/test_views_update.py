@@ -41,3 +41,23 @@ def test_unchanged_records_keep_the_orderings() -> None:
     old = build_data(recs, complete=True)
     new = update_data(old, dict(recs))
     assert new.by_date is old.by_date and new.days is old.days
+
+
+@given(records())
+def test_the_orderings_are_the_plain_sorts(recs: list[Record]) -> None:
+    """build_data sorts one key at a time (stable sorts, last key first): the same orders as
+    one sort on the whole key, which is what `paper-reader list` and update_data rely on."""
+    by_id = {r.id: r for r in recs}
+    data = build_data(by_id, complete=True)
+
+    def votes(r: Record) -> int:
+        return r.upvotes or 0
+
+    ordered = sorted(by_id.values(), key=lambda r: (r.day, votes(r), r.id), reverse=True)
+    assert data.by_date == tuple(r.id for r in ordered)
+    assert data.by_date_records == tuple(ordered)
+    days = {d for r in by_id.values() for d in r.listed_on}
+    assert data.days == {
+        d: tuple(r.id for r in sorted((r for r in by_id.values() if d in r.listed_on),
+                                      key=lambda r: (votes(r), r.id), reverse=True))
+        for d in days}

@@ -13,16 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import pdf_files
-from reader.fulltext_queue import NOT_INDEXED, OFFLINE, SAVED, FulltextQueue, Outcome
-from reader.query.hit import Hit
 from reader.store import fulltext
-from reader.store.positions import Position, Positions
 from reader.store.record import Record
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    # Imported where first used (the queue, the positions, a reading): not before the first
+    # frame, which needs none of them (reader.main_screen.warmup imports them ahead).
+    from reader.fulltext_queue import FulltextQueue, Outcome
+    from reader.query.hit import Hit
     from reader.screens.main import MainScreen
+    from reader.store.positions import Positions
 
 RETRY_S = 120.0  # after a network failure, the queue tries again this much later
 
@@ -60,12 +62,16 @@ class Downloads:
     @property
     def queue(self) -> FulltextQueue:
         if self._queue is None:
+            from reader.fulltext_queue import FulltextQueue
+
             self._queue = FulltextQueue(self.screen.controller.cache)
         return self._queue
 
     @property
     def positions(self) -> Positions:
         if self._positions is None:
+            from reader.store.positions import Positions
+
             self._positions = Positions(self.data_dir / "reading.json")
         return self._positions
 
@@ -133,6 +139,8 @@ class Downloads:
             self._draining = False
 
     def _report(self, outcome: Outcome, left: int) -> None:
+        from reader.fulltext_queue import NOT_INDEXED, OFFLINE, SAVED
+
         pid = outcome.paper_id
         asked = pid in self._asked
         if outcome.status == SAVED:
@@ -176,6 +184,7 @@ class Downloads:
         """Open the reading screen (it says so when the full text is not downloaded); ``at``:
         at a passage a ``text:`` filter found, its words ready for n/N."""
         from reader.screens.reading import ReadingScreen
+        from reader.store.positions import Position
 
         fetch = self.fetch if self.screen.online else None
         where = None if at is None else Position(at.block, at.offset)

@@ -13,15 +13,22 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.query import Query, describe
-from reader.query.fulltext import has_text_terms
-from reader.query.hit import Hit
 from reader.store.record import Record
 
 if TYPE_CHECKING:
+    from reader.query.hit import Hit
     from reader.screens.main import MainScreen
 
 
 FIRST = 40  # papers of a result whose passages are looked for at once (a screenful or two)
+
+
+def _has_text_terms(query: Query) -> bool:
+    if query.expr is None:  # no terms at all (the first frame's): no full-text modules needed
+        return False
+    from reader.query.fulltext import has_text_terms
+
+    return has_text_terms(query)
 
 
 class TextHits:
@@ -42,7 +49,7 @@ class TextHits:
             self._asked.clear()
             self._open = None
             self.screen.paper_list.set_passages({})
-        self.query = query if has_text_terms(query) else None
+        self.query = query if _has_text_terms(query) else None
         wanted = [pid for pid in ids[:FIRST] if pid not in self._asked]
         if self.query is not None and wanted:
             self._find(*wanted)

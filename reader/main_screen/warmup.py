@@ -20,6 +20,15 @@ LATER_MODULES = (
     "reader.editor",
     "webbrowser",
     "reader.query.masks",  # numpy: the filter's arrays (the engine imports it in its threads)
+    # Not needed before the first frame either (the store opens in a thread worker, which
+    # imports the engine itself; the rest is for text: filters, downloads and refreshes).
+    "reader.query.engine",
+    "reader.query.fulltext",
+    "reader.store.derived.texts",
+    "reader.fulltext_queue",
+    "reader.store.positions",
+    "reader.sync",
+    "reader.store.shards",  # the cache's JSON shards: read and written by loads and merges
 )
 
 

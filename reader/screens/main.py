@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import Resize, ScreenResume
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -79,6 +79,7 @@ class MainScreen(Screen[None]):
         self.export_ops = ExportActions(self)
         self.downloads = Downloads(self)
         self.text_hits = TextHits(self)  # passages found by text: filters
+        self._resumed = False  # see on_screen_resume
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -115,6 +116,15 @@ class MainScreen(Screen[None]):
         self.paper_list.focus()
         self.loader.start()
         self.after_display(self.downloads.scan)  # a thread: not while the first frame is drawn
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # Runs before Textual's own handler (the subclass's come first). Pushed at the start,
+        # this screen resumes just after its mount styled every node, and Textual would style
+        # them all again (~10 ms, before the first frame); what changed since (focus, classes)
+        # restyled what it touched. Later resumes (a dialog closed) restyle as usual.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def _show_views(self) -> None:
         self.filter_pane.set_views(self.controller.views(), self.filter_pane.counts,

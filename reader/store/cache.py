@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -39,18 +39,24 @@ from reader.store.atomic import CorruptFile, fsync_dir, quarantine, remove_stale
 from reader.store.derived import held
 from reader.store.derived.keeper import Keeper
 from reader.store.derived.store import NoFts5, Progress
-from reader.store.derived.texts import Progress as TextProgress
-from reader.store.derived.texts import TextStore
 from reader.store.index import RECENT_DAYS, Complete, DayIndex, complete_body, complete_from_body
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
 from reader.store.reconcile import Stamp, fold_rows, stamp
 from reader.store.record import Record
-from reader.store.shards import Encoded, read_shard, shard_of, shard_paths, write_shard
 from reader.store.storage import NewerFormat, read_json, write_json
 from reader.tuning import gc_paused
 
-__all__ = ["MergeResult", "PaperCache", "shard_of"]
+if TYPE_CHECKING:
+    from reader.store.derived.texts import Progress as TextProgress
+    from reader.store.derived.texts import TextStore
+    from reader.store.shards import Encoded
+
+# The shards' reading and writing (reader.store.shards, and the record checks and API parsing
+# behind it) are imported where used, in the workers that load and write: the app's first
+# frame, read from the derived store, needs none of it.
+
+__all__ = ["MergeResult", "PaperCache"]
 
 log = logging.getLogger("reader.store")
 
@@ -119,7 +125,23 @@ class PaperCache:
                                 timeout=WRITE_LOCK_TIMEOUT)
         self.derived = Keeper(self.papers_dir.parent, self.papers_dir, self._report,
                               self._shard_records)
-        self.texts = TextStore(self.papers_dir.parent, self.fulltext_dir, self._report)
+        self._texts: TextStore | None = None  # made on first use: see :attr:`texts`
+
+    @property
+    def texts(self) -> TextStore:
+        """The full-text search store (reader.store.derived.texts), made on first use: its
+        module and what it imports (the Markdown parser of the passages) are not needed before
+        the app's first frame, nor by most commands."""
+        texts = self._texts
+        if texts is None:
+            from reader.store.derived.texts import TextStore
+
+            with self._lock:
+                if self._texts is None:
+                    self._texts = TextStore(self.papers_dir.parent, self.fulltext_dir,
+                                            self._report)
+                texts = self._texts
+        return texts
 
     # --- problems and paths -----------------------------------------------------------------
 
@@ -178,6 +200,8 @@ class PaperCache:
     # --- the shards ---------------------------------------------------------------------------
 
     def _ensure_loaded(self) -> dict[str, Record]:
+        from reader.store.shards import shard_paths
+
         records = self._records
         if records is not None:
             return records
@@ -220,6 +244,8 @@ class PaperCache:
                 log.info("could not delete %s (%s)", path, err)
 
     def _load_shard(self, name: str, path: Path, into: dict[str, Record]) -> _Shard:
+        from reader.store.shards import read_shard
+
         what = "Its papers will be fetched again on the next sync."
         seen = stamp(path)  # before reading: a change after this is folded in before a write
         try:
@@ -288,6 +314,8 @@ class PaperCache:
                 encoded.update(stored)
 
         def write() -> None:
+            from reader.store.shards import write_shard
+
             write_shard(path, rows, encoded)
             shard.seen = stamp(path)  # the writer lock is held: this is the file just written
 
@@ -302,6 +330,8 @@ class PaperCache:
     def records_for(self, ids: Sequence[str]) -> dict[str, Record]:
         """The records of ``ids`` (those cached), reading only their shards if the cache is
         not loaded yet: what a query answered by the derived store needs to print its hits."""
+        from reader.store.shards import shard_of, shard_paths
+
         if self._records is not None:
             records = self._records
         else:
@@ -342,6 +372,8 @@ class PaperCache:
         trending list in rank order (paper i has rank i+1). ``observed``: when the papers' data
         was observed, if before ``now`` (an imported capture).
         """
+        from reader.store.shards import shard_of
+
         records = self._ensure_loaded()
         stamp = now or now_iso()
         with self._lock, gc_paused():
@@ -483,6 +515,8 @@ class PaperCache:
             self._write_pending(records)
 
     def _write_pending(self, records: dict[str, Record]) -> None:
+        from reader.store.shards import shard_of
+
         written: dict[str, str] = {}  # shard name -> version written
         # The encoded records of each shard just written: saving the next shard may evict
         # them from the shard (ENCODED_SHARDS), and the derived store wants them too.
@@ -536,6 +570,8 @@ class PaperCache:
 
     def _fold_disk(self, name: str, shard: _Shard, records: dict[str, Record]) -> None:
         """Fold in what another process saved in shard ``name`` since this one last saw it."""
+        from reader.store.shards import read_shard
+
         path = self.papers_dir / f"{name}.json"
         now = stamp(path)
         if now is None or now == shard.seen or not shard.writable:
@@ -665,6 +701,8 @@ class PaperCache:
         """The start-up slice: papers of the newest 3 listing days (newest first), then the
         last trending list's papers not already among them. Reads only the derived store; loads
         every paper (slower, once) if the store cannot be used."""
+        from reader.store.shards import shard_paths
+
         recent = self.read_recent()
         if recent is not None:
             return recent

@@ -18,7 +18,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
@@ -28,7 +28,9 @@ from reader.store.library_docs import TABLES, dump_docs, parse_tables
 from reader.store.merge import now_iso
 from reader.store.state import LibraryState
 from reader.store.storage import NewerFormat, read_db, write_db
-from reader.store.travel import Dump, MergePlan, plan_merge
+
+if TYPE_CHECKING:  # library export and import only: imported there, not to read the library
+    from reader.store.travel import Dump, MergePlan
 
 KIND = "library"
 LOCK_TIMEOUT = 5.0  # seconds; a mutation holds the lock for a few milliseconds
@@ -385,6 +387,8 @@ class Library:
         """Fold ``incoming`` into the library (union of bookmarks, read marks and tags; the
         newer note wins) under one lock, decided on the file's fresh state; returns what
         changed (or, with ``dry_run``, what would change, saving nothing)."""
+        from reader.store.travel import plan_merge
+
         plans: list[MergePlan] = []
 
         def op() -> bool:

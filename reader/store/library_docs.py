@@ -3,9 +3,10 @@ reading them as a :class:`~reader.store.travel.Dump` with edit times."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.store.travel import Dump
+if TYPE_CHECKING:  # imported where a dump is made: reading the library at start needs none
+    from reader.store.travel import Dump
 
 TABLES = ("bookmarks", "read", "tags", "notes", "meta")
 # What each table's documents must hold (besides "id"), to tell a damaged file from ours.
@@ -41,6 +42,8 @@ def parse_tables(data: Docs) -> tuple[Docs, dict[str, dict[str, str]], int]:
 
 def dump_docs(d: Docs) -> Dump:
     """Every entry of checked documents with its edit time."""
+    from reader.store.travel import Dump
+
     return Dump(
         bookmarks={doc["id"]: doc["at"] for doc in d["bookmarks"].values()},
         read={doc["id"]: doc["at"] for doc in d["read"].values()},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from textual import events
@@ -16,13 +16,15 @@ from textual.widgets import Static
 
 from reader.hub.models import LinkedRepo, LinkedRepos, Paper
 from reader.links import KINDS, by_likes, repo_url, short_url
-from reader.query.hit import Hit
 from reader.store.record import Record
 from reader.store.state import LibraryState
 from reader.trending import daily_best, sparkline
 from reader.trending import summary as trend_summary
 from reader.widgets.rows import display_safe
 from reader.widgets.vim_scroll import VimScroll
+
+if TYPE_CHECKING:
+    from reader.query.hit import Hit
 
 __all__ = ["AUTHOR_LINES", "PaperDetail", "hang", "pack_lines"]
 

@@ -377,20 +377,30 @@ class PaperList(ScrollView, can_focus=True):
                self._marks_version)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_line(record, line, width, is_cursor)
-            self._strips.set(key, strip)
+            # Both lines of the row at once (one row_lines: the row's second line is drawn
+            # next, and its text is most of the work), the other one kept for then.
+            strips = self._render_row(record, width, is_cursor)
+            for other, made in enumerate(strips):
+                self._strips.set((*key[:1], other, *key[2:]), made)
+            strip = strips[line]
         return strip
 
-    def _render_line(self, record: Record, line: int, width: int, is_cursor: bool) -> Strip:
+    def _render_row(self, record: Record, width: int, is_cursor: bool) -> tuple[Strip, ...]:
         paper_id = record.id
         unread = paper_id not in self._read
         new = unread and self._new_since is not None and (
             record.first_seen[:19] > self._new_since)
-        cells = row_lines(record, layout(width, self._columns), unread=unread, new=new,
+        lines = row_lines(record, layout(width, self._columns), unread=unread, new=new,
                           bookmarked=paper_id in self._bookmarks,
                           tagged=paper_id in self._tags, noted=paper_id in self._notes,
                           selected=paper_id in self._selected,
-                          local=paper_id in self._local)[line]
+                          local=paper_id in self._local)
+        return tuple(self._render_line(record, line, cells, width, is_cursor, unread)
+                     for line, cells in enumerate(lines))
+
+    def _render_line(self, record: Record, line: int, cells: list[tuple[str, str]], width: int,
+                     is_cursor: bool, unread: bool) -> Strip:
+        paper_id = record.id
         passage = self._passages.get(paper_id) if line == 1 else None
         if passage is not None:  # a text: filter's passage in place of the facts
             room = max(width - 2, 0)

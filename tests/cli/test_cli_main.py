@@ -183,3 +183,27 @@ def test_progress_prints_plain_lines_elsewhere() -> None:
 def test_truncate() -> None:
     assert truncate("abcdef", 10) == "abcdef"
     assert truncate("abcdef", 4) == "abc…"
+
+
+def test_errors_a_user_can_cause_end_as_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """reader.__main__ imports the error helpers only when an error is to be said."""
+    from reader.__main__ import _guarded
+    from reader.cli.output import CliError
+
+    def fails(exc: BaseException) -> int:
+        raise exc
+
+    assert _guarded(lambda: fails(CliError("no such paper", 3))) == 3
+    assert "no such paper" in capsys.readouterr().err
+    assert _guarded(lambda: fails(KeyboardInterrupt())) == 130
+    assert "interrupted" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="a bug"):
+        _guarded(lambda: fails(ValueError("a bug")))
+
+
+def test_starting_the_reader_imports_no_parser_nor_cli_helpers() -> None:
+    code = ("import sys, reader.__main__, reader.app\n"
+            "print(' '.join(m for m in ('argparse', 'reader.cli.output') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                         capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == []

@@ -13,9 +13,9 @@ import pytest
 from tinydb import Query, TinyDB
 
 from reader.hub.models import Author, LinkedRepo, LinkedRepos, Paper
-from reader.store import cache as cache_module
 from reader.store import shards as shards_module
-from reader.store.cache import PaperCache, shard_of
+from reader.store.cache import PaperCache
+from reader.store.shards import shard_of
 from reader.store.storage import FORMAT, AtomicJSONStorage, write_json
 
 T0, T1 = "2026-03-01T00:00:00.000Z", "2026-03-02T00:00:00.000Z"
@@ -123,8 +123,8 @@ def test_load_recent_reads_only_the_store(
     def forbidden(*args: object, **kw: object) -> object:
         raise AssertionError("load_recent opened a shard")
 
-    monkeypatch.setattr(cache_module, "read_shard", forbidden)
-    monkeypatch.setattr(cache_module, "shard_paths", forbidden)
+    monkeypatch.setattr(shards_module, "read_shard", forbidden)
+    monkeypatch.setattr(shards_module, "shard_paths", forbidden)
     cache = PaperCache(papers_dir)
     recent = cache.load_recent()
     # the newest 3 listing days, newest first (by id within a day), then the trending extras
@@ -348,7 +348,7 @@ def test_batch_writes_each_touched_file_once(
         written.append(path.name)
         real(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cache_module, "write_shard", counting)
+    monkeypatch.setattr(shards_module, "write_shard", counting)
     index_before = (papers_dir / "index.json").read_bytes()
     with cache.batch():
         for day in ("2026-02-09", "2026-02-10", "2026-02-11"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.hub.models import Author, Organization, Paper
-from reader.store import cache as cache_module
+from reader.store import shards as shards_module
 from reader.store.cache import PaperCache
 from reader.store.derived import held, schema
 from reader.store.record import Record, record_to_dict
@@ -51,7 +51,7 @@ def no_json(monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*args: object, **kw: object) -> object:
         raise AssertionError("the JSON shard was parsed")
 
-    monkeypatch.setattr(cache_module, "read_shard", forbidden)
+    monkeypatch.setattr(shards_module, "read_shard", forbidden)
 
 
 def test_a_start_reads_the_records_from_the_store_not_the_json(

@@ -138,9 +138,9 @@ async def test_first_frame_has_the_latest_day_and_no_wrong_counts(
     go = threading.Event()  # the full load waits until the first frame has been checked
     real_load_all = Controller.load_all
 
-    def held_load_all(self: Controller) -> Any:
+    def held_load_all(self: Controller, *args: Any) -> Any:
         go.wait(10)
-        return real_load_all(self)
+        return real_load_all(self, *args)
 
     monkeypatch.setattr(Controller, "load_all", held_load_all)
     app = make_app(hf_endpoint.url, offline=True)

@@ -3,7 +3,10 @@ runs is reported, rebuilt in the background, and the filters meanwhile still ans
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+import pytest
 
 from reader.query import Context, matches, parse
 from tests.fakehub import Corpus
@@ -36,3 +39,34 @@ async def test_a_store_damaged_at_run_time_is_rebuilt_and_filters_stay_right(
         await settle(pilot)
         ups = [r.upvotes or 0 for r in screen.paper_list.records]
         assert len(ups) == len(want) and ups == sorted(ups, reverse=True)
+
+
+async def test_at_the_start_the_engine_is_prepared_while_the_views_are_built(
+    corpus: Corpus, make_app: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The store worker prepares the engine over the records as soon as the load has read them,
+    not after the views' orderings are built (the rules' worker then finds it done): the
+    building below waits until the engine is prepared, which it would not be otherwise."""
+    import reader.controller
+
+    fill_cache(corpus, store=True)
+    app = make_app(None)
+    build = reader.controller.build_data
+    prepared: list[bool] = []
+
+    def slow_build(records: Any, *, complete: bool) -> Any:
+        if complete:
+            deadline = time.monotonic() + 10
+            engine = app.controller.engine
+            while time.monotonic() < deadline and not (engine is not None and engine.prepared):
+                time.sleep(0.01)
+                engine = app.controller.engine
+            prepared.append(engine is not None and engine.prepared)
+        return build(records, complete=complete)
+
+    monkeypatch.setattr(reader.controller, "build_data", slow_build)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        c = main(app).controller
+        assert c.data.complete and c.engine is not None and c.engine.prepared
+    assert prepared == [True]

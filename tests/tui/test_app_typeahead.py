@@ -37,10 +37,10 @@ def slow_store(app: PaperReaderApp, seconds: float = 1.0) -> threading.Event:
     load_all, install = controller.load_all, controller.install
     started = threading.Event()
 
-    def slow_load_all() -> Any:
+    def slow_load_all(*args: Any) -> Any:
         started.set()
         time.sleep(seconds)
-        return load_all()
+        return load_all(*args)
 
     def slow_install(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.2)  # on the UI loop: keys pile up behind it
