@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
@@ -28,6 +30,18 @@ def view_prompt(view: View, count: int | None, width: int) -> Content:
     label = view.label if len(view.label) <= room else view.label[: max(1, room - 1)] + "…"
     gap = " " * max(1, width - len(number) - len(label) - len(shown))
     return Content.assemble((number, "dim"), label, gap, (shown, "dim" if count else "dim italic"))
+
+
+class FilterInput(Input):
+    """The filter box: an Input whose typing repaints the box and lays nothing out.
+
+    Textual's Input sets its ``virtual_size`` to the text's width on every key, and the
+    compositor sets it back to the box's size on the next layout: with the base class's
+    ``layout=True`` reactive every key laid out the whole screen (and re-rendered the panes
+    it moved nothing in) again. The box has a fixed size, and its horizontal scrolling
+    reads ``virtual_size`` directly, so a repaint is all a key needs."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
 
 
 class ViewList(OptionList):
@@ -72,7 +86,7 @@ class FilterPane(Vertical):
         self._current = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to filter", id="filter-input")
+        yield FilterInput(placeholder="type to filter", id="filter-input")
         yield Static("", id="filter-error", markup=False)
         yield ViewList(id="views")
 
