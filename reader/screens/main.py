@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import DescendantBlur, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -232,8 +232,11 @@ class MainScreen(Screen[None]):
         if self.paper_list.cursor_id != before:
             # The list moved the cursor, not the user: showing it is not reading it.
             self._auto = (self.paper_list.cursor_id,)
-        elif before is not None and self.detail.record is not self.current_record():
+        elif (before is not None and self.detail.record is not None
+              and self.detail.record.id == before
+              and self.detail.record is not self.current_record()):
             # Same paper, newer record (a refresh changed its counts): no stale detail.
+            # (Another paper in the detail: it is on its way, after a pause in the typing.)
             self.show_detail(before, restart_timer=False)
         self.show_summary()
         if not result.records and not self._typing():
@@ -302,7 +305,7 @@ class MainScreen(Screen[None]):
             query = parse(text)
         except QueryError as err:
             # Keep the last good result; say where and why, calmly.
-            self.filter_pane.set_error(err.message, err.pos)
+            self.filter_pane.set_error(err.message, err.pos, wait=self._typing())
             return
         self.filter_pane.set_error(None)
         if query != self.query_obj or query.text.strip() != self.query_obj.text.strip():
@@ -363,6 +366,13 @@ class MainScreen(Screen[None]):
             self._detail_timer.stop()
         self._detail_timer = self.set_timer(DETAIL_AFTER_TYPING_S,
                                             lambda: self._follow_cursor(paused=True))
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if event.widget is self.filter_pane.input and self._detail_timer is not None:
+            # Out of the box (Enter, Esc, a click): the typing is over, no need to wait.
+            self._detail_timer.stop()
+            self._detail_timer = None
+            self.call_later(self._follow_cursor, paused=True)
 
     def _follow_cursor(self, *, paused: bool = False) -> None:
         if self._pending_detail is None:
