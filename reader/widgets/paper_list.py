@@ -273,9 +273,13 @@ class PaperList(ScrollView, can_focus=True):
             self.refresh()  # (a scroll redraws everything anyway)
         else:
             now = self._shown_lines()
-            for y, (before, after) in enumerate(zip(shown, now, strict=True)):
-                if before != after:
-                    self.refresh_lines(top + y)
+            changed = [y for y, (was, shows) in enumerate(zip(shown, now, strict=True))
+                       if was != shows]
+            start = 0
+            for i, y in enumerate(changed):  # one refresh per run of changed lines
+                if i + 1 == len(changed) or changed[i + 1] != y + 1:
+                    self.refresh_lines(top + changed[start], y - changed[start] + 1)
+                    start = i + 1
         self._post_highlighted()
 
     def _shown_lines(self) -> list[tuple[int, bool]]:
