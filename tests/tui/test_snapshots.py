@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from reader.widgets.filter_pane import ERROR_AFTER_S
 from tests.fakehub import Corpus
@@ -31,6 +32,8 @@ async def _typed_wrong(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     await pilot.press("slash", *"has:code (", "_")
     await pilot.pause(ERROR_AFTER_S + 0.1)  # a typed query's error waits for a pause
+    # The box's cursor blinks: after that pause it may be on or off. Steady, it is on.
+    pilot.app.screen.query_one("#filter-input", Input).cursor_blink = False
     await settle(pilot)
 
 
