@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.events import Resize, ScreenResume
+from textual.events import DescendantBlur, Resize, ScreenResume
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -35,6 +35,7 @@ from reader.widgets.status_line import StatusLine
 from reader.words import count
 
 NARROW = 100  # below this many columns the detail replaces the list when opened
+DETAIL_AFTER_TYPING_S = 0.25  # the detail follows a typed filter's first paper after this pause
 SORTS = (None, "date", "upvotes", "trending", "stars")
 MONTH_DAYS = 30  # what `paper-reader sync --days N` is offered with while the cache is short
 SORT_NAMES = {None: "the view's own order", "date": "date, newest first",
@@ -69,7 +70,9 @@ class MainScreen(Screen[None]):
         self.detail_open = False
         self.detail_width = 0  # 0: the stylesheet's width
         self._read_timer: Timer | None = None
-        self._auto_id: str | None = None  # the paper the list (not the user) moved to
+        # (paper id,): where a new result (not the user) put the cursor; (None,): it emptied
+        self._auto: tuple[str | None] | None = None
+        self._detail_timer: Timer | None = None  # the detail waits for typing to pause
         self._pending_detail: tuple[str | None, bool] | None = None  # (paper id, auto)
         self._to_top = False  # the next result starts at its first paper (a new view/order)
         self.net = Network(self)
@@ -238,12 +241,15 @@ class MainScreen(Screen[None]):
                                     columns=columns_for(result.view.key, sort))
         if self.paper_list.cursor_id != before:
             # The list moved the cursor, not the user: showing it is not reading it.
-            self._auto_id = self.paper_list.cursor_id
-        elif before is not None and self.detail.record is not self.current_record():
+            self._auto = (self.paper_list.cursor_id,)
+        elif (before is not None and self.detail.record is not None
+              and self.detail.record.id == before
+              and self.detail.record is not self.current_record()):
             # Same paper, newer record (a refresh changed its counts): no stale detail.
+            # (Another paper in the detail: it is on its way, after a pause in the typing.)
             self.show_detail(before, restart_timer=False)
         self.show_summary()
-        if not result.records:
+        if not result.records and not self._typing():
             self.detail.show(None, state=self.controller.state)
 
     def _empty_text(self) -> str:
@@ -300,6 +306,8 @@ class MainScreen(Screen[None]):
     @on(FilterPane.QueryChanged)
     def _query_changed(self, message: FilterPane.QueryChanged) -> None:
         text = message.text
+        if self._detail_timer is not None:  # still typing: the detail waits on
+            self._wait_for_typing()
         if text.lstrip().startswith("?"):
             self.filter_pane.set_error("Enter searches huggingface.co for this text", None)
             return
@@ -307,7 +315,7 @@ class MainScreen(Screen[None]):
             query = parse(text)
         except QueryError as err:
             # Keep the last good result; say where and why, calmly.
-            self.filter_pane.set_error(err.message, err.pos)
+            self.filter_pane.set_error(err.message, err.pos, wait=self._typing())
             return
         self.filter_pane.set_error(None)
         if query != self.query_obj or query.text.strip() != self.query_obj.text.strip():
@@ -344,19 +352,49 @@ class MainScreen(Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, message: PaperList.Highlighted) -> None:
-        auto = message.paper_id is not None and message.paper_id == self._auto_id
-        self._auto_id = None
+        auto = self._auto is not None and self._auto[0] == message.paper_id
+        self._auto = None
         # Filling the detail (and the layout it causes) costs more than moving the cursor, so
         # moves that queue up while a key is held are coalesced: the detail follows once the
         # queue is drained, with the last paper. No timer: a single press updates it at once.
         first = self._pending_detail is None
         self._pending_detail = (message.paper_id, auto)
+        if self._detail_timer is not None:  # waiting for typing to pause: start again
+            self._detail_timer.stop()
+            self._detail_timer = None
+            first = True
         if first:
             self.call_later(self._follow_cursor)
 
-    def _follow_cursor(self) -> None:
+    def _typing(self) -> bool:
+        """The user is typing a filter (the box has the focus)."""
+        return self.focused is self.filter_pane.input
+
+    def _wait_for_typing(self) -> None:
+        """(Re)start the wait after which the detail follows the cursor."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_AFTER_TYPING_S,
+                                            lambda: self._follow_cursor(paused=True))
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if event.widget is self.filter_pane.input and self._detail_timer is not None:
+            # Out of the box (Enter, Esc, a click): the typing is over, no need to wait.
+            self._detail_timer.stop()
+            self._detail_timer = None
+            self.call_later(self._follow_cursor, paused=True)
+
+    def _follow_cursor(self, *, paused: bool = False) -> None:
         if self._pending_detail is None:
             return
+        if not paused and self._pending_detail[1] and self._typing():
+            # Each key's result moves the cursor to its first paper. Filling the detail
+            # lays the screen out again (its sections change height), ~10-40 ms of the UI
+            # loop: while the user types, only the list and the count follow each key, and
+            # the detail shows the first paper once the typing pauses.
+            self._wait_for_typing()
+            return
+        self._detail_timer = None
         gate: KeyGate | None = getattr(self.app, "key_gate", None)
         if gate is not None and gate.pending:
             # Keys typed ahead wait in the App (reader/typeahead.py), not in the list's

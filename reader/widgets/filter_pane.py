@@ -11,12 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from reader.views import View
+
+ERROR_AFTER_S = 0.4  # a typed query's error is shown once the typing pauses this long
 
 
 def view_prompt(view: View, count: int | None, width: int) -> Content:
@@ -28,6 +33,18 @@ def view_prompt(view: View, count: int | None, width: int) -> Content:
     label = view.label if len(view.label) <= room else view.label[: max(1, room - 1)] + "…"
     gap = " " * max(1, width - len(number) - len(label) - len(shown))
     return Content.assemble((number, "dim"), label, gap, (shown, "dim" if count else "dim italic"))
+
+
+class FilterInput(Input):
+    """The filter box: an Input whose typing repaints the box and lays nothing out.
+
+    Textual's Input sets its ``virtual_size`` to the text's width on every key, and the
+    compositor sets it back to the box's size on the next layout: with the base class's
+    ``layout=True`` reactive every key laid out the whole screen (and re-rendered the panes
+    it moved nothing in) again. The box has a fixed size, and its horizontal scrolling
+    reads ``virtual_size`` directly, so a repaint is all a key needs."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
 
 
 class ViewList(OptionList):
@@ -70,9 +87,10 @@ class FilterPane(Vertical):
         self._views: list[View] = []
         self._counts: dict[str, int | None] = {}
         self._current = ""
+        self._error_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to filter", id="filter-input")
+        yield FilterInput(placeholder="type to filter", id="filter-input")
         yield Static("", id="filter-error", markup=False)
         yield ViewList(id="views")
 
@@ -143,18 +161,29 @@ class FilterPane(Vertical):
         if self._views:
             self._render_views()
 
-    def set_error(self, message: str | None, pos: int | None = 0) -> None:
+    def set_error(self, message: str | None, pos: int | None = 0, *,
+                  wait: bool = False) -> None:
         """Show where and why the query is wrong, calmly; None clears it. ``pos`` None: a
-        hint about the whole text, without a caret."""
+        hint about the whole text, without a caret. ``wait``: the query is being typed, so
+        the error is shown only if the typing pauses (``ERROR_AFTER_S``) before it is put
+        right: a query being typed is more often unfinished than wrong (``title:`` before
+        its word, a quote not closed yet), and the line appearing and going again at every
+        key made the pane jump and laid the whole screen out each time."""
+        if self._error_timer is not None:
+            self._error_timer.stop()
+            self._error_timer = None
         error = self.query_one("#filter-error", Static)
         if message is None:
             if error.display:  # (every keystroke clears it: only a shown one costs a layout)
                 error.update("")
                 error.display = False
             return
+        if wait and not error.display:
+            self._error_timer = self.set_timer(ERROR_AFTER_S,
+                                               lambda: self.set_error(message, pos))
+            return
         if pos is None:
-            error.update(Content(message))
-            error.display = True
+            self._show_error(error, Content(message))
             return
         # The caret sits under the offending character as it is shown: the box scrolls
         # sideways to keep the cursor in view, so the text's first cells may be off to the
@@ -165,7 +194,18 @@ class FilterPane(Vertical):
         room = max(0, box.content_region.width - 1 if box.content_region.width
                    else self.size.width - 5)
         caret = " " * (max(0, min(column, room)) + max(0, inset)) + "^"
-        error.update(Content.assemble((caret, "bold"), "\n", message))
+        self._show_error(error, Content.assemble((caret, "bold"), "\n", message))
+
+    @property
+    def error_pending(self) -> bool:
+        """An error waits for the typing to pause before it is shown."""
+        return self._error_timer is not None
+
+    @staticmethod
+    def _show_error(error: Static, content: Content) -> None:
+        shown = error.content
+        if not (error.display and isinstance(shown, Content) and shown.is_same(content)):
+            error.update(content)  # (each update lays the pane out: not for the same text)
         error.display = True
 
     @on(Input.Changed, "#filter-input")

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -174,7 +175,12 @@ class PaperList(ScrollView, can_focus=True):
         self._new_since: str | None = None
         self._marks_version = 0
         self._columns = Columns()
-        self._strips: LRUCache[tuple[str, int, int, bool, bool, int], Strip] = LRUCache(2048)
+        # A row's strips, by paper id and how it is drawn; the record it was made from is kept
+        # beside it, so a record that comes back with new counts under the same id is drawn
+        # again, while the rows a new result shares with the last one are not.
+        self._strips: LRUCache[tuple[str, int, int, bool, bool, int], tuple[Record, Strip]] = (
+            LRUCache(2048))
+        self._styles: dict[tuple[tuple[str, ...], bool], Style] = {}  # component classes
         if empty_text is not None:
             self.set_reactive(PaperList.empty_text, empty_text)
 
@@ -222,29 +228,76 @@ class PaperList(ScrollView, can_focus=True):
         With ``keep_cursor`` the cursor stays on the same paper, at the same height on screen,
         when that paper is still in the list; otherwise it goes to the first row. ``columns``
         (when given) says which optional columns the rows show.
+
+        Nothing here is proportional to the number of records (but a cursor restore's search
+        for its paper), and nothing is laid out: only the lines on screen that show another
+        paper (or the cursor elsewhere) are drawn again.
         """
         old_id = self.cursor_id
         old_row = self._cursor - self.top_row
         old_index = self._cursor
+        shown = self._shown_lines()
         self._records = records
-        if columns is not None:
+        redraw = False
+        if columns is not None and columns != self._columns:
             self._columns = columns
-        self._strips.clear()  # a record may come back with new counts under the same id
+            self._strips.clear()  # (the strips' key does not say which columns they show)
+            redraw = True
         found = None
         if keep_cursor and old_id is not None:
             found = self._find(old_id, hint=old_index)
         self._cursor = found if found is not None else (0 if records else -1)
-        self.virtual_size = Size(0, len(records) * ROW_HEIGHT)
-        if self.is_mounted:
-            self._scroll_update(self.virtual_size)
-            if found is not None:
-                self.scroll_to(y=max(0, found - max(0, old_row)) * ROW_HEIGHT, animate=False,
-                               force=True)
-            else:
-                self.scroll_to(y=0, animate=False, force=True)
-            self._scroll_cursor_visible()
-        self.refresh()
+        virtual = Size(0, len(records) * ROW_HEIGHT)
+        if not self.is_mounted:
+            self.virtual_size = virtual
+            self.refresh()
+            self._post_highlighted()
+            return
+        # Not ``self.virtual_size = ...``: that reactive lays the whole screen out, which a
+        # line-API list does not need (its size does not depend on its rows; ScrollView keeps
+        # its own virtual size through a layout). The scrollbar's reactives still lay out
+        # when it appears or goes.
+        self.set_reactive(PaperList.virtual_size, virtual)
+        scrollbar = self.show_vertical_scrollbar
+        self._scroll_update(virtual)
+        if self.show_vertical_scrollbar != scrollbar:
+            redraw = True  # the rows' width changes with it
+        top = self.scroll_offset.y
+        if found is not None:
+            self.scroll_to(y=max(0, found - max(0, old_row)) * ROW_HEIGHT, animate=False,
+                           force=True)
+        else:
+            self.scroll_to(y=0, animate=False, force=True)
+        self._scroll_cursor_visible()
+        if redraw or not records or not shown or self.scroll_offset.y != top:
+            self.refresh()  # (a scroll redraws everything anyway)
+        else:
+            now = self._shown_lines()
+            changed = [y for y, (was, shows) in enumerate(zip(shown, now, strict=True))
+                       if was != shows]
+            start = 0
+            for i, y in enumerate(changed):  # one refresh per run of changed lines
+                if i + 1 == len(changed) or changed[i + 1] != y + 1:
+                    self.refresh_lines(top + changed[start], y - changed[start] + 1)
+                    start = i + 1
         self._post_highlighted()
+
+    def _shown_lines(self) -> list[tuple[int, bool]]:
+        """What each line on screen shows: the record (by identity) and whether it is the
+        cursor's; -1 for a line below the last row."""
+        records = self._records
+        height = self.scrollable_content_region.height
+        if not records or height <= 0:
+            return []
+        first = self.scroll_offset.y
+        lines = []
+        for y in range(first, first + height):
+            index = y // ROW_HEIGHT
+            if index < len(records):
+                lines.append((id(records[index]), index == self._cursor))
+            else:
+                lines.append((-1, False))
+        return lines
 
     def set_marks(self, state: LibraryState, *, new_since: str | None,
                   watched: frozenset[str] = frozenset()) -> None:
@@ -356,6 +409,7 @@ class PaperList(ScrollView, can_focus=True):
         # Theme or CSS changed: every cached strip carries old colours.
         super().notify_style_update()
         self._strips.clear()
+        self._styles.clear()
         self.refresh()
 
     def watch_empty_text(self) -> None:
@@ -375,14 +429,15 @@ class PaperList(ScrollView, can_focus=True):
         is_cursor = index == self._cursor
         key = (record.id, line, width, is_cursor, is_cursor and self.has_focus,
                self._marks_version)
-        strip = self._strips.get(key)
-        if strip is None:
-            # Both lines of the row at once (one row_lines: the row's second line is drawn
-            # next, and its text is most of the work), the other one kept for then.
-            strips = self._render_row(record, width, is_cursor)
-            for other, made in enumerate(strips):
-                self._strips.set((*key[:1], other, *key[2:]), made)
-            strip = strips[line]
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        # Both lines of the row at once (one row_lines: the row's second line is drawn next,
+        # and its text is most of the work), the other one kept for then.
+        strips = self._render_row(record, width, is_cursor)
+        for other, made in enumerate(strips):
+            self._strips.set((*key[:1], other, *key[2:]), (record, made))
+        strip = strips[line]
         return strip
 
     def _render_row(self, record: Record, width: int, is_cursor: bool) -> tuple[Strip, ...]:
@@ -414,8 +469,18 @@ class PaperList(ScrollView, can_focus=True):
             if role == "title" and unread:
                 name = "paper-list--unread"
             classes = (*row, name, *tail) if name else (*row, *tail)
-            segments.append(Segment(text, self.get_visual_style(*classes).rich_style))
+            segments.append(Segment(text, self._style(classes)))
         return Strip(segments, width)
+
+    def _style(self, classes: tuple[str, ...]) -> Style:
+        """The rich style of a cell drawn with ``classes``; remembered until the styles change
+        (``get_visual_style`` works out the widget's pseudo-classes on every call: a fifth of
+        the time a fresh row took)."""
+        key = (classes, self.has_focus)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.get_visual_style(*classes).rich_style
+        return style
 
     def _empty_line(self, y: int, width: int) -> Strip:
         height = self.scrollable_content_region.height

@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 from reader.config import load_config
 from reader.screens.dialogs import RulesDialog, SaveViewDialog
 from reader.store.locations import locations
+from reader.widgets.filter_pane import ERROR_AFTER_S
 from tests.fakehub import Corpus
 from tests.tui.conftest import fill_cache, settle, write_config
 from tests.tui.test_app_start import main
@@ -58,7 +59,11 @@ async def test_bad_query_shows_error_and_keeps_the_list(corpus: Corpus, make_app
         await pilot.press(*" (")
         await settle(pilot)
         error = screen.query_one("#filter-error", Static)
-        assert error.display
+        # Typed: the error waits for a pause in the typing, then shows where and why.
+        assert not error.display and screen.filter_pane.error_pending
+        await pilot.pause(ERROR_AFTER_S + 0.1)
+        await settle(pilot)
+        assert error.display and not screen.filter_pane.error_pending
         shown = str(error.render())
         assert "^" in shown and len(shown.splitlines()) == 2
         assert [r.id for r in screen.result.records] == good

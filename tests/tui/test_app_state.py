@@ -12,6 +12,7 @@ from reader.hub.client import PapersClient
 from reader.screens.empty import EmptyScreen
 from reader.store.library import Library
 from reader.store.locations import locations
+from reader.widgets.filter_pane import ERROR_AFTER_S
 from reader.words import count
 from tests.fakehub import Corpus, FakeHub
 from tests.tui.conftest import clock, fill_cache, settle
@@ -77,6 +78,7 @@ async def test_the_filter_box_shows_the_end_and_the_caret_the_visible_text(
         box = screen.filter_pane.input
         long = "has:code upvotes:>=1 diffusion models for video ("
         await pilot.press("slash", *long)
+        await pilot.pause(ERROR_AFTER_S + 0.1)  # a typed query's error waits for a pause
         await settle(pilot)
         assert box.scroll_offset.x > 0  # the start scrolled away; the end is in view
         error = screen.query_one("#filter-error", Static)
