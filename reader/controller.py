@@ -282,16 +282,16 @@ class Controller:
         return None
 
     def prepare_engine(self, engine: Engine, records: Mapping[str, Record],
-                       candidates: Sequence[str] = ()) -> None:
+                       candidates: Sequence[str] = (), *, pairs: bool = True) -> None:
         """Have ``engine`` read which store row is which of ``records`` and the rowids of
         ``candidates`` (a thread worker: ~0.3 s at 100,000 papers), so that no filter waits
-        for it; nothing to do when it did already. A damaged store is kept for the UI thread
-        (:meth:`store_damaged`)."""
+        for it; nothing to do when it did already (``pairs``: see Engine.prepare). A damaged
+        store is kept for the UI thread (:meth:`store_damaged`)."""
         from reader.query.engine import StoreDamaged
 
         engine.use_records(records)
         try:
-            engine.prepare(candidates)
+            engine.prepare(candidates, pairs=pairs)
         except StoreDamaged as failure:
             self.store_failures.append(failure)
 

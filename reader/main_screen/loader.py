@@ -217,7 +217,8 @@ class Loader:
         """At the start: prepare the engine over every record as soon as they are read, while
         the load worker builds the views' orderings from them (the engine's SQL runs without
         the interpreter lock), rather than after (in the rules' worker, which then finds it
-        done). The first keystroke answered by the engine comes that much sooner."""
+        done). The first keystroke answered by the engine comes that much sooner. The two-letter
+        words' column is left to the rules' worker, which runs once the load is done."""
         worker = get_current_worker()
         while True:
             try:
@@ -231,7 +232,7 @@ class Loader:
         c = self.screen.controller
         if c.data.complete and c.data.records is not records:
             return  # reloaded since (a refresh): the rules' worker prepares it over those
-        c.prepare_engine(engine, records)
+        c.prepare_engine(engine, records, pairs=False)  # the rules' worker reads them, after
 
     def store_progress(self, message: StoreProgress) -> None:
         self.building = (message.done, message.total)

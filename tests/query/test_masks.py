@@ -145,11 +145,16 @@ def test_two_threads_asking_at_once_read_the_columns_once(
     assert len(reads) == 1
 
 
-def test_one_and_two_letter_words_ask_sqlite_nothing_once_prepared() -> None:
+@pytest.mark.parametrize("chunk", [1, 2, 8192])
+def test_one_and_two_letter_words_ask_sqlite_nothing_once_prepared(
+        chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """While a word is typed, its first two keys are answered from papers.initials and
-    papers.pairs (read by the preparation), the same as the reference matcher."""
+    papers.pairs (read by the preparation, ``chunk`` rows at a time), the same as the
+    reference matcher."""
+    from reader.query import masks
     from reader.query.matcher import matches
 
+    monkeypatch.setattr(masks, "PAIRS_CHUNK", chunk)
     recs = _papers() + [Record(Paper("2611.00004", title="Über 3d scenes",
                                      authors=()), listed_on=("2026-11-27",))]
     ids = [r.id for r in recs]
@@ -163,6 +168,21 @@ def test_one_and_two_letter_words_ask_sqlite_nothing_once_prepared() -> None:
         assert engine.filter(parse("ub"), Context(), ids) == ["2611.00004"]
         assert engine.filter(parse("la"), Context(), ids) == ["2611.00000", "2611.00001",
                                                                "2611.00002", "2611.00003"]
+
+
+def test_a_preparation_without_pairs_leaves_them_to_the_first_two_letter_word() -> None:
+    """The start prepares the engine without the pairs (Engine.prepare(pairs=False)); a
+    two-letter word before the rules' worker reads them reads them itself, and is right."""
+    recs = _papers()
+    ids = [r.id for r in recs]
+    with engine_over(recs) as engine:
+        engine.prepare(pairs=False)
+        with statements(engine) as seen:
+            engine.prepare(pairs=False)
+        assert [s for s in seen if "pairs" in s] == []
+        with statements(engine) as seen:
+            assert engine.filter(parse("sm"), Context(), ids) == ["2611.00002"]
+        assert [s for s in seen if "pairs" in s] != []
 
 
 def test_word_starts_are_the_first_one_and_two_characters_of_every_word() -> None:
