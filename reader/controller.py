@@ -295,6 +295,17 @@ class Controller:
         except StoreDamaged as failure:
             self.store_failures.append(failure)
 
+    def read_ahead(self, engine: Engine) -> None:
+        """Have ``engine`` read what needs none of the records (its rowid table and columns:
+        Engine.prepare) while the load still reads them (a thread worker). A damaged store is
+        kept as in :meth:`prepare_engine`."""
+        from reader.query.engine import StoreDamaged
+
+        try:
+            engine.prepare(pairs=False)
+        except StoreDamaged as failure:
+            self.store_failures.append(failure)
+
     def store_damaged(self) -> tuple[Engine | None, StoreDamaged] | None:
         """Take the queries that found the store damaged (UI thread): stop using it and return
         the engine to close and the failure to report (``forget_store``, in a thread)."""

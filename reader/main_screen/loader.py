@@ -214,12 +214,15 @@ class Loader:
             self._prepare(engine)
 
     def _prepare(self, engine: Engine) -> None:
-        """At the start: prepare the engine over every record as soon as they are read, while
-        the load worker builds the views' orderings from them (the engine's SQL runs without
-        the interpreter lock), rather than after (in the rules' worker, which then finds it
-        done). The first keystroke answered by the engine comes that much sooner. The two-letter
-        words' column is left to the rules' worker, which runs once the load is done."""
+        """At the start: prepare the engine while the load reads the shards (its rowid table
+        and columns need none of the records), then give it the records as soon as they are
+        read, while the load builds the views' orderings from them, rather than after (in the
+        rules' worker, which then finds it done). The engine's SQL runs without the
+        interpreter lock; the first keystroke answered by the engine comes that much sooner.
+        The two-letter words' column is left to the rules' worker, which runs once the load
+        is done."""
         worker = get_current_worker()
+        self.screen.controller.read_ahead(engine)
         while True:
             try:
                 records = self._records.result(timeout=RECORDS_POLL_S)

@@ -57,13 +57,28 @@ class StoreDamaged(Exception):
 
 @dataclass(frozen=True)
 class _Rowids:
-    """The store's rowids and ids both ways, as of one store version and caller's records."""
+    """The store's rowids and ids both ways, as of one store version."""
 
-    version: tuple[int, int]  # (id of the caller's records, PRAGMA data_version)
-    ids: list[str | None]  # rid -> id (None: a free rid)
+    version: int  # PRAGMA data_version
     rid_of: dict[str, int]  # id -> rid
     columns: Columns  # what conditions read, by rid (reader.query.masks)
     memo: FtsMemo = field(default_factory=FtsMemo)  # the last lookups under this version
+    _ids: list[tuple[Mapping[str, Any], list[str | None]]] = field(default_factory=list)
+
+    def ids(self, records: Mapping[str, Any]) -> list[str | None]:
+        """rid -> id (None: a free rid), ``records``' own id objects where they have the
+        paper (see Engine.use_records). Made on first use, for the last records given (only
+        :meth:`Engine.matching` needs it): at 10^5 papers its loop is 0.1-0.2 s that a start
+        need not wait for."""
+        made = self._ids[:1]  # another thread may replace it meanwhile
+        if made and made[0][0] is records:
+            return made[0][1]
+        ids: list[str | None] = [None] * self.columns.size
+        for pid, rid in self.rid_of.items():
+            record = records.get(pid)
+            ids[rid] = pid if record is None else record.id
+        self._ids[:] = [(records, ids)]
+        return ids
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,7 @@ class _Candidates:
     """A list of candidates as the masks read it, under one rowid table."""
 
     table: _Rowids
+    source: Mapping[str, Any]  # the caller's records they were looked up in (use_records)
     ids: list[str]
     records: list[Any]  # the caller's record of each (None: it has none)
     unknown: Mask | None  # True where the caller has no record; None: it has them all
@@ -136,9 +152,10 @@ class Engine:
     def prepare(self, candidates: Sequence[str] = (), *, pairs: bool = True) -> None:
         """Read now what the first filter would (which store row is which paper, and the
         rowids of ``candidates``, the list the first keystroke will filter), so that it does
-        not: call it in a thread once the caller's records are given. At 10^5 papers the
-        candidates' rowids cost the first keystroke 20-40 ms. ``pairs`` reads the two-letter
-        words' column too (~0.1 s, 16 MB at 10^5): a start leaves it for later."""
+        not: call it in a thread. Only ``candidates`` need the caller's records given first
+        (use_records). At 10^5 papers the candidates' rowids cost the first keystroke 20-40
+        ms. ``pairs`` reads the two-letter words' column too (~0.1 s, 16 MB at 10^5): a start
+        leaves it for later."""
         table = self._table()
         if candidates:
             self._lookup(candidates, table)
@@ -180,25 +197,21 @@ class Engine:
 
     def _table(self, stale: _Rowids | None = None) -> _Rowids:
         """The rowid table and the condition columns, read again when the store changed since
-        they were read (``PRAGMA data_version`` moves when another connection commits), when
-        the caller's records changed, or when it is still ``stale`` (a query found a paper
-        committed meanwhile). One statement reads both: they are of one store version. One
-        thread reads them at a time, and a thread that waited uses what the other read (after
-        a reload the rules' worker and the first filter both ask)."""
+        they were read (``PRAGMA data_version`` moves when another connection commits) or when
+        it is still ``stale`` (a query found a paper committed meanwhile). One statement reads
+        both: they are of one store version. One thread reads them at a time, and a thread
+        that waited uses what the other read (after a reload the rules' worker and the first
+        filter both ask). They need none of the caller's records: the start reads them while
+        the cache still reads its shards."""
         from reader.query import masks
 
         with self._reading:
-            records = self._records
-            version = (id(records), cast(int, self._rows("PRAGMA data_version", ())[0][0]))
+            version = cast(int, self._rows("PRAGMA data_version", ())[0][0])
             table = self._rowids
             if table is None or table.version != version or table is stale:
                 columns, rids, pids = masks.Columns.read(self._rows)
-                ids: list[str | None] = [None] * columns.size
-                for rid, pid in zip(rids, pids, strict=True):
-                    record = records.get(pid)
-                    ids[rid] = pid if record is None else record.id
-                table = self._rowids = _Rowids(version, ids,
-                                               dict(zip(pids, rids, strict=True)), columns)
+                table = self._rowids = _Rowids(version, dict(zip(pids, rids, strict=True)),
+                                               columns)
             return table
 
     def matching(self, query: Query, ctx: Context,
@@ -209,7 +222,7 @@ class Engine:
         table, mask = self._matches(query, ctx, cancelled)
         if query.expr is None:
             mask = table.columns.present
-        ids = table.ids
+        ids = table.ids(self._records)
         return {pid for pid in map(ids.__getitem__, np.flatnonzero(mask).tolist())
                 if pid is not None}
 
@@ -298,16 +311,17 @@ class Engine:
         same view."""
         import numpy as np
 
-        kept = self._candidates
-        if kept is not None and kept.table is table and kept.ids == candidates:
+        kept, mine = self._candidates, self._records
+        if (kept is not None and kept.table is table and kept.source is mine
+                and kept.ids == candidates):
             return kept
-        rid_of, mine = table.rid_of, self._records
+        rid_of = table.rid_of
         records = [mine.get(pid) for pid in candidates]
         unknown = np.fromiter((record is None for record in records), dtype=np.bool_,
                               count=len(records))
         positions = np.fromiter((rid_of.get(pid, 0) for pid in candidates), dtype=np.intp,
                                 count=len(candidates))
-        kept = self._candidates = _Candidates(table, list(candidates), records,
+        kept = self._candidates = _Candidates(table, mine, list(candidates), records,
                                               unknown if unknown.any() else None, positions)
         return kept
 

@@ -76,6 +76,29 @@ def test_the_engine_answers_with_the_callers_own_id_strings() -> None:
         assert all(by_value[r.id] is r.id for r in mine.values())
 
 
+def test_an_engine_prepared_before_the_records_answers_with_the_records_given_later() -> None:
+    """The start prepares the engine while the cache still reads the shards (no records
+    yet); the records given after, and the ones given after a reload, are the ones it hands
+    back, for the same list of candidates and the same store version."""
+    recs = [_paper(i, "model") for i in range(6)]
+    ids = [r.id for r in recs]
+    with engine_over(recs) as engine:
+        engine.prepare(pairs=False)
+        assert engine.prepared
+        first = {r.id: r for r in recs}
+        engine.use_records(first)
+        kept = engine.select(parse("model"), Context(), ids).records
+        assert [r is first[r.id] for r in kept] == [True] * 6
+        by_value = {pid: pid for pid in engine.matching(parse("model"), Context())}
+        assert all(by_value[r.id] is r.id for r in first.values())
+        again = {r.id: _paper(i, "model") for i, r in enumerate(recs)}  # a reload: new objects
+        engine.use_records(again)
+        kept = engine.select(parse("model"), Context(), ids).records
+        assert [r is again[r.id] for r in kept] == [True] * 6
+        by_value = {pid: pid for pid in engine.matching(parse("model"), Context())}
+        assert all(by_value[r.id] is r.id for r in again.values())
+
+
 def test_a_bare_word_finds_the_organisation_and_its_prefixes() -> None:
     """A bare word searches the organisation as well as title, authors, abstract and keywords
     (matcher.ANY_FIELDS), with the same answer from the engine (FTS5 and the initials column)
