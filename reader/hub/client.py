@@ -696,7 +696,10 @@ class PapersClient:
                     f"the server answered {status} for {shown} without saying where to go", status
                 )
             try:
-                return decode(response, body, shown)
+                # In the parsing thread: a page's JSON is ~1 MB, decoded on the event loop it
+                # held the UI for a few ms per page during a refresh.
+                return await asyncio.get_running_loop().run_in_executor(
+                    _PARSER, decode, response, body, shown)
             except BadResponse as exc:
                 failure = exc
                 continue

@@ -158,6 +158,30 @@ async def test_daily_pages_until_a_short_page_and_dedupes() -> None:
     assert all(s["date"] == "2026-03-06" and s["limit"] == "3" for s in seen)
 
 
+async def test_answers_are_decoded_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's JSON (~1 MB) is decoded in the parsing thread, not on the loop that a TUI
+    draws from; a damaged answer is still retried and reported from there."""
+    import threading
+
+    import reader.hub.client as client_module
+
+    threads: list[str] = []
+    real = client_module.orjson.loads
+
+    def loads(body: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(body)
+
+    monkeypatch.setattr(client_module.orjson, "loads", loads)
+    answers = iter([httpx.Response(200, content=b"[{cut"),
+                    httpx.Response(200, json=[item("2603.00001")])])
+    async with make(lambda request: next(answers)) as client:
+        papers = await client.daily(date="2026-03-06", limit=3)
+    assert [p.id for p in papers] == ["2603.00001"]
+    assert len(threads) == 2
+    assert all(name.startswith("hub-parse") for name in threads), threads
+
+
 async def test_daily_stops_at_max_pages_and_on_an_empty_page() -> None:
     calls: list[str] = []
 
