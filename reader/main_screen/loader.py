@@ -147,6 +147,7 @@ class Loader:
             with gc_paused():
                 data = c.reload()
                 new = c.count_new(data)
+                freeze_long_lived()  # see _marks
         if not get_current_worker().is_cancelled:
             self.screen.post_message(DataReady(data, stage, new if data.complete else None))
 
@@ -285,6 +286,11 @@ class Loader:
         # collector paused.
         with gc_paused():
             self._marks_paused()
+            # What the pause let pile up (the merge's records, the rows read, the rules'
+            # sets) would be walked whole by the collection that its end lets run, holding
+            # the interpreter lock (and the UI) for 40-70 ms at 100k papers. Most of it lives
+            # on as the app's data: frozen, as after the first load (reader.tuning).
+            freeze_long_lived()
 
     def _marks_paused(self) -> None:
         c = self.screen.controller

@@ -162,11 +162,20 @@ async def test_the_reload_after_a_refresh_and_its_counts_run_without_the_collect
     at 100k papers. They run with the collector paused, and it comes back after."""
     import gc
 
+    import reader.main_screen.loader as loader_module
     from reader.controller import Controller
 
     corpus = hf_endpoint.corpus
     fill_cache(corpus, days=corpus.dates()[:-2], trending=False)
     seen: dict[str, list[tuple[bool, bool]]] = {"reload": [], "compute_marks": [], "counts": []}
+    frozen: list[tuple[bool, bool]] = []
+    real_freeze = loader_module.freeze_long_lived
+
+    def freeze() -> None:  # what the pause made is frozen before the collector comes back
+        frozen.append((threading.current_thread() is threading.main_thread(), gc.isenabled()))
+        real_freeze()
+
+    monkeypatch.setattr(loader_module, "freeze_long_lived", freeze)
     for name, calls in seen.items():
         real = getattr(Controller, name)
 
@@ -182,6 +191,10 @@ async def test_the_reload_after_a_refresh_and_its_counts_run_without_the_collect
         assert main(app).net.online is True  # the refresh merged, then the reload came
         assert seen["reload"] and seen["compute_marks"] and seen["counts"]
         assert all(calls == [(False, False)] * len(calls) for calls in seen.values()), seen
+        assert not any(on_ui for on_ui, _ in frozen), frozen
+        # the reload's and each run of the rules', before the collector comes back (the first
+        # load's comes after its load, which pauses nothing)
+        assert sum(1 for _, enabled in frozen if not enabled) >= 2, frozen
         assert gc.isenabled()
 
 
