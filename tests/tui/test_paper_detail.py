@@ -377,3 +377,34 @@ async def test_showing_the_paper_again_redraws_only_what_changed() -> None:
         detail.show(record(summary="Another abstract."), state=LibraryState())
         await pilot.pause()
         assert "Another abstract." in rendered(section(detail, "abstract"))
+
+
+async def test_new_counts_of_the_same_height_ask_for_no_layout() -> None:
+    """A layout repaints every pane (~40 ms at 120x40): new counts that keep the meta lines'
+    height only redraw that section; a section that grows or shrinks still lays out."""
+    app = DetailApp()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = app.query_one(PaperDetail)
+        detail.show(record(), state=LibraryState())
+        await pilot.pause()
+        layouts: list[str] = []
+        for name in ("meta", "abstract"):
+            static = section(detail, name)
+            real = static.refresh
+
+            def spy(*args: object, _name: str = name, _real: object = real,
+                    **kwargs: object) -> object:
+                if kwargs.get("layout"):
+                    layouts.append(_name)
+                return _real(*args, **kwargs)  # type: ignore[operator]
+
+            static.refresh = spy  # type: ignore[method-assign]
+        detail.show(record(upvotes=47), state=LibraryState())
+        await pilot.pause()
+        assert "▲ 47" in rendered(section(detail, "meta"))
+        assert layouts == []
+        detail.show(record(summary="One.\n\n" + "A much longer abstract. " * 40),
+                     state=LibraryState())
+        await pilot.pause()
+        assert set(layouts) == {"abstract"}
+        assert "A much longer abstract." in rendered(section(detail, "abstract"))
