@@ -35,7 +35,7 @@ async def test_refresh_progress_of_the_same_width_asks_for_no_layout() -> None:
         line.show_network("refreshing 1/8…", style="dim")
         line.show_network("refreshing 2/8…", style="dim")
         line.show_network("refreshing 2/8…", style="dim")  # the same again: nothing
-        line.show_network("updated 09:14 · 12 new")
+        line.show_network("updated 09:14 today · 123 new")
         line.show_network("offline · last refresh 09:14, cache from 2026-11-29")  # wider
         await pilot.pause()
         assert layouts == [False, False, False, True]
