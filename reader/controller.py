@@ -281,28 +281,20 @@ class Controller:
             return engine
         return None
 
-    def prepare_engine(self, engine: Engine, records: Mapping[str, Record],
+    def prepare_engine(self, engine: Engine, records: Mapping[str, Record] | None,
                        candidates: Sequence[str] = (), *, pairs: bool = True) -> None:
-        """Have ``engine`` read which store row is which of ``records`` and the rowids of
-        ``candidates`` (a thread worker: ~0.3 s at 100,000 papers), so that no filter waits
-        for it; nothing to do when it did already (``pairs``: see Engine.prepare). A damaged
-        store is kept for the UI thread (:meth:`store_damaged`)."""
+        """Have ``engine`` read which store row is which paper and the rowids of
+        ``candidates`` among ``records`` (a thread worker: ~0.3 s at 100,000 papers), so that
+        no filter waits for it; nothing to do when it did already. ``records`` None: only what
+        needs none of them (its rowid table and columns), which the start reads while the load
+        still reads the records (``pairs``: see Engine.prepare). A damaged store is kept for
+        the UI thread (:meth:`store_damaged`)."""
         from reader.query.engine import StoreDamaged
 
-        engine.use_records(records)
+        if records is not None:
+            engine.use_records(records)
         try:
             engine.prepare(candidates, pairs=pairs)
-        except StoreDamaged as failure:
-            self.store_failures.append(failure)
-
-    def read_ahead(self, engine: Engine) -> None:
-        """Have ``engine`` read what needs none of the records (its rowid table and columns:
-        Engine.prepare) while the load still reads them (a thread worker). A damaged store is
-        kept as in :meth:`prepare_engine`."""
-        from reader.query.engine import StoreDamaged
-
-        try:
-            engine.prepare(pairs=False)
         except StoreDamaged as failure:
             self.store_failures.append(failure)
 

@@ -223,7 +223,7 @@ class Loader:
         The two-letter words' column is left to the rules' worker, which runs once the load
         is done."""
         worker = get_current_worker()
-        self.screen.controller.read_ahead(engine)
+        self.screen.controller.prepare_engine(engine, None, pairs=False)  # no records yet
         while True:
             try:
                 records = self._records.result(timeout=RECORDS_POLL_S)
