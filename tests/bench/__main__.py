@@ -205,7 +205,28 @@ def run(args: argparse.Namespace) -> int:
 
 def _launch_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:
     floor, apps = measure_launches(homes, args.runs, log=say)
-    return _launch_rows(floor, apps, homes)
+    rows = _launch_rows(floor, apps, homes)
+    if homes:
+        rows += _without_store_rows(max(homes, key=lambda h: h.n))
+    return rows
+
+
+def _without_store_rows(home: Home) -> list[Figure]:
+    """The start that finds no search store, once (a rebuild is a minute at 100k papers)."""
+    from tests.bench.launch import start_without_store
+
+    f = start_without_store(home, log=say)
+    error = _failures(f) or "not reached"
+    note = "one launch on a copy of the home without its search store: the app rebuilds it"
+    return [
+        Figure('"All" view shown, first start without the search store', home.n, "s",
+               f.all_view, error="" if f.all_view else error,
+               note=f"{note}, then loads every paper from it; from launch"),
+        Figure("Peak memory, first start without the search store", home.n, "MB",
+               f.memory_mb, target=MEMORY_TARGET_MB if home.n >= 100_000 else None,
+               error="" if f.memory_mb else error, show_p95=False,
+               note=f"{note}; VmHWM of the app process once it is idle"),
+    ]
 
 
 def _diagnose_part(homes: list[Home], args: argparse.Namespace) -> list[Figure]:

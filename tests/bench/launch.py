@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tests.bench.floor import MARKER
@@ -207,3 +209,28 @@ def measure_launches(
                     figures.memory_mb.append(run.extra["memory_mb"])
             log(f"  launch round {round_no}{' (warm-up)' if warm_up else ''} done")
     return floor, apps
+
+
+def start_without_store(home: Home, *, log: Callable[[str], object] = print) -> LaunchFigures:
+    """One launch on a copy of ``home`` without its search store (derived: a user may delete
+    it, and a new schema drops it): the app rebuilds it, then loads every paper. Its peak
+    memory (``memory_mb``) once the All view shows every paper and the app is idle; the All
+    view's time (``all_view``) includes the rebuild."""
+    figures = LaunchFigures()
+    with tempfile.TemporaryDirectory(prefix="paper-reader-nostore-") as tmp:
+        copy = Path(tmp) / home.path.name
+        shutil.copytree(home.path, copy, ignore=shutil.ignore_patterns(
+            "papers.sqlite*", ".papers.sqlite*", "fulltext"))
+        with Tmux() as tmux:
+            try:
+                run = launch_app(tmux, replace(home, path=copy), all_view=True, memory=True)
+            except LAUNCH_ERRORS as exc:
+                figures.errors.append(str(exc))
+                return figures
+        figures.first_row.append(run.times["first_row"])
+        if "all_view" in run.times:
+            figures.all_view.append(run.times["all_view"])
+        if "memory_mb" in run.extra:
+            figures.memory_mb.append(run.extra["memory_mb"])
+    log("  launch without the search store done")
+    return figures
