@@ -220,7 +220,7 @@ def _without_store_rows(home: Home) -> list[Figure]:
     note = "one launch on a copy of the home without its search store: the app rebuilds it"
     return [
         Figure('"All" view shown, first start without the search store', home.n, "s",
-               f.all_view, error="" if f.all_view else error,
+               f.all_view, error="" if f.all_view else error, show_p95=False,
                note=f"{note}, then loads every paper from it; from launch"),
         Figure("Peak memory, first start without the search store", home.n, "MB",
                f.memory_mb, target=MEMORY_TARGET_MB if home.n >= 100_000 else None,
