@@ -69,6 +69,7 @@ class PaperReaderApp(App[None]):
         self.config_path = self.where.config_file
         self.config: Config = load_config(self.config_path)
         self.cache = PaperCache(self.where.papers_dir)
+        self.cache.derived.apart = True  # a rebuild runs beside the UI, not in its process
         self.library = Library(self.where.library_file)
         self._client = client  # made on first use: httpx takes ~60 ms to import
         self._client_lock = threading.Lock()

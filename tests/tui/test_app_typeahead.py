@@ -57,7 +57,7 @@ def library(app: PaperReaderApp) -> tuple[frozenset[str], frozenset[str]]:
 
 
 async def test_slash_and_a_word_in_one_burst_while_loading(corpus: Corpus, make_app: Any) -> None:
-    fill_cache(corpus)
+    fill_cache(corpus, store=True)  # as a used home: every paper loads at once, from it
     for size in ((80, 24), (120, 40)):
         app = make_app(None)
         started = slow_store(app)
@@ -75,7 +75,7 @@ async def test_slash_and_a_word_in_one_burst_while_loading(corpus: Corpus, make_
 
 
 async def test_capital_s_and_words_in_one_burst(corpus: Corpus, make_app: Any) -> None:
-    fill_cache(corpus)
+    fill_cache(corpus, store=True)  # as a used home: every paper loads at once, from it
     app = make_app(None)
     started = slow_store(app)
     before = library(app)
@@ -90,7 +90,7 @@ async def test_capital_s_and_words_in_one_burst(corpus: Corpus, make_app: Any) -
 
 
 async def test_e_and_a_rule_in_one_burst(corpus: Corpus, make_app: Any) -> None:
-    fill_cache(corpus)
+    fill_cache(corpus, store=True)  # as a used home: every paper loads at once, from it
     app = make_app(None)
     started = slow_store(app)
     before = library(app)
@@ -107,7 +107,7 @@ async def test_e_and_a_rule_in_one_burst(corpus: Corpus, make_app: Any) -> None:
 
 async def test_held_j_moves_per_key_and_the_detail_follows_once(
         corpus: Corpus, make_app: Any) -> None:
-    fill_cache(corpus)
+    fill_cache(corpus, store=True)  # as a used home: every paper loads at once, from it
     app = make_app(None)
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
@@ -131,7 +131,7 @@ async def test_held_j_moves_per_key_and_the_detail_follows_once(
 
 
 async def test_moves_then_slash_then_a_word_and_h_then_moves(corpus: Corpus, make_app: Any) -> None:
-    fill_cache(corpus)
+    fill_cache(corpus, store=True)  # as a used home: every paper loads at once, from it
     app = make_app(None)
     started = slow_store(app)
     before = library(app)

@@ -33,7 +33,7 @@ async def test_interrupted_pdf_then_retry_and_open(hf_endpoint: FakeHub, make_ap
                                                    home: Path, opened: list[str]) -> None:
     corpus = hf_endpoint.corpus
     pid = corpus.items_on(corpus.dates()[-1])[1]["paper"]["id"]
-    fill_cache(corpus, days=corpus.dates()[-1:])
+    fill_cache(corpus, days=corpus.dates()[-1:], store=True)  # no rebuild: no other process
     write_config(home, f'pdf_url = "{hf_endpoint.url}/pdf/{{id}}"\n')
     pdf_dir = locations().data_dir / "pdf"
     hf_endpoint.inject("truncated", path="/pdf/", times=None)
@@ -69,7 +69,7 @@ async def test_the_configured_opener_gets_the_file(hf_endpoint: FakeHub, make_ap
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = hf_endpoint.corpus
     pid = corpus.items_on(corpus.dates()[-1])[2]["paper"]["id"]
-    fill_cache(corpus, days=corpus.dates()[-1:])
+    fill_cache(corpus, days=corpus.dates()[-1:], store=True)  # no rebuild: no other process
     write_config(home, 'opener = "my-viewer --page 1"\n')
     pdf_dir = locations().data_dir / "pdf"
     pdf_dir.mkdir(parents=True, exist_ok=True)

@@ -50,6 +50,9 @@ class Keeper:
         # and a build takes a minute at 100k papers; then the next query builds it.
         self.build_on_write = False
         self._bulk = False  # between start_bulk() and end_bulk()
+        # Rebuild in a process of its own (the app's choice: reader.app); the caller of ensure
+        # still holds the writer lock throughout.
+        self.apart = False
         self._writer: BulkWriter | None = None  # its thread, once the first batch came
 
     def _failed(self, what: str, err: Exception) -> None:
@@ -103,6 +106,12 @@ class Keeper:
             return False
         if store.usable(self.path):
             return self._refresh(progress)
+        if self.apart:
+            return self._rebuild_apart(progress)
+        return self._rebuild(progress)
+
+    def _rebuild(self, progress: store.Progress | None) -> bool:
+        """Build the store from the shards, in this process."""
         stamps: dict[str, str] = {}
         doc_ids: dict[str, int] = {}
         batches, total = store.shard_batches(self.papers_dir, stamps, self._read, doc_ids)
@@ -122,6 +131,28 @@ class Keeper:
             self._failed("build", err)
             return False
         return True
+
+    def _rebuild_apart(self, progress: store.Progress | None) -> bool:
+        """Build the store from the shards in a process of its own (reader.store.derived.apart);
+        in this one if that process cannot be started."""
+        from reader.store.derived import apart
+
+        try:
+            outcome = apart.rebuild(self.papers_dir, progress)
+        except OSError as err:
+            self._report(f"Could not start a process to rebuild the search store ({err}); "
+                         "it is rebuilt here instead.")
+            return self._rebuild(progress)
+        for problem in outcome.problems:
+            self._report(problem)
+        if outcome.result == apart.NO_FTS5:
+            self.unavailable = outcome.why  # reported by the process (see _no_fts5)
+            return False
+        if outcome.result is None:  # it stopped without saying how it ended
+            self._report(f"The rebuild of the search store stopped ({outcome.why}); filters "
+                         "scan every paper instead, and the next start tries again.")
+            return False
+        return outcome.result == apart.BUILT and store.usable(self.path)
 
     def _no_fts5(self, exc: store.NoFts5) -> None:
         self.unavailable = str(exc)
