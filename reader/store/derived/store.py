@@ -12,8 +12,8 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -237,7 +237,8 @@ def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[tuple[Any, .
                f"json_extract(value, '$[{len(cells) - 1}]'))")
         exprs.append(cut if i in blobs else f"CAST({cut} AS TEXT)")
     conn.execute(f"{head} SELECT {', '.join(exprs)} FROM json_each(?1)",
-                 (orjson.dumps(list(zip(*cells, strict=True))), b"".join(pieces)))
+                 (orjson.dumps(list(zip(*cells, strict=True))),
+                  b"".join(pieces) + b"\0"))  # never empty: substr() of x'' is NULL, not x''
 
 
 def set_hashsize(conn: sqlite3.Connection, size: int | None) -> None:
