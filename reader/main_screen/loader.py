@@ -84,6 +84,9 @@ class Loader:
         # Every record, as soon as the first complete load has read them (before the views'
         # orderings are built): the store worker prepares the engine over them meanwhile.
         self._records: Future[Mapping[str, Record]] = Future()
+        # The start found no usable store: every paper is loaded once it is rebuilt (see
+        # _follow_up), not beside the rebuild.
+        self._all_after_store = False
 
     def report_problems(self) -> None:
         """Library, cache, rule and recent-search problems as calm toasts (their text is data)."""
@@ -177,7 +180,10 @@ class Loader:
         screen = self.screen
         self.marks()
         if message.stage == "recent":
-            self.load("all")
+            # No usable store: rebuild it first, then load every paper from it, packed (199
+            # MB at 100,000). Read from the shards beside the rebuild, every paper unpacked
+            # took the app to 550 MB. Meanwhile the slice is shown, with the rebuild's progress.
+            self._all_after_store = True
             self.open_store()
         if message.data.complete and not self.loaded:
             self.loaded = True
@@ -205,7 +211,11 @@ class Loader:
                 last[0] = now
                 self.screen.post_message(StoreProgress(done, total))
 
-        engine = self.screen.controller.open_engine(progress)
+        try:
+            engine = self.screen.controller.open_engine(progress)
+        except BaseException:
+            self.screen.post_message(EngineReady(None))  # filters scan; the load goes on
+            raise
         if get_current_worker().is_cancelled:
             if engine is not None:
                 engine.close()
@@ -248,6 +258,9 @@ class Loader:
         c.engine = message.engine
         c.engine_state = "ready" if message.engine is not None else "unavailable"
         self.report_problems()
+        if self._all_after_store:  # the store is built (or cannot be: then from the shards)
+            self._all_after_store = False
+            self.load("all")
         self.marks()  # rules and saved views waited for it (see Controller.engine_coming)
         self.screen.request_filter()
         self.screen.show_summary()

@@ -297,10 +297,10 @@ class MainScreen(Screen[None]):
         if SORTS[self.sort_index]:
             parts.append(f"sort: {SORTS[self.sort_index]}")
         store = self.loader.store_status()
-        if not self.controller.data.complete:
-            parts.append("loading…")
-        elif store is not None:
+        if store is not None:  # a start without a store: every paper waits for the rebuild
             parts.append(store)
+        elif not self.controller.data.complete:
+            parts.append("loading…")
         self.status.show_view(" · ".join(parts))
 
     @on(FilterPane.QueryChanged)

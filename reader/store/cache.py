@@ -63,6 +63,7 @@ log = logging.getLogger("reader.store")
 INDEX_KIND, LINKED_KIND = "paper-index", "linked-repos"
 # Files of earlier versions in papers_dir that the derived store replaced: deleted at load.
 LEFTOVERS = ("*.quick", "recent.json")
+RECENT_SHARDS = 2  # month shards a start-up slice is read from when the store cannot be used
 ENCODED_SHARDS = 2  # shards whose encoded records are kept (a sync touches the newest months)
 WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another writer (an import holds it <= ~25 s)
 LOCK_NAME = "cache.lock"
@@ -699,19 +700,31 @@ class PaperCache:
 
     def load_recent(self) -> list[Record]:
         """The start-up slice: papers of the newest 3 listing days (newest first), then the
-        last trending list's papers not already among them. Reads only the derived store; loads
-        every paper (slower, once) if the store cannot be used."""
-        from reader.store.shards import shard_paths
+        last trending list's papers not already among them. Reads only the derived store.
+
+        If the store cannot be used (deleted, damaged, of an older schema), the slice comes
+        from the newest months' shards only (RECENT_SHARDS): every paper read from its JSON
+        holds ~4 KB unpacked, 440 MB at 100,000, so the app rebuilds the store first and loads
+        every paper from it afterwards (reader.main_screen.loader). A paper of the newest days
+        with an older arXiv id, or an old one trending, is then missing from the slice until
+        every paper is loaded."""
+        from reader.store.shards import MISC, shard_paths
 
         recent = self.read_recent()
         if recent is not None:
             return recent
-        if not any(shard_paths(self.papers_dir)):
-            return []
-        records = self._ensure_loaded()
-        index = self._ensure_index()
         with self._lock:
-            return [records[i] for i in index.recent_ids() if i in records]
+            records = self._records
+        if records is not None:  # every paper is in memory already
+            index = self._ensure_index()
+        else:
+            months = [(name, path) for name, path in shard_paths(self.papers_dir)
+                      if name != MISC][-RECENT_SHARDS:]
+            records = {}
+            for name, path in months:
+                self._load_shard(name, path, records)  # a damaged one: reported, moved aside
+            index = DayIndex.rebuild(records.values())
+        return [records[i] for i in index.recent_ids() if i in records]
 
     # --- linked.json --------------------------------------------------------------------------
 

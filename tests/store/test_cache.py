@@ -175,6 +175,32 @@ def test_recent_without_a_usable_store_comes_from_the_shards(
     assert sorted(r.id for r in again.load_recent()) == want
 
 
+def test_recent_without_a_usable_store_reads_only_the_newest_months(
+    papers_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = filled(papers_dir)  # months 2601 and 2602
+    cache.merge([paper("2512.00007", upvotes=1)], listed_on="2026-02-05", now=T1)
+    cache.merge([paper("2512.00008", upvotes=1)], listed_on="2025-12-30", now=T1)
+    assert len(list(shards_module.shard_paths(papers_dir))) == 3
+    read: list[str] = []
+    real = shards_module.read_shard
+
+    def spy(path: Path, name: str) -> object:
+        read.append(name)
+        return real(path, name)
+
+    monkeypatch.setattr(shards_module, "read_shard", spy)
+    again = PaperCache(papers_dir)
+    assert again.read_recent() is None  # no store yet
+    ids = [r.id for r in again.load_recent()]
+    assert sorted(read) == ["2601", "2602"]  # the oldest month is not read
+    # the newest days' papers of those months; 2512.00007 (listed on the newest day, an
+    # older arXiv month) comes with every paper, once the store is built
+    assert ids == ["2602.00005", "2602.00003", "2602.00004", "2602.00002", "2601.00001",
+                   "2602.00009"]
+    assert "2512.00007" in {r.id for r in PaperCache(papers_dir).load_all().values()}
+
+
 def test_the_recent_file_of_earlier_versions_is_deleted(papers_dir: Path) -> None:
     filled(papers_dir)
     (papers_dir / "recent.json").write_bytes(b'{"format": 1, "kind": "recent-papers"}')

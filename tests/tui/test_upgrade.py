@@ -17,6 +17,7 @@ from reader.store.derived.schema import SCHEMA_VERSION
 from reader.store.library import Library
 from reader.store.locations import locations
 from reader.views import View
+from reader.widgets.status_line import StatusLine
 from tests.tui.conftest import settle
 from tests.tui.test_app_start import main
 
@@ -43,9 +44,14 @@ async def test_a_home_of_an_earlier_version_converts_once_and_loses_nothing(
     progress: list[tuple[int, int]] = []
     shown = Loader.store_progress
 
+    said: list[str] = []  # the status line's view side, as each progress message shows it
+
     def seen(loader: Loader, message: StoreProgress) -> None:
         progress.append((message.done, message.total))
+        view = StatusLine.show_view
+        monkeypatch.setattr(StatusLine, "show_view", lambda line, text: said.append(text))
         shown(loader, message)
+        monkeypatch.setattr(StatusLine, "show_view", view)
 
     monkeypatch.setattr(Loader, "store_progress", seen)
     app = make_app(None)
@@ -55,6 +61,11 @@ async def test_a_home_of_an_earlier_version_converts_once_and_loses_nothing(
         c = screen.controller
         assert c.engine is not None and c.engine_state == "ready"
         assert progress and progress[-1][0] == progress[-1][1]  # rebuilt, with progress
+        assert said and all("building the search index" in text for text in said)  # (shown)
+        # every paper was then loaded from the new store, packed (read from the shards beside
+        # the rebuild, every paper unpacked: 550 MB at 100,000); only the rows shown unpacked
+        records = c.data.records
+        assert len(records) == 30 and sum(r.is_packed for r in records.values()) >= 10
         assert not where.leftover_files[0].exists()  # the old index is gone
         assert not list(where.papers_dir.glob("*.quick"))  # and so are the quick copies
         assert not (where.papers_dir / "recent.json").exists()  # and the start-up slice

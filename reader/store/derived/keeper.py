@@ -18,7 +18,7 @@ from reader.store.derived.build import Build
 from reader.store.derived.build import temp_path as build_path
 from reader.store.derived.bulk import BulkWriter
 from reader.store.record import Record
-from reader.tuning import freeze_long_lived, gc_paused
+from reader.tuning import freeze_long_lived, gc_paused, release_free_memory
 
 # What tells whether another writer came in during a turn of the lock (Keeper.pause_bulk).
 Gap = tuple[dict[str, str], tuple[int, ...] | None, tuple[int, ...] | None]
@@ -114,6 +114,7 @@ class Keeper:
             with gc_paused():
                 store.rebuild(self.path, batches, total, progress, stamps, doc_ids)
                 freeze_long_lived()
+            release_free_memory()  # what SQLite's indexing freed (reader.tuning)
         except store.NoFts5 as exc:
             self._no_fts5(exc)
             return False
