@@ -1,12 +1,14 @@
 """A thread that writes a bulk import's batches into the derived store, overlapping the next one.
 
-A bulk import spends about as long inside SQLite (FTS5 indexing, which releases the GIL) as in
-Python (parsing, merging, encoding shards, preparing rows): handing each batch's write to this
-thread lets the two overlap on two cores. Batches are written in the order given, one
-transaction each, exactly as :func:`reader.store.derived.store.write` would; at most one waits
-while one is written, so memory stays bounded. When the import found no store, they are
-written into a new one built beside it (reader.store.derived.build), put in place on close.
-"""
+A bulk import spends about as long inside SQLite (FTS5 indexing) as in Python (parsing,
+merging, encoding shards, preparing rows): handing each batch's write to this thread lets the
+two overlap on two cores, as each table's rows go in as one statement that runs without the
+interpreter lock (reader.store.derived.store.insert_rows). A rebuild from the shards uses it
+the same way. Batches are written in the order given, one transaction each, exactly as
+:func:`reader.store.derived.store.write` would; the caller gets on once its batch is taken, so
+one batch is written while the next is prepared, and no more are held. When the import found
+no store, they are written into a new one built beside it (reader.store.derived.build), put in
+place on close."""
 
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ class BulkWriter:
         self._keep = True  # put the build in place at close (set by close())
         self._on_failure = failed
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
+        self._taken = threading.Semaphore(0)  # released as the thread takes each job
         self._failed = threading.Event()  # set only once on_failure has run
         self._dropped = False  # a batch was not written because of the failure
         self._crash: BaseException | None = None
@@ -63,9 +66,11 @@ class BulkWriter:
         return self._dropped
 
     def put(self, rows: store.Prepared, stamps: dict[str, str]) -> None:
-        """Queue a batch (waits while the one before it is still waiting)."""
+        """Hand a batch over: returns once the thread has taken it (at most one batch is
+        written while the caller prepares the next: no more of them in memory)."""
         self._raise_crash()
         self._jobs.put((rows, stamps))
+        self._taken.acquire()
 
     @property
     def building(self) -> bool:
@@ -89,6 +94,7 @@ class BulkWriter:
         # Never leaves the loop before the end mark: a caller blocked in put() must get through.
         try:
             while (job := self._jobs.get()) is not None:
+                self._taken.release()
                 if self._failed.is_set() or self._crash is not None:
                     self._dropped = True
                     continue
