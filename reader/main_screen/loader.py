@@ -74,6 +74,11 @@ class MarksReady(Message):
         self.counts = counts
 
 
+class _Abandoned(Exception):
+    """Raised from a rebuild's progress once its worker is cancelled: the app quits only when
+    its thread workers end, so a rebuild at 100k papers held a quit back for up to a minute."""
+
+
 class Loader:
     """Runs one MainScreen's loading workers and applies their results."""
 
@@ -204,8 +209,11 @@ class Loader:
         if damaged is not None:
             self.screen.controller.forget_store(*damaged)
         last = [0.0]
+        worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:  # the app is closing, or another worker took over
+                raise _Abandoned()  # a rebuild stops at its next shard (and its process)
             now = time.monotonic()
             if now - last[0] >= 0.25 or done == total:  # a few messages a second at most
                 last[0] = now
@@ -213,6 +221,8 @@ class Loader:
 
         try:
             engine = self.screen.controller.open_engine(progress)
+        except _Abandoned:
+            return  # (the build left behind is deleted by the next one)
         except BaseException:
             self.screen.post_message(EngineReady(None))  # filters scan; the load goes on
             raise

@@ -100,3 +100,21 @@ def test_the_child_stops_when_its_parent_goes(tmp_path: Path) -> None:
     proc.stdin.close()
     assert proc.wait(timeout=30) == 3
     assert not store.usable(papers_dir.parent / "papers.sqlite")
+
+
+def test_a_rebuild_its_caller_stops_stops_its_process(tmp_path: Path) -> None:
+    """The app's worker, cancelled (the app quits), raises from the progress callback: the
+    child is stopped and reaped at once, and nothing half-built is put in place."""
+    from reader.store.derived import apart
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int) -> None:
+        raise Stop()
+
+    papers_dir = tmp_path / "papers"
+    _filled(papers_dir, months=12, per_month=300)
+    with pytest.raises(Stop):
+        apart.rebuild(papers_dir, stop)
+    assert not store.usable(papers_dir.parent / "papers.sqlite")  # it stopped after a shard
