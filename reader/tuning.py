@@ -14,7 +14,8 @@ the app's modules import; reader.app turns it on again after ``freeze_long_lived
   rules' paused collector (reader.main_screen.loader), whose end would otherwise walk all they
   made at once (40-70 ms at 100k papers). The price: a cycle that became garbage just before
   a freeze is never collected (a refresh leaves a few, of the UI's short-lived objects).
-- ``release_free_memory()``: after a rebuild of the derived store (reader.store.derived.keeper),
+- ``release_free_memory()``: after a rebuild of the derived store in the process that uses it
+  (reader.store.derived.keeper: the CLI, or the app when its rebuild process cannot start),
   whose full-text indexing leaves the C heap holding memory that Python's objects never reuse.
 """
 
@@ -98,7 +99,8 @@ def release_free_memory() -> bool:
     After a rebuild of the derived store, ~75 MB that SQLite's full-text indexing freed stayed
     in the process at 100k papers: glibc keeps freed heap memory for later ``malloc`` calls,
     but Python takes its objects' memory from arenas of its own, so the records loaded next
-    came on top of it (the app's peak 286 MB instead of 199)."""
+    came on top of it (the app's peak 286 MB instead of 199, when it still rebuilt in its own
+    process: reader.store.derived.apart)."""
     trim = _malloc_trim()
     if trim is None:
         return False

@@ -226,7 +226,7 @@ class Loader:
         except BaseException:
             self.screen.post_message(EngineReady(None))  # filters scan; the load goes on
             raise
-        if get_current_worker().is_cancelled:
+        if worker.is_cancelled:
             if engine is not None:
                 engine.close()
             return
