@@ -249,11 +249,14 @@ class Download:
 
 
 # What httpx imports on its first request rather than with itself: anyio's asyncio backend,
-# httpcore's HTTP/1.1 path, h11. About 40 ms of imports (and more while other threads hold the
-# interpreter): an app calls :func:`preload_http` in a thread so that they do not run on its
-# event loop, stalling the screen, when the first refresh starts.
+# httpcore's HTTP/1.1 path, h11, sniffio (which httpcore imports inside every async request:
+# once imported, that is a look-up in sys.modules; see pyproject). About 40 ms of imports
+# (and more while other threads hold the interpreter): an app calls :func:`preload_http` in a
+# thread so that they do not run on its event loop, stalling the screen, when the first
+# refresh starts.
 _FIRST_REQUEST_MODULES = ("anyio._backends._asyncio", "anyio.streams.tls", "anyio.to_thread",
-                          "httpcore._async.http11", "httpcore._backends.anyio", "h11")
+                          "httpcore._async.http11", "httpcore._backends.anyio", "h11",
+                          "sniffio")
 
 
 def preload_http() -> None:

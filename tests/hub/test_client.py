@@ -7,6 +7,7 @@ second part runs against the fake Papers server over real loopback HTTP.
 from __future__ import annotations
 
 import asyncio
+import importlib.abc
 import json
 import random
 import socket
@@ -627,6 +628,38 @@ async def hub_client(hf_endpoint: FakeHub, sleeps: Sleeps) -> AsyncIterator[Pape
     """A client built from the environment (HF_ENDPOINT = the fake hub), with instant sleeps."""
     async with PapersClient(retries=2, timeout=2.0, sleep=sleeps, rng=random.Random(1)) as c:
         yield c
+
+
+class _Finds(importlib.abc.MetaPathFinder):
+    """Records every import that reaches the finders (a module not in sys.modules)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
+        self.names.append(fullname)
+
+
+async def test_after_preload_a_request_imports_nothing_on_the_event_loop(
+    hub_client: PapersClient, corpus: Corpus
+) -> None:
+    """An import on the UI loop searches sys.path, a system call per entry; while other threads
+    hold the interpreter each call waits to get it back. After preload_http (done in a thread
+    by the app), a request must find everything in sys.modules: without sniffio, httpcore's
+    `import sniffio` failed, and searched, inside every request (35-46 ms stalls at 100k)."""
+    from reader.hub.client import preload_http
+
+    preload_http()
+    await hub_client.trending(limit=5)  # the connection pool's first use
+    finder = _Finds()
+    sys.meta_path.insert(0, finder)
+    try:
+        for _ in range(3):
+            await hub_client.trending(limit=5)
+            await hub_client.linked_repos(corpus.items[0]["paper"]["id"])
+    finally:
+        sys.meta_path.remove(finder)
+    assert finder.names == []
 
 
 async def test_fake_daily_for_a_date_pages_in_server_order(
