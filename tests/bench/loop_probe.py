@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -41,21 +42,33 @@ class LoopProbe:
 
 
 class Frames:
-    """Times of the frames the app composes (headless: ``App._display`` is still called)."""
+    """The frames the app composes (headless: ``App._display`` is still called): the time of
+    each, and what ``watch()`` (if given) returned as it was composed: the state that frame
+    shows (a frame is composed from the widgets' state in one step of the UI loop)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, watch: Callable[[], object] | None = None) -> None:
         self.times: list[float] = []
+        self.seen: list[tuple[float, object]] = []
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             if renderable is not None:
-                self.times.append(time.perf_counter())
+                now = time.perf_counter()
+                self.times.append(now)
+                if watch is not None:
+                    self.seen.append((now, watch()))
             original(screen, renderable)
 
         app._display = display
 
     def first_after(self, t: float) -> float | None:
         return next((x for x in self.times if x >= t), None)
+
+    def first_showing(self, t: float, shows: Callable[[object], bool]) -> float | None:
+        """The time of the first frame from ``t`` on whose watched state ``shows``. (A poll of
+        the state from another task may see the change only after that frame: waiting for
+        the frame after the poll would then count the next frame, not the first to show it.)"""
+        return next((at for at, state in self.seen if at >= t and shows(state)), None)
 
 
 class KeyPresser:
@@ -70,19 +83,12 @@ class KeyPresser:
     async def _one(self, key: str) -> None:
         from textual import events
 
-        plist = self.screen.paper_list
-        before = plist.cursor_index
+        before = self.screen.paper_list.cursor_index
         event = events.Key(key, key)
         event.set_sender(self.app)
         sent = time.perf_counter()
         self.app._driver.send_message(event)
-        while plist.cursor_index == before:
-            if time.perf_counter() - sent > KEY_TIMEOUT_S:
-                self.missed += 1
-                return
-            await asyncio.sleep(0.001)
-        moved = time.perf_counter()
-        while (frame := self.frames.first_after(moved)) is None:
+        while (frame := self.frames.first_showing(sent, lambda at: at != before)) is None:
             if time.perf_counter() - sent > KEY_TIMEOUT_S:
                 self.missed += 1
                 return

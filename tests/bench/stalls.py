@@ -218,7 +218,8 @@ async def _measure(app: Any, start: Callable[[Any], Callable[[], bool]], *,
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await _loaded(app)
         await pilot.pause()
-        probe, presser = LoopProbe(), KeyPresser(app, screen, Frames(app))
+        frames = Frames(app, watch=lambda: screen.paper_list.cursor_index)
+        probe, presser = LoopProbe(), KeyPresser(app, screen, frames)
         began = time.perf_counter()
         if keys:
             presser.start()

@@ -74,7 +74,10 @@ async def _measure(home: Home, queries: Sequence[str]) -> tuple[list[float], flo
         await _until(lambda: screen.result is not None and screen.result.view.key == ALL,
                      LOAD_TIMEOUT_S, 'the "All" view')
         box = screen.filter_pane.input
-        frames = Frames(app)
+        # A frame shows a query's result once the list holds it (show_result sets both in
+        # one step of the UI loop).
+        frames = Frames(app, watch=lambda: None if screen.result is None
+                        else screen.result.query.text)
         driver: Any = app._driver  # where a terminal's keys come in
         for text in ["warm up", *queries]:
             box.value = ""
@@ -90,13 +93,11 @@ async def _measure(home: Home, queries: Sequence[str]) -> tuple[list[float], flo
                 event.set_sender(app)
                 sent = time.perf_counter()
                 driver.send_message(event)
-            await _until(lambda t=text: screen.result is not None  # type: ignore[misc]
-                         and screen.result.query.text == t, RESULT_TIMEOUT_S, repr(text))
-            shown = time.perf_counter()
-            await _until(lambda s=shown: frames.first_after(s) is not None,  # type: ignore[misc]
-                         RESULT_TIMEOUT_S,
-                         "a frame")
-            frame = frames.first_after(shown)
+            def shown(t: str = text, at: float = sent) -> float | None:
+                return frames.first_showing(at, lambda state: state == t)
+
+            await _until(lambda: shown() is not None, RESULT_TIMEOUT_S, repr(text))
+            frame = shown()
             assert frame is not None
             if text != "warm up":
                 out.append((frame - sent) * 1000)
