@@ -103,7 +103,10 @@ class PaperList(ScrollView, can_focus=True):
     PaperList {
         height: 1fr;
         overflow-x: hidden;
-        overflow-y: auto;
+        /* Always shown: a scrollbar that comes and goes with the result's length lays the
+           whole screen out (every pane drawn again, ~100 ms at 100k papers) as the user
+           types a filter whose matches go under, then over, a screenful. */
+        overflow-y: scroll;
         scrollbar-size-vertical: 1;  /* every cell is worth a title character */
         background: $surface;
         & > .paper-list--cursor {
@@ -255,8 +258,8 @@ class PaperList(ScrollView, can_focus=True):
             return
         # Not ``self.virtual_size = ...``: that reactive lays the whole screen out, which a
         # line-API list does not need (its size does not depend on its rows; ScrollView keeps
-        # its own virtual size through a layout). The scrollbar's reactives still lay out
-        # when it appears or goes.
+        # its own virtual size through a layout). The scrollbar never comes or goes (CSS:
+        # ``overflow-y: scroll``), so its reactives lay nothing out either.
         self.set_reactive(PaperList.virtual_size, virtual)
         scrollbar = self.show_vertical_scrollbar
         self._scroll_update(virtual)
