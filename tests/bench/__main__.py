@@ -188,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         "- UI-loop rows (`tests/bench/stalls.py`): in process, in a headless `App.run_test()` at "
         "120x40, on a copy of the home; an asyncio task on the UI loop sleeps 10 ms at a time "
         "(a gap of 10 ms is no stall) while j/k are sent through the app's driver every 100 ms; "
-        "key to screen runs to the first frame composed after the cursor moved. The refresh "
+        "key to screen runs to the first frame that shows the moved cursor. The refresh "
         "fetches 1,000 papers (500 updated, 500 new) from the fake hub in a process of its own; "
         "the rebuild deletes the derived store and runs `PaperCache.search_store` in a thread "
         "worker. The idle row is the same window with nothing in the background: the floor.",

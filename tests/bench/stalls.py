@@ -17,7 +17,8 @@ Meanwhile an asyncio task on the UI loop sleeps 10 ms at a time: the gaps betwee
 are the loop's stalls (a gap of 10 ms is no stall at all). In a second window of each kind,
 ``j`` or ``k`` is sent through the app's driver, as a terminal's key would be, 250 ms after the
 previous key's frame; key-to-screen is the time from sending it to the first frame the app
-composes after the list's cursor moved. (Keys and timer are not mixed: handling a key is the
+composes that shows the list's cursor moved (the cursor is read as each frame is composed).
+(Keys and timer are not mixed: handling a key is the
 loop's own work, and would show as a gap.) An idle window (the same, with nothing in the
 background) is the floor of this machine at that moment.
 """
