@@ -125,6 +125,16 @@ class _Compiler:
         self.params.append(value)
         return "?"
 
+    def id_prefix(self, prefix: str) -> str:
+        """Ids that start with ``prefix`` (lower case: the matcher compares ``id.lower()``)."""
+        if prefix and prefix.isascii() and not any(c.isalpha() for c in prefix):
+            # No letter in it: lower() leaves an id's first characters as they are exactly
+            # when they are this prefix, so the ids that start with it are a range of the id
+            # index (one seek at 10^5 papers, where the lower() of every id took 53 ms).
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            return f"(p.id >= {self.bind(prefix)} AND p.id < {self.bind(upper)})"
+        return f"substr(lower(p.id), 1, {len(prefix)}) = {self.bind(prefix)}"
+
     def ids(self, ids: Any) -> str:
         """``p.id IN`` a set bound as one JSON array."""
         return f"p.id IN (SELECT value FROM json_each({self.bind(json.dumps(sorted(ids)))}))"
@@ -139,7 +149,7 @@ class _Compiler:
         if isinstance(node, Text):
             return self.text(node)
         if isinstance(node, IdPrefix):
-            return f"substr(lower(p.id), 1, {len(node.prefix)}) = {self.bind(node.prefix)}"
+            return self.id_prefix(node.prefix)
         if isinstance(node, Tag):
             tags = self.ctx.library.tags
             return self.ids(pid for pid, ts in tags.items() if any(tag_matches(t, node)

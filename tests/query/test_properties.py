@@ -119,7 +119,8 @@ leaf = st.one_of(
     st.tuples(st.sampled_from(["title", "author", "abstract", "kw", "org", "note"]), word)
     .map(lambda t: f"{t[0]}:{t[1]}"),
     st.sampled_from(["ab", "abc", "todo", '"ab"']).map(lambda t: f"tag:{t}"),
-    st.sampled_from(["2611.0000", "2611.00001", "2"]).map(lambda t: f"id:{t}"),
+    st.sampled_from(["2611.0000", "2611.00001", "2611.", "2611.0003", "2", "26"])
+    .map(lambda t: f"id:{t}"),
     st.tuples(st.sampled_from(["upvotes", "stars", "comments", "authors"]),
               st.sampled_from([">", ">=", "<", "<=", "=", ""]), st.integers(0, 60))
     .map(lambda t: f"{t[0]}:{t[1]}{t[2]}"),

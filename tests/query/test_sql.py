@@ -100,3 +100,6 @@ def test_the_plan_uses_the_indexes(tmp_path: Path) -> None:
     sql, params = compile_query(parse("date:2026-11"), ctx)
     plan = " ".join(str(r) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "papers_view" in plan or "papers_day" in plan
+    sql, params = compile_query(parse("id:2611.0"), ctx)  # a prefix: a range of the id index
+    plan = " ".join(str(r) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "SEARCH p USING" in plan and "(id>? AND id<?)" in plan, plan
