@@ -261,10 +261,7 @@ class PaperList(ScrollView, can_focus=True):
         # its own virtual size through a layout). The scrollbar never comes or goes (CSS:
         # ``overflow-y: scroll``), so its reactives lay nothing out either.
         self.set_reactive(PaperList.virtual_size, virtual)
-        scrollbar = self.show_vertical_scrollbar
         self._scroll_update(virtual)
-        if self.show_vertical_scrollbar != scrollbar:
-            redraw = True  # the rows' width changes with it
         top = self.scroll_offset.y
         if found is not None:
             self.scroll_to(y=max(0, found - max(0, old_row)) * ROW_HEIGHT, animate=False,

@@ -47,22 +47,15 @@ class Frames:
     shows (a frame is composed from the widgets' state in one step of the UI loop)."""
 
     def __init__(self, app: Any, watch: Callable[[], object] | None = None) -> None:
-        self.times: list[float] = []
         self.seen: list[tuple[float, object]] = []
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             if renderable is not None:
-                now = time.perf_counter()
-                self.times.append(now)
-                if watch is not None:
-                    self.seen.append((now, watch()))
+                self.seen.append((time.perf_counter(), None if watch is None else watch()))
             original(screen, renderable)
 
         app._display = display
-
-    def first_after(self, t: float) -> float | None:
-        return next((x for x in self.times if x >= t), None)
 
     def first_showing(self, t: float, shows: Callable[[object], bool]) -> float | None:
         """The time of the first frame from ``t`` on whose watched state ``shows``. (A poll of
