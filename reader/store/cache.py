@@ -217,6 +217,7 @@ class PaperCache:
                 # the store does not hold as it is now is read from its JSON.
                 seen = {name: stamp(path) for name, path in paths}
                 versions = {name: ":".join(map(str, s)) for name, s in seen.items() if s}
+                self.derived.adopt_copies(versions)
                 with gc_paused():
                     stored = ({} if self.derived.unavailable is not None else
                               held.load(self.derived.path, self.papers_dir, versions))

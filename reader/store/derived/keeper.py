@@ -8,17 +8,20 @@ reported, the file is deleted, and the next use rebuilds it.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reader.store.derived import schema, store
+from reader.store.derived import schema, shard_versions, store
 from reader.store.derived.build import Build
 from reader.store.derived.build import temp_path as build_path
 from reader.store.derived.bulk import BulkWriter
 from reader.store.record import Record
 from reader.tuning import freeze_long_lived, gc_paused, release_free_memory
+
+log = logging.getLogger(__name__)
 
 # What tells whether another writer came in during a turn of the lock (Keeper.pause_bulk).
 Gap = tuple[dict[str, str], tuple[int, ...] | None, tuple[int, ...] | None]
@@ -85,6 +88,28 @@ class Keeper:
         stale: dict[str, str | None] = {n: v for n, v in now.items() if held.get(n) != v}
         stale.update((n, None) for n in held if n not in now)
         return stale
+
+    def adopt_copies(self, on_disk: dict[str, str]) -> None:
+        """Before the store is read at start: keep the index of the shards that were copied or
+        restored unchanged (``on_disk``: name -> identity now; see :mod:`.shard_versions`), so
+        that they are read from the store, not parsed from their JSON and indexed again."""
+        if self.unavailable is not None or not store.usable(self.path):
+            return
+        try:
+            conn = store.connect(self.path, readonly=True)
+            try:
+                held = store.shard_stamps(conn)
+            finally:
+                conn.close()
+            if all(held.get(name) == version for name, version in on_disk.items()):
+                return  # every start but the first after a copy: one read of a small table
+            conn = store.connect(self.path)
+            try:
+                shard_versions.adopt(conn, self.papers_dir, on_disk)
+            finally:
+                conn.close()
+        except sqlite3.Error as err:  # the shards are then read from their JSON, and indexed
+            log.warning("could not check the shard versions in %s (%s)", self.path.name, err)
 
     def ensure_quick(self) -> bool:
         """True if the store is usable and up to date as it is (no lock needed to tell)."""
@@ -164,9 +189,15 @@ class Keeper:
             conn = store.connect(self.path)
             try:
                 stale = self._stale(conn)
+                if stale:  # a copied home: its files changed identity but not bytes
+                    now = {name: v for name, v in stale.items() if v is not None}
+                    for name in shard_versions.adopt(conn, self.papers_dir, now):
+                        del stale[name]
                 for done, (name, version) in enumerate(sorted(stale.items()), 1):
                     path = self.papers_dir / f"{name}.json"
                     records = self._read(name, path) if version is not None else []
+                    if version is not None:
+                        version = shard_versions.seal(path, version)
                     store.replace_shard(conn, name, records, version)
                     if progress is not None:
                         progress(done, len(stale))
@@ -239,6 +270,7 @@ class Keeper:
         new versions (writer lock held). A missing store is rebuilt from the shards instead
         (they hold these); ``whole``: these records are all that the shards hold, so a missing
         store is built from them without reading the shards."""
+        stamps = shard_versions.sealed(self.papers_dir, stamps)
         writer = self._writer
         if writer is not None and not writer.failed:
             writer.put(store.prepare(records, doc_ids, encoded), stamps)

@@ -252,8 +252,10 @@ def set_hashsize(conn: sqlite3.Connection, size: int | None) -> None:
 
 
 def shard_stamps(conn: sqlite3.Connection) -> dict[str, str]:
-    """Shard name -> the version of its file the store holds (see schema: ``shards``)."""
-    return dict(conn.execute("SELECT name, stamp FROM shards"))
+    """The identity of each shard file the store holds (see :mod:`.shard_versions`)."""
+    from reader.store.derived.shard_versions import identity
+
+    return {name: identity(held) for name, held in conn.execute("SELECT name, stamp FROM shards")}
 
 
 def replace_shard(conn: sqlite3.Connection, name: str, rows: list[tuple[int, Record]],
@@ -346,6 +348,7 @@ def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = re
     """The records of the JSON shards (the cache of record), one batch per shard, and how
     many shards there are; ``stamps`` is filled with the version of each shard read, and
     ``doc_ids`` with the doc ids of the batch last given."""
+    from reader.store.derived.shard_versions import seal
     from reader.store.shards import shard_paths
 
     paths = list(shard_paths(papers_dir))
@@ -354,7 +357,7 @@ def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = re
         for name, shard_path in paths:
             version = stamp_text(shard_path)  # before reading: a later change shows as stale
             if version is not None:
-                stamps[name] = version
+                stamps[name] = seal(shard_path, version)
             rows = read(name, shard_path)
             if doc_ids is not None:
                 doc_ids.clear()
