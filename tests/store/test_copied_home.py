@@ -1,4 +1,4 @@
-"""A home copied or restored from a backup keeps its search store (reader.store.derived.shard_versions).
+"""A home copied or restored from a backup keeps its search store (derived.shard_versions).
 
 Every file of a copy has a new inode (and, with a plain copy, a new mtime), so by identity every
 shard looks changed; the digest kept beside each identity tells that its bytes did not.
@@ -111,6 +111,22 @@ def test_a_store_without_digests_indexes_a_copy_again(tmp_path: Path) -> None:
     steps, found = steps_of_search_store(copied)
 
     assert steps == [(1, 3), (2, 3), (3, 3)]
+    assert len(found) == 12
+
+
+def test_a_store_without_digests_gets_them_at_the_first_start(tmp_path: Path) -> None:
+    original = home(tmp_path / "a")
+    conn = sqlite3.connect(original / schema.FILE_NAME)
+    with conn:
+        conn.execute("UPDATE shards SET stamp = substr(stamp, 1, instr(stamp, ?) - 1)",
+                     (shard_versions.SEP,))
+    conn.close()
+    assert len(PaperCache(original / "papers").load_all()) == 12  # a start of the new version
+    copied = copy_of(original, tmp_path / "b", shutil.copy)
+
+    steps, found = steps_of_search_store(copied)
+
+    assert steps == []
     assert len(found) == 12
 
 

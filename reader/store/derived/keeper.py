@@ -98,10 +98,10 @@ class Keeper:
         try:
             conn = store.connect(self.path, readonly=True)
             try:
-                held = store.shard_stamps(conn)
+                held = dict(conn.execute("SELECT name, stamp FROM shards"))
             finally:
                 conn.close()
-            if all(held.get(name) == version for name, version in on_disk.items()):
+            if shard_versions.settled(held, on_disk):
                 return  # every start but the first after a copy: one read of a small table
             conn = store.connect(self.path)
             try:

@@ -11,7 +11,8 @@ Before that, :func:`adopt` hashes the files whose identity changed (sha256: 0.16
 A stored version says "the file with this identity holds bytes with this digest": both are read
 from one open file, so it is true whoever writes meanwhile, and :func:`adopt` only replaces a
 version that is still the one it compared with. A version without a digest (written by an
-earlier paper-reader) is never adopted: its shard is indexed again, as before.
+earlier paper-reader) is given one at the first start whose file is still that version; a copy
+made before that cannot be told from a change, and its shards are indexed again.
 """
 
 from __future__ import annotations
@@ -59,27 +60,47 @@ def sealed(papers_dir: Path, versions: Mapping[str, str]) -> dict[str, str]:
     return {name: seal(papers_dir / f"{name}.json", v) for name, v in versions.items()}
 
 
-def adopt(conn: sqlite3.Connection, papers_dir: Path, on_disk: Mapping[str, str]) -> set[str]:
-    """Take the new identity of every shard whose file changed identity but not bytes
-    (``on_disk``: name -> identity now); the names adopted. ``conn`` must be writable."""
-    stored = dict(conn.execute("SELECT name, stamp FROM shards"))
-    same = []  # (version now, name, version held) of the files whose bytes did not change
+def settled(stored: Mapping[str, str], on_disk: Mapping[str, str]) -> bool:
+    """Whether :func:`adopt` has nothing to do: every shard on disk is held as it is now, with
+    its digest (``stored``: the shards table as it is)."""
     for name, now in on_disk.items():
         held = stored.get(name)
-        if held is None or identity(held) == now:
+        if held is not None and not held.startswith(f"{now}{SEP}"):
+            return False
+    return True
+
+
+def adopt(conn: sqlite3.Connection, papers_dir: Path, on_disk: Mapping[str, str]) -> set[str]:
+    """Take the new identity of every shard whose file changed identity but not bytes
+    (``on_disk``: name -> identity now); the names adopted. A version held without a digest
+    (an earlier paper-reader's) whose file is unchanged gets its digest, so that a later copy
+    of the home is known too. ``conn`` must be writable."""
+    stored = dict(conn.execute("SELECT name, stamp FROM shards"))
+    # (version now, name, version held, whether its identity changed) of the files whose bytes
+    # are the ones indexed
+    same: list[tuple[str, str, str, bool]] = []
+    for name, now in on_disk.items():
+        held = stored.get(name)
+        if held is None:
             continue
         digest = held.partition(SEP)[2]
+        if identity(held) == now:
+            if not digest:  # the file the store was made from: seal it as it is
+                sealed_now = seal(papers_dir / f"{name}.json", now)
+                if sealed_now != now:
+                    same.append((sealed_now, name, held, False))
+            continue
         if not digest:
             continue
         found = _digest_of(papers_dir / f"{name}.json")
         if found is not None and found[1] == digest:
-            same.append((f"{found[0]}{SEP}{digest}", name, held))
+            same.append((f"{found[0]}{SEP}{digest}", name, held, True))
     adopted: set[str] = set()
     with conn:
-        for version, name, held in same:
+        for version, name, held, moved in same:
             done = conn.execute("UPDATE shards SET stamp = ? WHERE name = ? AND stamp = ?",
                                 (version, name, held))
-            if done.rowcount == 1:  # else another writer stamped it meanwhile: its stands
+            if done.rowcount == 1 and moved:  # else another writer stamped it meanwhile
                 adopted.add(name)
     if adopted:
         log.info("%d shard file(s) were copied or restored unchanged: their index is kept",

@@ -262,12 +262,17 @@ def replace_shard(conn: sqlite3.Connection, name: str, rows: list[tuple[int, Rec
                   stamp: str | None) -> None:
     """Make the store hold exactly ``rows`` (doc id, record) for shard ``name`` (None: the
     file is gone)."""
-    from reader.store.shards import shard_of
+    from reader.store.shards import MISC, shard_of
 
     records = [record for _doc_id, record in rows]
     keep = {r.id for r in records}
-    gone = [(pid,) for (pid,) in conn.execute("SELECT id FROM papers")
-            if shard_of(pid) == name and pid not in keep]
+    if name == MISC:
+        held = (pid for (pid,) in conn.execute("SELECT id FROM papers") if shard_of(pid) == MISC)
+    else:  # a month: its ids are the range [YYMM., YYMM/) of the id index ('/' follows '.')
+        held = (pid for (pid,) in conn.execute(
+            "SELECT id FROM papers WHERE id >= ? AND id < ?", (f"{name}.", f"{name}/"))
+            if shard_of(pid) == name)
+    gone = [(pid,) for pid in held if pid not in keep]
     with conn:
         for table in ("listed", "sightings"):
             conn.executemany(f"DELETE FROM {table} WHERE id = ?", gone)
