@@ -1,4 +1,4 @@
-"""A home copied or restored from a backup keeps its search store (derived.shard_versions).
+"""A home copied or restored from a backup keeps its search stores (derived.file_versions).
 
 Every file of a copy has a new inode (and, with a plain copy, a new mtime), so by identity every
 shard looks changed; the digest kept beside each identity tells that its bytes did not.
@@ -16,9 +16,9 @@ import pytest
 from reader.hub.models import Paper
 from reader.query import Context, parse
 from reader.query.sql import search
-from reader.store import shards
+from reader.store import fulltext, shards
 from reader.store.cache import PaperCache
-from reader.store.derived import schema, shard_versions, store
+from reader.store.derived import file_versions, schema, store
 
 T0 = "2026-11-20T00:00:00.000Z"
 COPIES: dict[str, Callable[[str, str], object]] = {
@@ -104,7 +104,7 @@ def test_a_store_without_digests_indexes_a_copy_again(tmp_path: Path) -> None:
     conn = sqlite3.connect(original / schema.FILE_NAME)
     with conn:
         conn.execute("UPDATE shards SET stamp = substr(stamp, 1, instr(stamp, ?) - 1)",
-                     (shard_versions.SEP,))
+                     (file_versions.SEP,))
     conn.close()
     copied = copy_of(original, tmp_path / "b", shutil.copy)
 
@@ -119,7 +119,7 @@ def test_a_store_without_digests_gets_them_at_the_first_start(tmp_path: Path) ->
     conn = sqlite3.connect(original / schema.FILE_NAME)
     with conn:
         conn.execute("UPDATE shards SET stamp = substr(stamp, 1, instr(stamp, ?) - 1)",
-                     (shard_versions.SEP,))
+                     (file_versions.SEP,))
     conn.close()
     assert len(PaperCache(original / "papers").load_all()) == 12  # a start of the new version
     copied = copy_of(original, tmp_path / "b", shutil.copy)
@@ -154,7 +154,7 @@ def test_a_version_is_adopted_only_if_still_the_one_compared(
     """Another writer that stamps a shard while its file is hashed keeps its version."""
     copied = copy_of(home(tmp_path / "a"), tmp_path / "b", shutil.copy)
     path = copied / schema.FILE_NAME
-    real = shard_versions._digest_of
+    real = file_versions._digest_of
 
     def meanwhile(file: Path) -> tuple[str, str] | None:
         if file.name == "2610.json":
@@ -164,10 +164,67 @@ def test_a_version_is_adopted_only_if_still_the_one_compared(
             other.close()
         return real(file)
 
-    monkeypatch.setattr(shard_versions, "_digest_of", meanwhile)
+    monkeypatch.setattr(file_versions, "_digest_of", meanwhile)
     conn = store.connect(path)
     try:
-        assert shard_versions.adopt(conn, copied / "papers", on_disk(copied)) == {"2609", "2611"}
+        moved = store.keep_unchanged_shards(conn, copied / "papers", on_disk(copied))
+        assert moved == {"2609", "2611"}
         assert store.shard_stamps(conn)["2610"] == "theirs"
     finally:
         conn.close()
+
+
+TEXT = "# A title\n\n## 2 Method\n\nWe train attention heads on long sequences.\n"
+
+
+def texts_home(root: Path) -> PaperCache:
+    cache = PaperCache(root / "papers")
+    cache.fulltext_put("2611.00001", TEXT)
+    cache.fulltext_put("2611.00002", "# Two\n\nGiraffes everywhere.\n")
+    return cache
+
+
+def text_ids(cache: PaperCache) -> set[str]:
+    conn = cache.texts.reader()
+    try:
+        return {pid for (pid,) in conn.execute(
+            "SELECT p.id FROM papers p JOIN passages s ON s.rid >> 24 = p.num "
+            "JOIN passage_words w ON w.rowid = s.rid WHERE passage_words MATCH 'giraffes'")}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("copy", COPIES.values(), ids=COPIES.keys())
+def test_a_copied_home_keeps_its_full_text_passages(tmp_path: Path,
+                                                    copy: Callable[[str, str], object]) -> None:
+    texts_home(tmp_path / "a")
+    copied = PaperCache(copy_of(tmp_path / "a", tmp_path / "b", copy) / "papers")
+    assert copied.texts.stale()[0] == ["2611.00001", "2611.00002"]  # by identity
+
+    assert copied.texts.refresh() == 0  # not one indexed again
+
+    assert copied.texts.stale() == ([], [])
+    assert text_ids(copied) == {"2611.00002"}
+
+
+def test_a_full_text_changed_in_the_copy_is_indexed_again(tmp_path: Path) -> None:
+    texts_home(tmp_path / "a")
+    copied = PaperCache(copy_of(tmp_path / "a", tmp_path / "b", shutil.copy) / "papers")
+    fulltext.put(copied.fulltext_dir, "2611.00001", "# New\n\nGiraffes here too.\n")
+
+    assert copied.texts.refresh() == 1
+
+    assert text_ids(copied) == {"2611.00001", "2611.00002"}
+
+
+def test_full_texts_indexed_without_digests_get_them_at_the_next_refresh(tmp_path: Path) -> None:
+    cache = texts_home(tmp_path / "a")
+    conn = sqlite3.connect(cache.texts.path)
+    with conn:
+        conn.execute("UPDATE papers SET stamp = substr(stamp, 1, instr(stamp, ?) - 1)",
+                     (file_versions.SEP,))
+    conn.close()
+    assert cache.texts.refresh() == 0  # unchanged: only sealed
+    copied = PaperCache(copy_of(tmp_path / "a", tmp_path / "b", shutil.copy) / "papers")
+
+    assert copied.texts.refresh() == 0

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reader.store.derived import schema, shard_versions, store
+from reader.store.derived import file_versions, schema, store
 from reader.store.derived.build import Build
 from reader.store.derived.build import temp_path as build_path
 from reader.store.derived.bulk import BulkWriter
@@ -91,7 +91,7 @@ class Keeper:
 
     def adopt_copies(self, on_disk: dict[str, str]) -> None:
         """Before the store is read at start: keep the index of the shards that were copied or
-        restored unchanged (``on_disk``: name -> identity now; see :mod:`.shard_versions`), so
+        restored unchanged (``on_disk``: name -> identity now; see :mod:`.file_versions`), so
         that they are read from the store, not parsed from their JSON and indexed again."""
         if self.unavailable is not None or not store.usable(self.path):
             return
@@ -101,14 +101,17 @@ class Keeper:
                 held = dict(conn.execute("SELECT name, stamp FROM shards"))
             finally:
                 conn.close()
-            if shard_versions.settled(held, on_disk):
+            if file_versions.settled(held, on_disk):
                 return  # every start but the first after a copy: one read of a small table
             conn = store.connect(self.path)
             try:
-                shard_versions.adopt(conn, self.papers_dir, on_disk)
+                kept = store.keep_unchanged_shards(conn, self.papers_dir, on_disk)
             finally:
                 conn.close()
-        except sqlite3.Error as err:  # the shards are then read from their JSON, and indexed
+            if kept:
+                log.info("%d shard file(s) copied or restored unchanged: their index is kept",
+                         len(kept))
+        except (sqlite3.Error, OSError) as err:  # the shards are then read from their JSON
             log.warning("could not check the shard versions in %s (%s)", self.path.name, err)
 
     def ensure_quick(self) -> bool:
@@ -191,13 +194,13 @@ class Keeper:
                 stale = self._stale(conn)
                 if stale:  # a copied home: its files changed identity but not bytes
                     now = {name: v for name, v in stale.items() if v is not None}
-                    for name in shard_versions.adopt(conn, self.papers_dir, now):
+                    for name in store.keep_unchanged_shards(conn, self.papers_dir, now):
                         del stale[name]
                 for done, (name, version) in enumerate(sorted(stale.items()), 1):
                     path = self.papers_dir / f"{name}.json"
                     records = self._read(name, path) if version is not None else []
                     if version is not None:
-                        version = shard_versions.seal(path, version)
+                        version = file_versions.seal(path, version)
                     store.replace_shard(conn, name, records, version)
                     if progress is not None:
                         progress(done, len(stale))
@@ -270,7 +273,8 @@ class Keeper:
         new versions (writer lock held). A missing store is rebuilt from the shards instead
         (they hold these); ``whole``: these records are all that the shards hold, so a missing
         store is built from them without reading the shards."""
-        stamps = shard_versions.sealed(self.papers_dir, stamps)
+        stamps = {name: file_versions.seal(self.papers_dir / f"{name}.json", version)
+                  for name, version in stamps.items()}
         writer = self._writer
         if writer is not None and not writer.failed:
             writer.put(store.prepare(records, doc_ids, encoded), stamps)

@@ -94,7 +94,7 @@ CREATE TABLE heads (
 CREATE TABLE bodies (rid INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- The version of each shard file the store was last brought up to date with, as
--- identity#digest (reader.store.derived.shard_versions): a shard whose file differs (a crash
+-- identity#digest (reader.store.derived.file_versions): a shard whose file differs (a crash
 -- between the two writes, an older paper-reader) is indexed again; one copied unchanged is not.
 CREATE TABLE shards (name TEXT PRIMARY KEY, stamp TEXT NOT NULL);
 -- One row per paper (rowid = papers.rid), a column per field, the units of a field (authors,

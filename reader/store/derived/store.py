@@ -252,10 +252,30 @@ def set_hashsize(conn: sqlite3.Connection, size: int | None) -> None:
 
 
 def shard_stamps(conn: sqlite3.Connection) -> dict[str, str]:
-    """The identity of each shard file the store holds (see :mod:`.shard_versions`)."""
-    from reader.store.derived.shard_versions import identity
+    """The identity of each shard file the store holds (see :mod:`.file_versions`)."""
+    from reader.store.derived.file_versions import identity
 
     return {name: identity(held) for name, held in conn.execute("SELECT name, stamp FROM shards")}
+
+
+def keep_unchanged_shards(conn: sqlite3.Connection, papers_dir: Path,
+                          on_disk: Mapping[str, str]) -> set[str]:
+    """Give the shards copied or restored as they were (``on_disk``: name -> identity now)
+    their new version instead of indexing them again, and a digest to the versions held
+    without one (:mod:`.file_versions`); the names of the ones whose identity changed.
+    ``conn`` must be writable."""
+    from reader.store.derived.file_versions import unchanged
+
+    stored = dict(conn.execute("SELECT name, stamp FROM shards"))
+    kept = unchanged(stored, on_disk, lambda name: papers_dir / f"{name}.json")
+    moved: set[str] = set()
+    with conn:
+        for k in kept:
+            done = conn.execute("UPDATE shards SET stamp = ? WHERE name = ? AND stamp = ?",
+                                (k.now, k.key, k.held))
+            if done.rowcount == 1 and k.moved:  # else another writer stamped it meanwhile
+                moved.add(k.key)
+    return moved
 
 
 def replace_shard(conn: sqlite3.Connection, name: str, rows: list[tuple[int, Record]],
@@ -353,7 +373,7 @@ def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = re
     """The records of the JSON shards (the cache of record), one batch per shard, and how
     many shards there are; ``stamps`` is filled with the version of each shard read, and
     ``doc_ids`` with the doc ids of the batch last given."""
-    from reader.store.derived.shard_versions import seal
+    from reader.store.derived.file_versions import seal
     from reader.store.shards import shard_paths
 
     paths = list(shard_paths(papers_dir))

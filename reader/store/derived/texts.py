@@ -4,7 +4,8 @@ into passages (reader.store.derived.passages) and indexed with FTS5, for ``text:
 Derived from the ``fulltext/<id>.md.gz`` files, so deleting it loses nothing: it is filled
 again from them. Each paper's row keeps the version (stamp) of the file it was read from, as the
 ``shards`` table of the derived store does, so :meth:`TextStore.refresh` indexes exactly the
-files that are new or changed and drops the papers whose file is gone. Storing a full text
+files that are new or changed and drops the papers whose file is gone; a file copied or
+restored as it was keeps its passages (reader.store.derived.file_versions). Storing a full text
 (``PaperCache.fulltext_put``, always off the UI thread) indexes it at once.
 
 Words agree with the reference matcher by construction, as in the derived store: FTS5 sees
@@ -15,6 +16,7 @@ passage as its folded words, kept beside the text in ``words``).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -22,8 +24,11 @@ from pathlib import Path
 
 from reader.query.fold import tokens
 from reader.store import fulltext
+from reader.store.derived.file_versions import identity, seal, settled, unchanged
 from reader.store.derived.passages import Passage, cut
 from reader.store.derived.store import opens_and, remove, stamp_text
+
+log = logging.getLogger(__name__)
 
 FILE_NAME = "texts.sqlite"
 SCHEMA_VERSION = 1  # PRAGMA user_version; a file with another one is made again
@@ -140,7 +145,10 @@ class TextStore:
         return packed if packed.exists() else self.fulltext_dir / f"{paper_id}{fulltext.PLAIN}"
 
     def _stamp(self, paper_id: str) -> str | None:
-        return stamp_text(self._file_of(paper_id))
+        """The version of the paper's file (its identity and digest); None if it is absent."""
+        path = self._file_of(paper_id)
+        found = stamp_text(path)
+        return None if found is None else seal(path, found)
 
     def _open(self) -> sqlite3.Connection:
         """A writable connection, the file made anew when it is of another version or not a
@@ -199,18 +207,27 @@ class TextStore:
     def stale(self) -> tuple[list[str], list[str]]:
         """(ids whose file is new or changed since indexed, ids whose file is gone); raises
         sqlite3.Error when the store cannot be read."""
+        on_disk, held = self._versions()
+        return self._changed(on_disk, held)
+
+    def _versions(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(paper id -> identity of its file now, paper id -> version the store holds)."""
         on_disk = {pid: s for pid in fulltext.ids(self.fulltext_dir)
-                   if (s := self._stamp(pid)) is not None}
+                   if (s := stamp_text(self._file_of(pid))) is not None}
         if not self.path.exists():
-            return sorted(on_disk), []
+            return on_disk, {}
         conn = connect(self.path, readonly=True)
         try:
             if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
-                return sorted(on_disk), []
-            held = dict(conn.execute("SELECT id, stamp FROM papers").fetchall())
+                return on_disk, {}
+            return on_disk, dict(conn.execute("SELECT id, stamp FROM papers").fetchall())
         finally:
             conn.close()
-        changed = sorted(pid for pid, s in on_disk.items() if held.get(pid) != s)
+
+    @staticmethod
+    def _changed(on_disk: dict[str, str], held: dict[str, str]) -> tuple[list[str], list[str]]:
+        changed = sorted(pid for pid, s in on_disk.items()
+                         if pid not in held or identity(held[pid]) != s)
         return changed, sorted(pid for pid in held if pid not in on_disk)
 
     def refresh(self, progress: Progress | None = None) -> int:
@@ -227,11 +244,14 @@ class TextStore:
 
     def _refresh(self, progress: Progress | None) -> int:
         try:
-            changed, gone = self.stale()
+            on_disk, held = self._versions()
         except sqlite3.DatabaseError as err:
             self.damaged(err)
-            changed, gone = self.stale()
+            on_disk, held = self._versions()
+        changed, gone = self._changed(on_disk, held)
         if not changed and not gone and usable(self.path):
+            if not settled(held, on_disk):
+                self._seal(held, on_disk)
             return 0
         conn = self._open()
         done = 0
@@ -239,6 +259,11 @@ class TextStore:
             with conn:
                 for pid in gone:
                     drop_paper(conn, pid)
+                for kept in unchanged(held, on_disk, self._file_of):  # copied as they were
+                    updated = conn.execute("UPDATE papers SET stamp = ? WHERE id = ? AND "
+                                           "stamp = ?", (kept.now, kept.key, kept.held))
+                    if updated.rowcount == 1 and kept.moved:
+                        changed.remove(kept.key)
             for start in range(0, len(changed), BATCH):
                 with conn:
                     for pid in changed[start:start + BATCH]:
@@ -254,6 +279,22 @@ class TextStore:
         finally:
             conn.close()
         return done
+
+    def _seal(self, held: dict[str, str], on_disk: dict[str, str]) -> None:
+        """Give a digest to the versions held without one (an earlier paper-reader's), so that
+        a later copy of the home keeps its passages. Nothing else depends on it: a store that
+        cannot be written (a read-only home) is left as it is."""
+        try:
+            conn = connect(self.path)
+            try:
+                with conn:
+                    for kept in unchanged(held, on_disk, self._file_of):
+                        conn.execute("UPDATE papers SET stamp = ? WHERE id = ? AND stamp = ?",
+                                     (kept.now, kept.key, kept.held))
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError) as err:
+            log.info("could not add digests to %s (%s)", self.path.name, err)
 
     def reader(self) -> sqlite3.Connection:
         """A read-only connection for queries (raises sqlite3.Error if it cannot be opened)."""
