@@ -80,6 +80,11 @@ class _Shard:
     writable: bool = True
     encoded: Encoded | None = None  # see shards.shard_bytes; only for recently written shards
     seen: Stamp | None = None  # the file's version as last read or written by this process
+    # Another writer's version of the file was folded in, and the derived store does not hold
+    # it (that writer stopped between its two writes, or was an older paper-reader): the
+    # store does not have its papers, so this write leaves the shard's version in the store
+    # stale, and the next search indexes the month again from its file.
+    store_behind: bool = False
 
 
 def _held_by(records: Iterable[Record]) -> held.StoredPapers | None:
@@ -217,7 +222,8 @@ class PaperCache:
                 # the store does not hold as it is now is read from its JSON.
                 seen = {name: stamp(path) for name, path in paths}
                 versions = {name: ":".join(map(str, s)) for name, s in seen.items() if s}
-                self.derived.adopt_copies(versions)
+                if self.derived.unsettled(versions):
+                    self._adopt_copies(versions)
                 with gc_paused():
                     stored = ({} if self.derived.unavailable is not None else
                               held.load(self.derived.path, self.papers_dir, versions))
@@ -232,6 +238,19 @@ class PaperCache:
                     self._records, self._shards = loaded, shards
                     self._held = _held_by(loaded.values())
             return self._records
+
+    def _adopt_copies(self, versions: dict[str, str]) -> None:
+        """Let the store keep the shards copied or restored as they were (Keeper.adopt_copies),
+        if the writer lock is free now: a start never waits for it (another process writing
+        brings the store up to date itself, and the first search does the rest)."""
+        try:
+            with self._writer.acquire(timeout=0):
+                self.derived.adopt_copies(versions)
+        except Timeout:
+            log.info("the cache is being written by another process: shard versions left as "
+                     "they are")
+        except OSError as err:  # no lock file can be made (a read-only cache): nothing to do
+            log.info("could not lock the cache to update shard versions (%s)", err)
 
     def _drop_leftovers(self) -> None:
         """Delete the files of earlier versions that the derived store replaced (LEFTOVERS)."""
@@ -525,9 +544,13 @@ class PaperCache:
         made: dict[str, Encoded] = {}
         for name in sorted(self._pending_shards):
             shard = self._shards[name]
+            mine = ":".join(map(str, shard.seen or ()))
+            if shard.store_behind and self.derived.holds(name, mine):
+                shard.store_behind = False  # the month was indexed again since
             self._fold_disk(name, shard, records)
             if self._save_shard(name, shard, records):
-                written[name] = ":".join(map(str, shard.seen or ()))
+                if not shard.store_behind:
+                    written[name] = ":".join(map(str, shard.seen or ()))
                 if shard.encoded is not None:
                     made[name] = shard.encoded
                 self._unsaved.difference_update(shard.doc_ids)
@@ -596,6 +619,7 @@ class PaperCache:
         shard.doc_ids = fold_rows(rows, records, shard.doc_ids, self._pending_changed)
         shard.next_id = max(shard.doc_ids.values(), default=0) + 1
         shard.seen = now
+        shard.store_behind = not self.derived.holds(name, ":".join(map(str, now)))
         if self._index is not None:  # the days the other process listed its papers on
             for _doc_id, theirs in rows:
                 for day in theirs.listed_on:

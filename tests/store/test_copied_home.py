@@ -228,3 +228,25 @@ def test_full_texts_indexed_without_digests_get_them_at_the_next_refresh(tmp_pat
     copied = PaperCache(copy_of(tmp_path / "a", tmp_path / "b", shutil.copy) / "papers")
 
     assert copied.texts.refresh() == 0
+
+
+def test_a_shard_that_cannot_be_read_does_not_stop_the_store(tmp_path: Path) -> None:
+    """A file that cannot be hashed (here a folder with a shard's name; a file of another
+    owner in a restored backup) keeps a version without a digest; the rest is indexed."""
+    root = home(tmp_path / "a")
+    (root / "papers" / "2612.json").mkdir()
+    store.remove(root / schema.FILE_NAME)
+
+    _steps, found = steps_of_search_store(root)
+
+    assert len(found) == 12
+    assert held_identities(root)["2612"] == on_disk(root)["2612"]
+    assert shard_versions_held(root)["2612"] == on_disk(root)["2612"]  # no digest
+
+
+def shard_versions_held(root: Path) -> dict[str, str]:
+    conn = sqlite3.connect(root / schema.FILE_NAME)
+    try:
+        return dict(conn.execute("SELECT name, stamp FROM shards"))
+    finally:
+        conn.close()

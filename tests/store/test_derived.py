@@ -189,6 +189,28 @@ def test_shards_written_behind_the_stores_back_are_indexed_again(
     assert steps == [(1, 2), (2, 2)]  # the two changed shards, not a whole rebuild
 
 
+def test_a_month_another_writer_saved_without_the_store_is_indexed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This writer folds in a version of a shard that the store does not hold (its writer
+    stopped between its two writes, or was an older paper-reader): the store must not take
+    this writer's version of the shard as indexed, or the other writer's papers never are."""
+    from reader.store.derived.keeper import Keeper
+
+    writer(tmp_path).merge(papers(3), listed_on="2026-11-20", now=T0)
+    mine = writer(tmp_path)
+    assert len(mine.load_all()) == 3  # the month as it was
+    with monkeypatch.context() as patch:
+        patch.setattr(Keeper, "update", lambda self, *args, **kw: None)
+        PaperCache(tmp_path / "papers").merge([Paper("2611.00050", title="zebra")],
+                                              listed_on="2026-11-21", now=T1)
+    mine.merge([Paper("2611.00060", title="yak")], listed_on="2026-11-21", now=T1)  # folds it
+
+    assert ids(mine, "zebra") == ["2611.00050"]
+    assert ids(mine, "yak") == ["2611.00060"]
+    assert len(ids(mine, "alpha")) == 3
+
+
 def test_the_app_never_builds_the_store_while_writing(tmp_path: Path) -> None:
     cache = PaperCache(tmp_path / "papers")  # build_on_write off: the app's cache
     cache.merge(papers(4), listed_on="2026-11-20", now=T0)

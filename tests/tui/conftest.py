@@ -23,6 +23,7 @@ from reader.app import PaperReaderApp
 from reader.hub.client import PapersClient
 from reader.hub.parse import paper_from_item
 from reader.store.cache import PaperCache
+from reader.store.derived.file_versions import seal
 from reader.store.derived.schema import FILE_NAME
 from reader.store.derived.store import stamp_text
 from reader.store.locations import locations
@@ -78,7 +79,8 @@ def fill_cache(corpus: Corpus, days: Iterable[str] | None = None, *, trending: b
 
 def _copy_store(source: Path, papers_dir: Path) -> None:
     """Copy a derived store beside ``papers_dir`` and name the copied months' versions in it
-    (a copy is a new file: the store would take every month as written behind its back)."""
+    (a copy is a new file: the app's load would hash every month to find it unchanged, see
+    reader.store.derived.file_versions; the tests start as from the home the store was made in)."""
     path = papers_dir.parent / FILE_NAME
     shutil.copyfile(source, path)
     conn = sqlite3.connect(path)
@@ -86,7 +88,7 @@ def _copy_store(source: Path, papers_dir: Path) -> None:
         with conn:
             for name, shard in shard_paths(papers_dir):
                 conn.execute("UPDATE shards SET stamp = ? WHERE name = ?",
-                             (stamp_text(shard), name))
+                             (seal(shard, str(stamp_text(shard))), name))
     finally:
         conn.close()
 

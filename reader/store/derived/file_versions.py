@@ -13,8 +13,11 @@ at start). :func:`unchanged` hashes the files whose identity changed (sha256: 0.
 store takes it instead of indexing the file again.
 
 A stored version says "the file with this identity holds bytes with this digest": both are read
-from one open file, so it is true whoever writes meanwhile, and a store replaces a version only
-if it is still the one compared with. A version without a digest (written by a paper-reader
+from one open file, and every writer replaces these files by a rename (reader.store.atomic),
+never in place, so it is true whoever writes meanwhile. A version is sealed after the file was
+read for indexing (if the file was replaced in between, its identity no longer matches and the
+version stays without a digest), and a store replaces a version only if it is still the one it
+compared with. A version without a digest (written by a paper-reader
 before 2026-12-01) gets one the first time its file is checked as it is; a copy made before that
 cannot be told from a change, and its files are indexed again.
 """
@@ -39,12 +42,14 @@ def identity(stored: str) -> str:
 
 
 def _digest_of(path: Path) -> tuple[str, str] | None:
-    """(identity, digest) of the file at ``path``, both of the one file opened; None if absent."""
+    """(identity, digest) of the file at ``path``, both of the one file opened; None if it is
+    absent or cannot be read (the version is then kept without a digest: the file is indexed
+    again after a copy, as before digests, and whoever reads it reports why it cannot)."""
     try:
         with open(path, "rb") as f:
             found = ":".join(map(str, stamp_of(os.fstat(f.fileno()))))
             return found, hashlib.file_digest(f, "sha256").hexdigest()[:DIGEST_CHARS]
-    except FileNotFoundError:
+    except OSError:
         return None
 
 
@@ -57,9 +62,9 @@ def seal(path: Path, version: str) -> str:
 
 
 def settled(stored: Mapping[str, str], on_disk: Mapping[str, str]) -> bool:
-    """Whether :func:`unchanged` has nothing to give: every file on disk that the store holds
-    is held as it is now, with its digest (``stored``: key -> version held; ``on_disk``: key
-    -> identity now)."""
+    """Whether every file on disk that the store holds is held as it is now, with its digest
+    (``stored``: key -> version held; ``on_disk``: key -> identity now): then there is nothing
+    to check with :func:`unchanged`, and nothing to index again."""
     for key, now in on_disk.items():
         held = stored.get(key)
         if held is not None and not held.startswith(f"{now}{SEP}"):

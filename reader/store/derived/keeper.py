@@ -89,30 +89,54 @@ class Keeper:
         stale.update((n, None) for n in held if n not in now)
         return stale
 
-    def adopt_copies(self, on_disk: dict[str, str]) -> None:
-        """Before the store is read at start: keep the index of the shards that were copied or
-        restored unchanged (``on_disk``: name -> identity now; see :mod:`.file_versions`), so
-        that they are read from the store, not parsed from their JSON and indexed again."""
+    def holds(self, name: str, version: str) -> bool:
+        """Whether the store holds shard ``name`` as the file with identity ``version`` is
+        (False if there is no usable store: then it is rebuilt from the shards anyway)."""
+        if not store.usable(self.path):
+            return False
+        try:
+            conn = store.connect(self.path, readonly=True)
+            try:
+                return store.shard_stamps(conn).get(name) == version
+            finally:
+                conn.close()
+        except sqlite3.Error:  # the store is damaged: its next use rebuilds it
+            return False
+
+    def unsettled(self, on_disk: dict[str, str]) -> bool:
+        """Whether some shard the store holds is not held as its file is now, with its digest
+        (``on_disk``: name -> identity now): then :meth:`adopt_copies` may save re-indexing
+        it. One read of a small table; no lock needed."""
         if self.unavailable is not None or not store.usable(self.path):
-            return
+            return False
         try:
             conn = store.connect(self.path, readonly=True)
             try:
                 held = dict(conn.execute("SELECT name, stamp FROM shards"))
             finally:
                 conn.close()
-            if file_versions.settled(held, on_disk):
-                return  # every start but the first after a copy: one read of a small table
+        except sqlite3.Error as err:  # the start reads the shards' JSON, and says why if need be
+            log.info("could not read the shard versions of %s (%s)", self.path.name, err)
+            return False
+        return not file_versions.settled(held, on_disk)
+
+    def adopt_copies(self, on_disk: dict[str, str]) -> None:
+        """Before the store is read at start (writer lock held): keep the index of the shards
+        copied or restored unchanged (``on_disk``: name -> identity now; see
+        :mod:`.file_versions`), so that they are read from the store, not parsed from their
+        JSON and indexed again; and give the versions held without a digest one."""
+        try:
             conn = store.connect(self.path)
             try:
                 kept = store.keep_unchanged_shards(conn, self.papers_dir, on_disk)
             finally:
                 conn.close()
-            if kept:
-                log.info("%d shard file(s) copied or restored unchanged: their index is kept",
-                         len(kept))
-        except (sqlite3.Error, OSError) as err:  # the shards are then read from their JSON
-            log.warning("could not check the shard versions in %s (%s)", self.path.name, err)
+        except sqlite3.Error as err:  # then they are read from their JSON, and indexed again
+            log.info("could not update the shard versions of %s (%s)", self.path.name, err)
+            return
+        if kept:
+            log.info("%d shard file(s) copied or restored unchanged: their index is kept",
+                     len(kept))
 
     def ensure_quick(self) -> bool:
         """True if the store is usable and up to date as it is (no lock needed to tell)."""

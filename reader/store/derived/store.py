@@ -344,7 +344,8 @@ def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
 
 
 def stamp_text(path: Path) -> str | None:
-    """A shard file's version as the ``shards`` table keeps it; None if it is absent."""
+    """The identity of a file (``mtime_ns:size:inode``), the first part of a version as the
+    ``shards`` table keeps it (see :mod:`.file_versions`); None if it is absent."""
     from reader.store.reconcile import stamp
 
     found = stamp(path)
@@ -381,9 +382,9 @@ def shard_batches(papers_dir: Path, stamps: dict[str, str], read: ReadShard = re
     def iterate() -> Iterator[list[Record]]:
         for name, shard_path in paths:
             version = stamp_text(shard_path)  # before reading: a later change shows as stale
-            if version is not None:
-                stamps[name] = seal(shard_path, version)
             rows = read(name, shard_path)
+            if version is not None:  # sealed after reading: see file_versions
+                stamps[name] = seal(shard_path, version)
             if doc_ids is not None:
                 doc_ids.clear()
                 doc_ids.update((record.id, doc_id) for doc_id, record in rows)

@@ -139,6 +139,7 @@ class TextStore:
         self.fulltext_dir = Path(fulltext_dir)
         self.report = report  # one line for a person: a problem, never raised
         self._lock = threading.Lock()
+        self._seal_failed = False  # see _seal
 
     def _file_of(self, paper_id: str) -> Path:
         packed = fulltext.path_of(self.fulltext_dir, paper_id)
@@ -205,8 +206,9 @@ class TextStore:
                              f"({err}); it is indexed at the next search.")
 
     def stale(self) -> tuple[list[str], list[str]]:
-        """(ids whose file is new or changed since indexed, ids whose file is gone); raises
-        sqlite3.Error when the store cannot be read."""
+        """(ids whose file is new or not the file indexed, ids whose file is gone); raises
+        sqlite3.Error when the store cannot be read. A file copied as it was is listed, but
+        :meth:`refresh` only takes its new version (see reader.store.derived.file_versions)."""
         on_disk, held = self._versions()
         return self._changed(on_disk, held)
 
@@ -250,7 +252,7 @@ class TextStore:
             on_disk, held = self._versions()
         changed, gone = self._changed(on_disk, held)
         if not changed and not gone and usable(self.path):
-            if not settled(held, on_disk):
+            if not self._seal_failed and not settled(held, on_disk):
                 self._seal(held, on_disk)
             return 0
         conn = self._open()
@@ -267,12 +269,14 @@ class TextStore:
             for start in range(0, len(changed), BATCH):
                 with conn:
                     for pid in changed[start:start + BATCH]:
-                        stamp = self._stamp(pid)  # before reading: a later write shows as stale
+                        path = self._file_of(pid)
+                        found = stamp_text(path)  # before reading: a later write shows as stale
                         text = fulltext.get(self.fulltext_dir, pid)
-                        if stamp is None or text is None:  # gone, or damaged and moved aside
+                        if found is None or text is None:  # gone, or damaged and moved aside
                             drop_paper(conn, pid)
                             continue
-                        write_paper(conn, pid, cut(text), stamp)
+                        # sealed after reading (reader.store.derived.file_versions)
+                        write_paper(conn, pid, cut(text), seal(path, found))
                         done += 1
                 if progress is not None:
                     progress(min(start + BATCH, len(changed)), len(changed))
@@ -294,6 +298,7 @@ class TextStore:
             finally:
                 conn.close()
         except (sqlite3.Error, OSError) as err:
+            self._seal_failed = True  # not tried again by this process (read-only home)
             log.info("could not add digests to %s (%s)", self.path.name, err)
 
     def reader(self) -> sqlite3.Connection:
