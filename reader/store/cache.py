@@ -349,17 +349,25 @@ class PaperCache:
             return dict(records)
 
     def records_for(self, ids: Sequence[str]) -> dict[str, Record]:
-        """The records of ``ids`` (those cached), reading only their shards if the cache is
-        not loaded yet: what a query answered by the derived store needs to print its hits."""
+        """The records of ``ids`` (those cached): what a query answered by the derived store
+        needs to print its hits. If the cache is not loaded yet, they are read from the store
+        (held.records_of), and from their shard's JSON for a month the store does not hold as
+        its file is now."""
         from reader.store.shards import shard_of, shard_paths
 
         if self._records is not None:
             records = self._records
         else:
-            records = {}
             wanted = {shard_of(pid) for pid in ids}
-            for name, path in shard_paths(self.papers_dir):
-                if name in wanted:
+            paths = [(name, path) for name, path in shard_paths(self.papers_dir)
+                     if name in wanted]
+            versions = {name: ":".join(map(str, seen)) for name, path in paths
+                        if (seen := stamp(path)) is not None}
+            records = ({} if self.derived.unavailable is not None else
+                       held.records_of(self.derived.path, versions, ids))
+            short = {shard_of(pid) for pid in ids if pid not in records}
+            for name, path in paths:
+                if name in short:
                     self._load_shard(name, path, records)
         return {pid: records[pid] for pid in ids if pid in records}
 

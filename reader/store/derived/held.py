@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +194,51 @@ def _read(conn: sqlite3.Connection, papers_dir: Path, versions: Mapping[str, str
         conn.close()
     return out
 
+
+
+def records_of(path: Path, versions: Mapping[str, str], ids: Sequence[str]) -> dict[str, Record]:
+    """The records of ``ids`` read whole from their stored bodies, by id, for the papers whose
+    shard file is the version the store holds (``versions``: shard name -> identity of its
+    file now); the others are left out, for the caller to read from their shard's JSON. {}
+    when the store cannot be used. What `list` prints: at 100k papers, 4,964 hits took 7.0 s
+    through their shards' JSON (every month parsed and checked), 0.7 s here."""
+    if not store.usable(path):
+        return {}
+    try:
+        conn = store.connect(path, readonly=True)
+    except sqlite3.Error as err:
+        log.info("cannot read the search store (%s): the papers come from the shards", err)
+        return {}
+    out: dict[str, Record] = {}
+    try:
+        conn.execute("BEGIN")  # one snapshot: the shard versions and the bodies agree
+        try:
+            held = store.shard_stamps(conn)
+            current = {name for name, version in versions.items() if held.get(name) == version}
+            for i in range(0, len(ids), 900):  # SQLite's limit on bound parameters
+                chunk = ids[i:i + 900]
+                marks = ",".join("?" * len(chunk))
+                for shard, pid, body in conn.execute(
+                        "SELECT h.shard, p.id, b.body FROM papers p JOIN heads h ON h.rid = p.rid"
+                        f" JOIN bodies b ON b.rid = p.rid WHERE p.id IN ({marks})", chunk):
+                    if shard not in current:
+                        continue
+                    try:
+                        record = record_from_dict(orjson.loads(body))
+                    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError,
+                            AttributeError) as err:
+                        log.warning("unusable stored paper %s: %s", pid, err)
+                        continue
+                    if record.id == pid:
+                        out[pid] = record
+        finally:
+            conn.execute("COMMIT")
+    except sqlite3.Error as err:
+        log.warning("cannot read the search store (%s): the papers come from the shards", err)
+        return {}
+    finally:
+        conn.close()
+    return out
 
 
 def recent(path: Path, papers_dir: Path, days: int) -> list[Record] | None:
