@@ -96,11 +96,18 @@ def _memory(rows: _Rows, f: Figure) -> str:
 
 
 def _filter(rows: _Rows, f: Figure) -> str:
+    from tests.bench.filters import FTS_ALONE
+
     slowest = f.note.split("slowest: ", 1)[-1] if "slowest: " in f.note else ""
+    slowest, _, alone = slowest.partition(FTS_ALONE)
     text = (f"- **{f.label} at {size_text(f.size)}**: p95 {fmt(f.p95, f.unit)}, median "
             f"{fmt(f.median, f.unit)} (target {f.target_text}).")
     if slowest:
         text += f" The tail is a few queries: {slowest}."
+    if alone:
+        text += (f" SQLite's FTS5 alone, without the engine around it, takes {alone}: the "
+                 "lookup reads the positions of every occurrence of those words, and the rest "
+                 "is making the mask of the papers found.")
     if f.label == "Filter: phrase, first queries after a start":
         warm = rows.get("Filter: phrase", f.size)
         text += (" Right after a start SQLite's page cache is cold: the first phrase queries "

@@ -50,10 +50,52 @@ class QueryTimes:
     by_text: dict[str, list[float]] = field(default_factory=dict)  # in-view samples per text
     first_sort: list[float] = field(default_factory=list)  # a view's first query with a sort
 
+    def ranked(self, texts: Sequence[str], k: int = 3) -> list[str]:
+        """The k slowest query texts, by their median."""
+        return sorted(set(texts), key=lambda t: -median(self.by_text.get(t, [0.0])))[:k]
+
     def slowest(self, texts: Sequence[str], k: int = 3) -> str:
         """The k slowest query texts (by their median), for the row's note."""
-        ranked = sorted(set(texts), key=lambda t: -median(self.by_text.get(t, [0.0])))[:k]
-        return ", ".join(f"`{t}` {median(self.by_text[t]):.0f} ms" for t in ranked)
+        return ", ".join(f"`{t}` {median(self.by_text[t]):.0f} ms" for t in self.ranked(texts, k))
+
+
+FTS_ALONE = "; in SQLite's FTS5 alone: "  # where a row's note says what its tail costs in FTS5
+
+
+def fts_alone(home_path: Path, texts: Sequence[str]) -> str:
+    """What the text terms of ``texts`` cost in FTS5 itself (its lookup, median of 5, without
+    the engine around it) and how often their words occur: why a query's tail is what it is."""
+    from reader.query import parse
+    from reader.query.sql import fts_expression
+    from reader.store.derived import schema, store
+
+    path = home_locations(home_path).papers_dir.parent / schema.FILE_NAME
+    conn = store.connect(path, readonly=True)
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, units, row)")
+        out = []
+        for text in texts:
+            expr = parse(text).expr
+            match = fts_expression(expr) if expr is not None else None
+            if match is None:
+                continue
+            samples = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                conn.execute("SELECT count(*) FROM units WHERE units MATCH ?", (match,))\
+                    .fetchone()
+                samples.append((time.perf_counter() - t0) * 1000)
+            words = dict.fromkeys(text.strip('"').lower().split())
+            counts = []
+            for word in words:
+                row = conn.execute("SELECT doc, cnt FROM temp.vocab WHERE term = ?",
+                                   (word,)).fetchone()
+                if row is not None:
+                    counts.append(f"`{word}` {row[1]:,} times in {row[0]:,} papers")
+            out.append(f"`{text}` {median(samples):.0f} ms ({', '.join(counts)})")
+        return ", ".join(out)
+    finally:
+        conn.close()
 
 
 def _engine(home_path: Path) -> Engine:
@@ -137,6 +179,9 @@ def filter_figures(
                      f"{p95(times.unrestricted[kind]):.1f} ms")
             if p95(values) > target_ms:
                 figure.note += f"; slowest: {times.slowest(texts)}"
+                alone = fts_alone(home.path, times.ranked(texts, 2))
+                if alone:
+                    figure.note += FTS_ALONE + alone
             rows.append(figure)
         rows.append(Figure(
             "Filter: a view's first sorted query", home.n, "ms", times.first_sort, on="p95",
