@@ -42,7 +42,7 @@ from reader.store.derived.store import NoFts5, Progress
 from reader.store.index import RECENT_DAYS, Complete, DayIndex, complete_body, complete_from_body
 from reader.store.linked import linked_from_body, linked_to_dict
 from reader.store.merge import MergeResult, merge_record, now_iso
-from reader.store.reconcile import Stamp, fold_rows, stamp
+from reader.store.reconcile import Stamp, fold_rows, stamp, version_text
 from reader.store.record import Record
 from reader.store.storage import NewerFormat, read_json, write_json
 from reader.tuning import gc_paused
@@ -221,7 +221,7 @@ class PaperCache:
                 # Before reading: a change after this is folded in before a write, and a shard
                 # the store does not hold as it is now is read from its JSON.
                 seen = {name: stamp(path) for name, path in paths}
-                versions = {name: ":".join(map(str, s)) for name, s in seen.items() if s}
+                versions = {name: version_text(s) for name, s in seen.items() if s}
                 if self.derived.unsettled(versions):
                     self._adopt_copies(versions)
                 with gc_paused():
@@ -361,7 +361,7 @@ class PaperCache:
             wanted = {shard_of(pid) for pid in ids}
             paths = [(name, path) for name, path in shard_paths(self.papers_dir)
                      if name in wanted]
-            versions = {name: ":".join(map(str, seen)) for name, path in paths
+            versions = {name: version_text(seen) for name, path in paths
                         if (seen := stamp(path)) is not None}
             records = ({} if self.derived.unavailable is not None else
                        held.records_of(self.derived.path, versions, ids))
@@ -552,13 +552,12 @@ class PaperCache:
         made: dict[str, Encoded] = {}
         for name in sorted(self._pending_shards):
             shard = self._shards[name]
-            mine = ":".join(map(str, shard.seen or ()))
-            if shard.store_behind and self.derived.holds(name, mine):
+            if shard.store_behind and self.derived.holds(name, version_text(shard.seen)):
                 shard.store_behind = False  # the month was indexed again since
             self._fold_disk(name, shard, records)
             if self._save_shard(name, shard, records):
                 if not shard.store_behind:
-                    written[name] = ":".join(map(str, shard.seen or ()))
+                    written[name] = version_text(shard.seen)
                 if shard.encoded is not None:
                     made[name] = shard.encoded
                 self._unsaved.difference_update(shard.doc_ids)
@@ -627,7 +626,7 @@ class PaperCache:
         shard.doc_ids = fold_rows(rows, records, shard.doc_ids, self._pending_changed)
         shard.next_id = max(shard.doc_ids.values(), default=0) + 1
         shard.seen = now
-        shard.store_behind = not self.derived.holds(name, ":".join(map(str, now)))
+        shard.store_behind = not self.derived.holds(name, version_text(now))
         if self._index is not None:  # the days the other process listed its papers on
             for _doc_id, theirs in rows:
                 for day in theirs.listed_on:

@@ -31,6 +31,11 @@ def stamp_of(st: os.stat_result) -> Stamp:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def version_text(found: Stamp | None) -> str:
+    """A version as the derived stores keep it (``mtime_ns:size:inode``); '' for None."""
+    return ":".join(map(str, found)) if found is not None else ""
+
+
 def combine(ours: Record, theirs: Record) -> Record:
     """One record from two versions of the same paper changed by two writers.
 

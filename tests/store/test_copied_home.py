@@ -42,6 +42,16 @@ def copy_of(root: Path, to: Path, copy: Callable[[str, str], object]) -> Path:
     return to
 
 
+def strip_digests(db: Path, table: str) -> None:
+    """Make the versions in ``table`` of the store ``db`` identities alone, as a paper-reader
+    before digests wrote them."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(f"UPDATE {table} SET stamp = substr(stamp, 1, instr(stamp, ?) - 1)",
+                     (file_versions.SEP,))
+    conn.close()
+
+
 def steps_of_search_store(root: Path) -> tuple[list[tuple[int, int]], list[str]]:
     steps: list[tuple[int, int]] = []
     cache = PaperCache(root / "papers")
@@ -101,11 +111,7 @@ def test_a_shard_changed_in_the_copy_is_indexed_again(tmp_path: Path) -> None:
 def test_a_store_without_digests_indexes_a_copy_again(tmp_path: Path) -> None:
     """A store written before digests were kept: nothing tells a copy from a change."""
     original = home(tmp_path / "a")
-    conn = sqlite3.connect(original / schema.FILE_NAME)
-    with conn:
-        conn.execute("UPDATE shards SET stamp = substr(stamp, 1, instr(stamp, ?) - 1)",
-                     (file_versions.SEP,))
-    conn.close()
+    strip_digests(original / schema.FILE_NAME, "shards")
     copied = copy_of(original, tmp_path / "b", shutil.copy)
 
     steps, found = steps_of_search_store(copied)
@@ -116,11 +122,7 @@ def test_a_store_without_digests_indexes_a_copy_again(tmp_path: Path) -> None:
 
 def test_a_store_without_digests_gets_them_at_the_first_start(tmp_path: Path) -> None:
     original = home(tmp_path / "a")
-    conn = sqlite3.connect(original / schema.FILE_NAME)
-    with conn:
-        conn.execute("UPDATE shards SET stamp = substr(stamp, 1, instr(stamp, ?) - 1)",
-                     (file_versions.SEP,))
-    conn.close()
+    strip_digests(original / schema.FILE_NAME, "shards")
     assert len(PaperCache(original / "papers").load_all()) == 12  # a start of the new version
     copied = copy_of(original, tmp_path / "b", shutil.copy)
 
@@ -131,21 +133,15 @@ def test_a_store_without_digests_gets_them_at_the_first_start(tmp_path: Path) ->
 
 
 def test_a_start_on_a_copy_reads_the_papers_from_the_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, parsed_shards: list[str]
 ) -> None:
     copied = copy_of(home(tmp_path / "a"), tmp_path / "b", shutil.copy)
-    parsed: list[Path] = []
-    real = shards.read_shard
+    parsed_shards.clear()  # the home's own making parsed none either; from here it counts
 
-    def counting(path: Path, name: str) -> object:
-        parsed.append(path)
-        return real(path, name)
-
-    monkeypatch.setattr(shards, "read_shard", counting)
     records = PaperCache(copied / "papers").load_all()
 
     assert len(records) == 12
-    assert parsed == []  # not one shard parsed from its JSON
+    assert parsed_shards == []  # not one shard parsed from its JSON
 
 
 def test_a_version_is_adopted_only_if_still_the_one_compared(
@@ -219,11 +215,7 @@ def test_a_full_text_changed_in_the_copy_is_indexed_again(tmp_path: Path) -> Non
 
 def test_full_texts_indexed_without_digests_get_them_at_the_next_refresh(tmp_path: Path) -> None:
     cache = texts_home(tmp_path / "a")
-    conn = sqlite3.connect(cache.texts.path)
-    with conn:
-        conn.execute("UPDATE papers SET stamp = substr(stamp, 1, instr(stamp, ?) - 1)",
-                     (file_versions.SEP,))
-    conn.close()
+    strip_digests(cache.texts.path, "papers")
     assert cache.texts.refresh() == 0  # unchanged: only sealed
     copied = PaperCache(copy_of(tmp_path / "a", tmp_path / "b", shutil.copy) / "papers")
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from reader.hub.models import Paper
-from reader.store import shards
 from reader.store.cache import PaperCache
 
 T0, T1 = "2026-11-20T00:00:00.000Z", "2026-11-21T00:00:00.000Z"
@@ -26,22 +25,11 @@ def home(root: Path) -> list[str]:
     return ids
 
 
-def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    names: list[str] = []
-    real = shards.read_shard
-
-    def counted(path: Path, name: str) -> object:
-        names.append(name)
-        return real(path, name)
-
-    monkeypatch.setattr(shards, "read_shard", counted)
-    return names
-
-
-def test_hits_come_from_the_store_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hits_come_from_the_store_whole(tmp_path: Path, parsed_shards: list[str]) -> None:
     ids = home(tmp_path)
     expected = PaperCache(tmp_path / "papers").load_all()
-    parsed = counting_reads(monkeypatch)
+    parsed = parsed_shards
+    parsed.clear()  # from here
 
     got = PaperCache(tmp_path / "papers").records_for(ids[::-1])
 
@@ -51,7 +39,7 @@ def test_hits_come_from_the_store_whole(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_a_month_written_behind_the_stores_back_comes_from_its_json(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_shards: list[str]
 ) -> None:
     from reader.store.derived.keeper import Keeper
 
@@ -61,7 +49,8 @@ def test_a_month_written_behind_the_stores_back_comes_from_its_json(
         PaperCache(tmp_path / "papers").merge(
             [Paper("2611.00002", title="alpha renamed", upvotes=99)], listed_on="2026-11-21",
             now=T1)
-    parsed = counting_reads(monkeypatch)
+    parsed = parsed_shards
+    parsed.clear()  # from here
 
     got = PaperCache(tmp_path / "papers").records_for(ids)
 

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.store.reconcile import stamp_of
+from reader.store.reconcile import stamp_of, version_text
 
 SEP = "#"  # between the identity and the digest
 DIGEST_CHARS = 32  # of sha256's hex: 128 bits, plenty to tell two versions of a file apart
@@ -47,7 +47,7 @@ def _digest_of(path: Path) -> tuple[str, str] | None:
     again after a copy, as before digests, and whoever reads it reports why it cannot)."""
     try:
         with open(path, "rb") as f:
-            found = ":".join(map(str, stamp_of(os.fstat(f.fileno()))))
+            found = version_text(stamp_of(os.fstat(f.fileno())))
             return found, hashlib.file_digest(f, "sha256").hexdigest()[:DIGEST_CHARS]
     except OSError:
         return None

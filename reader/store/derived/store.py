@@ -346,10 +346,10 @@ def rebuild(path: Path, batches: Iterable[list[Record]], total: int,
 def stamp_text(path: Path) -> str | None:
     """The identity of a file (``mtime_ns:size:inode``), the first part of a version as the
     ``shards`` table keeps it (see :mod:`.file_versions`); None if it is absent."""
-    from reader.store.reconcile import stamp
+    from reader.store import reconcile
 
-    found = stamp(path)
-    return None if found is None else ":".join(map(str, found))
+    found = reconcile.stamp(path)
+    return None if found is None else reconcile.version_text(found)
 
 
 def read_records(name: str, path: Path) -> list[tuple[int, Record]]:
